@@ -1,0 +1,198 @@
+"""The `kg` command line: a thin click layer over the library. Only this module prints.
+
+Exit codes: 0 ok; 1 the graph does not conform to the SHACL shapes; 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from kg.build import NotConforming, build
+from kg.mapping import DEFAULT_BASE
+from kg.problems import InputError
+from kg.tables import format_table
+
+EXIT_NOT_CONFORMING = 1
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(click.ClickException):
+    """Bad input: the message is already a readable list of problems."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)
+
+
+def _input_error(exc: InputError) -> BadInput:
+    n = len(exc.problems)
+    lines = [str(p) for p in exc.problems]
+    lines.append(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.")
+    return BadInput("\n".join(lines))
+
+
+def _progress(verbose: bool):
+    """Progress goes to stderr, and only when someone watches (a terminal) or asks (-v)."""
+    show = verbose or sys.stderr.isatty()
+    return (lambda msg: click.echo(f"· {msg}", err=True)) if show else (lambda _msg: None)
+
+
+def _violations_text(result) -> str:
+    lines = []
+    for v in result.violations:
+        who = f"{v.focus_label} ({v.focus})" if v.focus_label else v.focus
+        where = f" {v.path}" if v.path else ""
+        value = f" = {v.value}" if v.value else ""
+        lines.append(f"{v.severity}: {who}{where}{value}: {v.message}")
+    lines.append(f"{len(result.violations)} violations in {result.triples:,} triples.")
+    return "\n".join(lines)
+
+
+def _existing_dir(ctx, param, value):
+    if value is not None and not Path(value).is_dir():
+        raise click.BadParameter(f"folder '{value}' not found", ctx=ctx, param=param)
+    return value
+
+
+seeds_option = click.option("--seeds", "seeds_dir", default="seeds", show_default=True,
+                            callback=_existing_dir, help="Folder of seed YAML files.")
+ontology_option = click.option("--ontology", "ontology_dir", default="ontology",
+                               show_default=True, callback=_existing_dir,
+                               help="Folder holding ipk.ttl and shapes.ttl.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kg", prog_name="kg")
+def main():
+    """Industrial-park knowledge graph: curated YAML seeds to a validated RDF graph.
+
+    \b
+    Example:
+      kg build && kg stats
+    """
+
+
+@main.command("build")
+@seeds_option
+@ontology_option
+@click.option("--out", "out_dir", default="exports", show_default=True,
+              help="Folder the exports are written to.")
+@click.option("--base", default=DEFAULT_BASE, show_default=True,
+              help="Base IRI of the entities: base + kind + '/' + id.")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation (faster, unsafe).")
+@click.option("-v", "--verbose", is_flag=True, help="Show progress even when not on a terminal.")
+def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, verbose):
+    """Check the seeds, build the graph, validate it, and write exports/.
+
+    Writes kg.ttl (canonical Turtle), kg.nt, kg.jsonld and kg.trig (one named graph
+    per source). Nothing is written unless the seeds check out and the graph conforms.
+
+    \b
+    Example:
+      kg build --seeds seeds --out exports
+    """
+    try:
+        result = build(seeds_dir, out_dir, ontology_dir, base, validate=not no_validate,
+                       progress=_progress(verbose))
+    except InputError as exc:
+        raise _input_error(exc) from None
+    except NotConforming as exc:
+        click.echo(_violations_text(exc.result), err=True)
+        click.echo("The graph does not conform to the shapes; nothing was written.", err=True)
+        sys.exit(EXIT_NOT_CONFORMING)
+    names = ", ".join(f.name for f in result.files)
+    click.echo(f"Built {result.triples:,} triples from {result.entities} entities and "
+               f"{result.facts} facts: {out_dir}/ {{{names}}}")
+
+
+@main.command("check")
+@seeds_option
+def check_command(seeds_dir):
+    """Check the seeds only: YAML, keys, types, references and quotes. Writes nothing.
+
+    \b
+    Example:
+      kg check --seeds seeds
+    """
+    from kg.seeds import load_seeds
+
+    try:
+        seeds = load_seeds(seeds_dir)
+    except InputError as exc:
+        raise _input_error(exc) from None
+    click.echo(f"OK: {len(seeds.entities)} entities and {len(seeds.facts)} facts in "
+               f"{len(seeds.files)} files; every quote found in its source.")
+
+
+def _read_graph(path: str):
+    from rdflib import Graph
+
+    g = Graph()
+    try:
+        g.parse(path, format="turtle")
+    except FileNotFoundError:
+        raise BadInput(f"{path}: not found (run 'kg build' first)") from None
+    except Exception as exc:  # rdflib raises many kinds for malformed Turtle
+        raise BadInput(f"{path}: not readable as Turtle: {exc}") from None
+    return g
+
+
+@main.command("validate")
+@click.argument("graph_file", default="exports/kg.ttl", required=False)
+@ontology_option
+def validate_command(graph_file, ontology_dir):
+    """Validate a built graph against the SHACL shapes (pySHACL) and report.
+
+    Exit code 0 when it conforms, 1 when it does not, 2 when the file cannot be read.
+
+    \b
+    Example:
+      kg validate exports/kg.ttl
+    """
+    from kg.validate import validate_graph
+
+    result = validate_graph(_read_graph(graph_file), ontology_dir)
+    if result.conforms:
+        click.echo(f"Conforms: {result.triples:,} triples in {graph_file} meet every shape "
+                   f"in {ontology_dir}/shapes.ttl.")
+        return
+    click.echo(_violations_text(result))
+    sys.exit(EXIT_NOT_CONFORMING)
+
+
+@main.command("stats")
+@click.argument("graph_file", default="exports/kg.ttl", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Output format.")
+def stats_command(graph_file, fmt):
+    """Count entities per class, facts per relation and per source, and unsourced facts.
+
+    \b
+    Example:
+      kg stats --format json
+    """
+    from kg.stats import graph_stats, load_store
+
+    if not Path(graph_file).is_file():
+        raise BadInput(f"{graph_file}: not found (run 'kg build' first)")
+    try:
+        stats = graph_stats(load_store(graph_file))
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise BadInput(f"{graph_file}: not readable as Turtle: {exc}") from None
+    if fmt == "json":
+        click.echo(json.dumps(stats.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(format_table(["class", "entities"], [list(r) for r in stats.entities_per_class]))
+    click.echo()
+    click.echo(format_table(["relation", "facts"], [list(r) for r in stats.facts_per_relation]))
+    click.echo()
+    click.echo(format_table(["source", "headline", "facts"],
+                            [list(r) for r in stats.facts_per_source]))
+    click.echo()
+    click.echo(f"{stats.triples:,} triples; {stats.facts} facts; "
+               f"facts or entities without source or quote: {stats.unsourced}")

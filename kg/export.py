@@ -1,0 +1,99 @@
+"""Serialise the built dataset: canonical Turtle, N-Triples, JSON-LD, TriG.
+
+Same seeds, same bytes: triples are added in sorted order, serialisers that sort are used,
+and N-Triples lines are sorted. All files of a build are written to temporary files first and
+moved into place only when every one of them was written, so a failed build leaves the
+previous exports as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from rdflib import Dataset, Graph
+
+from kg.mapping import PREFIXES
+
+FORMATS = {"kg.ttl": "turtle", "kg.nt": "nt", "kg.jsonld": "json-ld", "kg.trig": "trig"}
+
+
+def union_graph(ds: Dataset) -> Graph:
+    """All triples of all named graphs, once each, as one graph with our prefixes."""
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    for triple in sorted({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}):
+        g.add(triple)
+    return g
+
+
+def _prefix_lines() -> list[str]:
+    return [f"@prefix {prefix}: <{ns}> ." for prefix, ns in sorted(PREFIXES.items())]
+
+
+def trig(ds: Dataset) -> str:
+    """TriG with the named graphs in IRI order (rdflib's own TriG writer orders them by hash)."""
+    graphs: dict = {}
+    for s, p, o, c in ds.quads((None, None, None, None)):
+        graphs.setdefault(getattr(c, "identifier", c), set()).add((s, p, o))
+    parts = ["\n".join(_prefix_lines()), ""]
+    for name in sorted(graphs):
+        g = Graph()
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns)
+        for triple in sorted(graphs[name]):
+            g.add(triple)
+        body = [line for line in g.serialize(format="turtle").splitlines()
+                if not line.startswith("@prefix")]
+        parts.append(f"<{name}> {{")
+        parts.extend(("    " + line).rstrip() for line in body)
+        parts.append("}")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def jsonld_context() -> dict:
+    return {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+
+def render(ds: Dataset) -> dict[str, bytes]:
+    """Every export as bytes, keyed by file name."""
+    union = union_graph(ds)
+    nt_lines = sorted(line for line in union.serialize(format="nt").splitlines() if line.strip())
+    jsonld = json.loads(union.serialize(format="json-ld", context=jsonld_context()))
+    if isinstance(jsonld.get("@graph"), list):
+        jsonld["@graph"].sort(key=lambda node: node.get("@id", ""))
+    return {
+        "kg.ttl": union.serialize(format="turtle").encode("utf-8"),
+        "kg.nt": ("\n".join(nt_lines) + "\n").encode("utf-8"),
+        "kg.jsonld": (json.dumps(jsonld, ensure_ascii=False, indent=1, sort_keys=True)
+                      + "\n").encode("utf-8"),
+        "kg.trig": trig(ds).encode("utf-8"),
+    }
+
+
+def write_atomically(files: dict[str, bytes], out_dir: str | Path,
+                     progress: Callable[[str], None] = lambda _: None) -> list[Path]:
+    """Write all files or none: temporaries first, then one rename each."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            staged.append((name, Path(tmp)))
+            progress(f"wrote {name} ({len(data):,} bytes)")
+        for name, tmp in staged:
+            os.replace(tmp, out / name)
+    finally:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+    return [out / name for name in files]

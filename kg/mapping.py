@@ -1,0 +1,217 @@
+"""Map checked seed records to RDF: entities, direct triples, statement nodes, figures.
+
+Every fact becomes a direct triple (`s ipk:rel o`, for the easy question) and an
+`rdf:Statement` node carrying its qualifiers, its source and its verbatim quote (for the
+auditor). Triples land in one named graph per source article. No blank nodes: every node
+has an IRI derived from its content, so the same seeds always give the same graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
+from rdflib.namespace import PROV
+
+from kg import schema
+from kg.namespace import IPK
+from kg.seeds import Entity, Fact, Quantity, Seeds
+
+DEFAULT_BASE = "https://w3id.org/industrial-park-kg/id/"
+SDO = Namespace("https://schema.org/")
+
+PREFIXES = {
+    "ipk": IPK._NS, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "prov": PROV,
+    "schema": SDO,
+}
+
+# YAML qualifier key -> ipk property on the statement node.
+STATEMENT_QUALIFIERS = {"year": IPK.year, "date": IPK.date, "batch": IPK.batch,
+                        "stage": IPK.stage, "awarded_by": IPK.awardedBy, "list": IPK.inList,
+                        "role": IPK.role, "specialty": IPK.specialty, "rank": IPK.rank}
+# Qualifiers that describe a figure go on its Quantity node.
+FIGURE_QUALIFIERS = {"scope": IPK.scope, "honour": IPK.countsHoldersOf, "as_of": IPK.asOf}
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def year_literal(year: int) -> Literal:
+    return Literal(f"{year:04d}", datatype=XSD.gYear)
+
+
+def date_literal(date: str) -> Literal:
+    return Literal(date, datatype=XSD.gYearMonth if len(date) == 7 else XSD.date)
+
+
+def amount_text(amount: Decimal) -> str:
+    text = format(amount, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def quantity_label(q: Quantity) -> str:
+    """The figure as the source would print it: 超700亿元, 约4.94亿元, 40%以上, 高达300%."""
+    marker = schema.QUANTITY_QUALIFIERS[q.qualifier][1]
+    number = f"{amount_text(q.amount)}{q.unit}"
+    return number + marker if q.qualifier == "or-more" else marker + number
+
+
+class Minter:
+    """Makes the IRIs of one build from a base IRI."""
+
+    def __init__(self, base: str = DEFAULT_BASE):
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+
+    def entity(self, entity: Entity) -> URIRef:
+        return URIRef(f"{self.base}{schema.ENTITY_TYPES[entity.type]['path']}/{entity.id}")
+
+    def source(self, ident: str) -> URIRef:
+        return URIRef(f"{self.base}source/{ident}")
+
+    def graph(self, ident: str) -> URIRef:
+        return URIRef(f"{self.base}graph/{ident}")
+
+    def hashed(self, kind: str, *parts: object) -> URIRef:
+        digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
+        return URIRef(f"{self.base}{kind}/{digest[:16]}")
+
+
+def fact_key(fact: Fact) -> tuple:
+    """Everything that makes a fact this fact, in a stable order."""
+    return (fact.subject, fact.relation, fact.object, fact.value, fact.quantity,
+            sorted(fact.qualifiers.items()), fact.source, fact.quote)
+
+
+def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE) -> Dataset:
+    """Build the RDF dataset: one named graph per source, the union is the knowledge graph."""
+    mint = Minter(base)
+    ds = Dataset()
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+    iri = {e.id: mint.entity(e) for e in seeds.entities.values()}
+
+    for page in seeds.pages.values():
+        g = ds.graph(mint.graph(page.id))
+        node = mint.source(page.id)
+        g.add((node, RDF.type, IPK.NewspaperPage))
+        g.add((node, RDFS.label, zh(page.label)))
+        if page.label_en:
+            g.add((node, RDFS.label, Literal(page.label_en, lang="en")))
+        g.add((node, IPK.sourceFile, Literal(page.file)))
+        if page.inferred_year:
+            g.add((node, IPK.inferredYear, year_literal(page.inferred_year)))
+        if page.inferred_year_basis:
+            g.add((node, IPK.inferenceNote, Literal(page.inferred_year_basis)))
+        for art in (a for a in seeds.articles.values() if a.page == page.id):
+            a_node = mint.source(art.id)
+            g.add((a_node, RDF.type, IPK.Article))
+            g.add((a_node, RDFS.label, zh(art.title)))
+            g.add((a_node, SDO.headline, zh(art.title)))
+            if art.subtitle:
+                g.add((a_node, IPK.subtitle, zh(art.subtitle)))
+            if art.kicker:
+                g.add((a_node, IPK.kicker, zh(art.kicker)))
+            g.add((a_node, IPK.byline, zh(art.byline)))
+            g.add((a_node, SDO.isPartOf, node))
+            g.add((a_node, IPK.lineStart, Literal(art.lines[0])))
+            g.add((a_node, IPK.lineEnd, Literal(art.lines[1])))
+            for person in art.reporters:
+                g.add((a_node, SDO.author, iri[person]))
+            for person in art.correspondents:
+                g.add((a_node, IPK.correspondent, iri[person]))
+
+    for ent in seeds.entities.values():
+        g = ds.graph(mint.graph(ent.source))
+        node = iri[ent.id]
+        g.add((node, RDF.type, IPK[ent.type]))
+        g.add((node, RDFS.label, zh(ent.label)))
+        if ent.label_en:
+            g.add((node, RDFS.label, Literal(ent.label_en, lang="en")))
+        for alias in ent.aliases:
+            g.add((node, SKOS.altLabel, zh(alias)))
+        for alias in ent.aliases_en:
+            g.add((node, SKOS.altLabel, Literal(alias, lang="en")))
+        if ent.note:
+            g.add((node, SKOS.editorialNote, Literal(ent.note)))
+        g.add((node, PROV.wasDerivedFrom, mint.source(ent.source)))
+        g.add((node, IPK.quote, zh(ent.quote)))
+        if ent.level:
+            g.add((node, IPK.level, IPK[schema.HONOUR_LEVEL_INDIVIDUALS[ent.level]]))
+        for order, seg in enumerate(ent.segments, start=1):
+            g.add((node, IPK.hasSegment, iri[seg]))
+            g.add((iri[seg], SKOS.inScheme, node))
+            g.add((iri[seg], IPK.segmentOrder, Literal(order)))
+            if order < len(ent.segments):
+                g.add((iri[seg], IPK.upstreamOf, iri[ent.segments[order]]))
+
+    for fact in seeds.facts:
+        _map_fact(ds.graph(mint.graph(fact.source)), fact, iri, mint)
+    return ds
+
+
+def _map_fact(g, fact: Fact, iri: dict, mint: Minter) -> None:
+    key = fact_key(fact)
+    subject, predicate = iri[fact.subject], IPK[fact.relation]
+    if fact.object is not None:
+        obj = iri[fact.object]
+    elif fact.quantity is not None:
+        obj = _map_quantity(g, fact, iri, mint.hashed("quantity", *key))
+    elif fact.relation and schema.RELATIONS[fact.relation].range == "year":
+        obj = year_literal(fact.value)
+    elif schema.RELATIONS[fact.relation].range == "stage":
+        obj = IPK[schema.STAGES[fact.value][0]]
+    else:
+        obj = zh(fact.value)
+    g.add((subject, predicate, obj))
+
+    stmt = mint.hashed("statement", *key)
+    g.add((stmt, RDF.type, RDF.Statement))
+    g.add((stmt, RDF.subject, subject))
+    g.add((stmt, RDF.predicate, predicate))
+    g.add((stmt, RDF.object, obj))
+    for key_name, value in sorted(fact.qualifiers.items()):
+        prop = STATEMENT_QUALIFIERS.get(key_name)
+        if prop is None:
+            continue  # a figure qualifier, already on the Quantity node
+        if key_name == "year":
+            value = year_literal(value)
+        elif key_name == "date":
+            value = date_literal(value)
+        elif key_name == "stage":
+            value = IPK[schema.STAGES[value][0]]
+        elif key_name in schema.QUALIFIER_REFS:
+            value = iri[value]
+        elif isinstance(value, int):
+            value = Literal(value)
+        else:
+            value = zh(value)
+        g.add((stmt, prop, value))
+    if fact.note:
+        g.add((stmt, SKOS.editorialNote, Literal(fact.note)))
+    if fact.inferred:
+        g.add((stmt, IPK.inferred, Literal(True)))
+        g.add((stmt, IPK.inferenceNote, Literal(fact.inferred)))
+    g.add((stmt, PROV.wasDerivedFrom, mint.source(fact.source)))
+    g.add((stmt, IPK.quote, zh(fact.quote)))
+
+
+def _map_quantity(g, fact: Fact, iri: dict, node: URIRef) -> URIRef:
+    q = fact.quantity
+    unit = schema.UNITS[q.unit]
+    g.add((node, RDF.type, IPK.Quantity))
+    g.add((node, RDFS.label, zh(quantity_label(q))))
+    g.add((node, IPK.amount, Literal(amount_text(q.amount), datatype=XSD.decimal)))
+    g.add((node, IPK.unit, IPK[unit.local]))
+    g.add((node, IPK.unitText, Literal(q.unit)))
+    g.add((node, IPK.approximation, IPK[schema.QUANTITY_QUALIFIERS[q.qualifier][0]]))
+    if unit.factor is not None:
+        g.add((node, IPK.normalizedAmount,
+               Literal(amount_text(q.amount * unit.factor), datatype=XSD.decimal)))
+        g.add((node, IPK.normalizedUnit, Literal(unit.base)))
+    for key_name, prop in FIGURE_QUALIFIERS.items():
+        value = fact.qualifiers.get(key_name)
+        if value is not None:
+            g.add((node, prop, iri[value] if key_name in schema.QUALIFIER_REFS else zh(value)))
+    return node

@@ -1,0 +1,247 @@
+"""What the seeds may say: entity types, relations, qualifiers, units.
+
+This table is the contract between the YAML layer and the ontology. The loader checks
+seeds against it; the mapper turns it into RDF terms; a test proves that `ontology/`
+declares every class and property named here, with the same domains and ranges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+# Entity types: YAML `type` -> (ontology class local name, IRI path segment, extra fields).
+# Extra fields are type-specific keys an entity record may carry besides the common ones.
+ENTITY_TYPES: dict[str, dict] = {
+    "Park": {"path": "park"},
+    "Site": {"path": "site"},
+    "Platform": {"path": "platform"},
+    "IndustrialBase": {"path": "base"},
+    "Company": {"path": "company"},
+    "EnterpriseGroup": {"path": "group"},
+    "PublicBody": {"path": "body"},
+    "ResearchInstitute": {"path": "org"},
+    "Person": {"path": "person"},
+    "IndustryChain": {"path": "chain", "extra": {"segments"}},
+    "ChainSegment": {"path": "segment"},
+    "Industry": {"path": "industry"},
+    "ApplicationField": {"path": "field"},
+    "IndustryCluster": {"path": "cluster"},
+    "Honour": {"path": "honour", "extra": {"level"}},
+    "HonourList": {"path": "list"},
+    "Product": {"path": "product"},
+    "Technology": {"path": "technology"},
+    "Brand": {"path": "brand"},
+    "MarketRegion": {"path": "region"},
+    "Project": {"path": "project"},
+    "Meeting": {"path": "meeting"},
+    "Policy": {"path": "policy"},
+    "Initiative": {"path": "initiative"},
+}
+
+# Source types live in seeds/sources.yaml, not in entity lists.
+SOURCE_TYPES = {"NewspaperPage": "source", "Article": "source"}
+
+ENTITY_KEYS = {"id", "type", "label", "label_en", "aliases", "aliases_en", "note",
+               "source", "quote"}
+
+
+ORGANISATIONS = ("Company", "EnterpriseGroup", "PublicBody", "ResearchInstitute")
+PLACES = ("Park", "Site", "Platform", "IndustrialBase")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One relation the seeds may state.
+
+    `range` is a tuple of entity types, or one of the literal kinds
+    "text", "year", "quantity", "stage".
+    """
+
+    name: str
+    domain: tuple[str, ...]
+    range: tuple[str, ...] | str
+    qualifiers: frozenset[str] = field(default_factory=frozenset)
+    label_zh: str = ""
+    label_en: str = ""
+    figure: bool = False  # a sub-property of ipk:hasFigure (range is a Quantity node)
+
+    @property
+    def literal(self) -> bool:
+        return isinstance(self.range, str)
+
+
+Q_TIME = frozenset({"year", "date"})
+Q_HONOUR = Q_TIME | {"batch", "stage", "awarded_by", "list"}
+Q_FIGURE = frozenset({"scope", "honour", "as_of"})
+
+
+def _rel(name, domain, range_, qualifiers=(), zh="", en="", figure=False):
+    return Relation(name, tuple(domain), range_ if isinstance(range_, str) else tuple(range_),
+                    frozenset(qualifiers), zh, en, figure)
+
+
+_RELATIONS = [
+    # Structure and organisation
+    _rel("partOf", ["Park", "Site", "Platform", "IndustryCluster", "Project"],
+         ["Park", "Platform", "IndustryCluster"], zh="隶属于", en="part of"),
+    _rel("administers", ["PublicBody"], ["Park"], zh="管理", en="administers"),
+    _rel("holdsPostIn", ["Person"], ["PublicBody"], {"role"}, zh="任职于", en="holds post in"),
+    _rel("locatedIn", ["Company", "Project", "Park", "Site", "Platform"],
+         ["Park", "Site", "Platform"], Q_TIME, zh="位于", en="located in"),
+    _rel("settledIn", ["Company"], ["Park"], Q_TIME, zh="落户", en="settled in"),
+    _rel("groupCore", ["EnterpriseGroup"], ["Company"], zh="核心企业", en="core company"),
+    _rel("linksCompany", ["Park", "Platform"], ["Company", "EnterpriseGroup"],
+         zh="链接企业", en="links company"),
+    _rel("introducedProject", ["Park"], ["Company", "Project"], zh="引进", en="introduced"),
+    _rel("keyEnterpriseOf", ["Company"], ["Platform", "Park"], zh="重点企业", en="key enterprise of"),
+    _rel("incubatedBy", ["Company"], ["Park"], {"stage"}, zh="孵化于", en="incubated by"),
+    _rel("partner", ["Park", "Platform"], ORGANISATIONS, zh="合作方", en="partner"),
+    # Chains, industries, clusters
+    _rel("developsChain", ["Park", "IndustryCluster"], ["IndustryChain"],
+         zh="培育产业链", en="develops chain"),
+    _rel("leadingEnterpriseIn", ["Company"], ["IndustryChain", "Industry", "Platform"],
+         zh="龙头企业", en="leading enterprise in"),
+    _rel("supplyChainEnterpriseIn", ["Company"], ["IndustryChain"],
+         zh="上下游企业", en="upstream or downstream enterprise in"),
+    _rel("inSegment", ["Company", "Product"], ["ChainSegment"], zh="所属环节", en="in segment"),
+    _rel("leadingIndustry", ["Park"], ["Industry"], {"rank"}, zh="主导产业", en="leading industry"),
+    _rel("hasCluster", ["Park"], ["IndustryCluster"], zh="产业集群", en="has cluster"),
+    _rel("participatesInCluster", ["Park"], ["IndustryCluster"],
+         Q_HONOUR | {"role", "specialty"}, zh="入选集群", en="participates in cluster"),
+    _rel("clusterIndustry", ["IndustryCluster"], ["Industry"], zh="集群产业", en="cluster industry"),
+    _rel("focusesOn", ["IndustryCluster", "Park", "Platform", "Policy"],
+         ["Industry", "ApplicationField", "ChainSegment", "Initiative"], zh="聚焦",
+         en="focuses on"),
+    _rel("buildsPlatform", ["Park"], ["Platform"], zh="建设平台", en="builds platform"),
+    _rel("aimsToBuild", ["Park"], ["IndustrialBase", "Platform"], {"stage"}, zh="致力打造",
+         en="aims to build"),
+    _rel("pioneered", ["Park"], ["Initiative"], zh="首创", en="pioneered"),
+    _rel("appliesInitiative", ["Park", "IndustryChain", "Platform", "Meeting"], ["Initiative"],
+         zh="实施", en="applies initiative"),
+    # Companies and products
+    _rel("makes", ["Company"], ["Product"], zh="生产", en="makes"),
+    _rel("hasBrand", ["Company"], ["Brand"], zh="品牌", en="has brand"),
+    _rel("exportsTo", ["Company", "Product"], ["MarketRegion"], zh="出口到", en="exports to"),
+    _rel("hasTechnology", ["Company", "Product"], ["Technology"], zh="掌握技术", en="has technology"),
+    _rel("appliedIn", ["Product"], ["ApplicationField"], zh="应用于", en="applied in"),
+    _rel("businessScope", ["Company"], "text", zh="经营范围", en="business scope"),
+    # Honours
+    _rel("hasHonour", ["Company", "Park", "Product", "IndustryChain"], ["Honour"], Q_HONOUR,
+         zh="获得荣誉", en="has honour"),
+    _rel("publishedBy", ["HonourList", "Policy"], ["PublicBody"], Q_TIME | {"stage"},
+         zh="发布机构", en="published by"),
+    _rel("listOf", ["HonourList"], ["Honour"], {"batch", "year"}, zh="名单荣誉", en="list of"),
+    _rel("supportsHonour", ["Policy"], ["Honour"], zh="支持对象", en="supports honour holders"),
+    # Projects, meetings, policies
+    _rel("reachedStage", ["Project"], "stage", Q_TIME, zh="项目阶段", en="reached stage"),
+    _rel("constructionContent", ["Project"], "text", zh="建设内容", en="construction content"),
+    _rel("hasFacility", ["Park", "Project"], "text", zh="配套设施", en="has facility"),
+    _rel("openedIn", ["Park"], "year", zh="开园年份", en="opened in"),
+    _rel("heldBy", ["Meeting"], ["PublicBody"], zh="召开机构", en="held by"),
+    _rel("chairedBy", ["Meeting"], ["Person"], {"role"}, zh="主持人", en="chaired by"),
+    _rel("conveys", ["Meeting"], ["Meeting"], zh="传达学习", en="conveys"),
+    _rel("deploys", ["Meeting", "Policy"], ["Initiative"], zh="部署", en="deploys"),
+    _rel("validFrom", ["Policy"], "year", zh="起始年份", en="valid from"),
+    _rel("validUntil", ["Policy"], "year", zh="截止年份", en="valid until"),
+    _rel("characteristic", list(ENTITY_TYPES), "text", zh="特点", en="characteristic"),
+    _rel("goal", list(ENTITY_TYPES), "text", zh="目标", en="goal"),
+]
+
+# What kind of figure a relation holds decides the units it takes.
+FIGURE_KINDS = {
+    "count": ("家", "个", "项", "幢", "批"),
+    "share": ("%",),  # a share of a whole: 0-100
+    "ratio": ("%",),  # a percentage that may pass 100 (thermal efficiency)
+    "money": ("亿元",),
+    "area": ("万平方米",),
+}
+
+_FIGURES = [
+    ("enterpriseCount", "count", "企业数量", "number of enterprises"),
+    ("projectCount", "count", "项目数量", "number of projects"),
+    ("totalInvestment", "money", "总投资", "total investment"),
+    ("floorArea", "area", "建筑面积", "floor area"),
+    ("buildingCount", "count", "单体建筑数量", "number of buildings"),
+    ("nationalCapacityShare", "share", "全国产能占比", "share of national capacity"),
+    ("nationalMarketShare", "share", "全国市场份额", "share of national market"),
+    ("exportShare", "share", "出口占比", "export share"),
+    ("thermalEfficiency", "ratio", "热效率", "thermal efficiency"),
+    ("honouredEnterpriseCount", "count", "获评企业数量", "number of honoured enterprises"),
+    ("residentEnterpriseCount", "count", "入园企业数量", "number of resident enterprises"),
+    ("graduatedEnterpriseCount", "count", "毕业企业数量", "number of graduated enterprises"),
+    ("patentIntensiveFilingCount", "count", "专利密集型产品备案数",
+     "patent-intensive product filings"),
+    ("patentIntensiveFilingEnterpriseCount", "count", "完成备案企业数",
+     "enterprises with filings"),
+    ("patentIntensiveRecognisedCount", "count", "专利密集型产品认定数",
+     "recognised patent-intensive products"),
+    ("microEnterpriseParkCount", "count", "小微企业园数量", "number of micro-enterprise parks"),
+    ("leadingIndustryCount", "count", "主导产业数量", "number of leading industries"),
+    ("clusterSelectionCount", "count", "入选集群数量", "number of cluster selections"),
+    ("productCount", "count", "产品数量", "number of products"),
+    ("batchCount", "count", "批次数", "number of batches"),
+]
+
+RELATIONS: dict[str, Relation] = {r.name: r for r in _RELATIONS}
+FIGURE_KIND: dict[str, str] = {}
+for _name, _kind, _zh, _en in _FIGURES:
+    RELATIONS[_name] = _rel(_name, list(ENTITY_TYPES), "quantity", Q_FIGURE, _zh, _en, True)
+    FIGURE_KIND[_name] = _kind
+
+FACT_KEYS = {"subject", "relation", "object", "value", "quantity", "source", "quote",
+             "note", "inferred", "year", "date", "batch", "stage", "awarded_by", "list",
+             "role", "specialty", "rank", "scope", "honour", "as_of"}
+QUALIFIER_KEYS = FACT_KEYS - {"subject", "relation", "object", "value", "quantity",
+                              "source", "quote", "note", "inferred"}
+# Qualifiers whose value is the id of an entity of these types.
+QUALIFIER_REFS = {"awarded_by": ("PublicBody",), "list": ("HonourList",), "honour": ("Honour",)}
+
+# Stages of honours, lists and projects: YAML key -> (ontology individual, zh, en).
+STAGES: dict[str, tuple[str, str, str]] = {
+    "proposed": ("Proposed", "拟", "proposed"),
+    "publicised": ("Publicised", "公示", "publicised for comment"),
+    "published": ("Published", "公布", "published"),
+    "recognised": ("Recognised", "认定", "recognised"),
+    "completion-accepted": ("CompletionAccepted", "竣工验收", "completion accepted"),
+    "graduated": ("Graduated", "毕业", "graduated"),
+    "aim": ("Aim", "目标", "aim, not yet achieved"),
+}
+
+# Qualifiers of approximate figures: YAML key -> (ontology individual, zh, en).
+# The zh marker goes before the number, except 以上 which follows it.
+QUANTITY_QUALIFIERS: dict[str, tuple[str, str, str]] = {
+    "exact": ("Exactly", "", "exactly"),
+    "about": ("About", "约", "about"),
+    "more-than": ("MoreThan", "超", "more than"),
+    "or-more": ("OrMore", "以上", "or more"),
+    "up-to": ("UpTo", "高达", "as high as"),
+}
+
+HONOUR_LEVEL_INDIVIDUALS = {"national": "NationalLevel", "provincial": "ProvincialLevel",
+                            "municipal": "MunicipalLevel"}
+
+QUANTITY_KEYS = {"amount", "unit", "qualifier"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str  # as written in the seeds, Chinese as in the source
+    local: str  # ontology individual local name
+    en: str
+    factor: Decimal | None = None  # to the base unit below, for money and areas
+    base: str | None = None  # UN/CEFACT code of the base unit
+    max_amount: Decimal | None = None  # a share is 0-100
+
+
+UNITS: dict[str, Unit] = {u.key: u for u in [
+    Unit("%", "Percent", "percent", max_amount=Decimal(100)),
+    Unit("亿元", "HundredMillionYuan", "hundred million yuan", Decimal(100_000_000), "CNY"),
+    Unit("万平方米", "TenThousandSquareMetres", "ten thousand square metres",
+         Decimal(10_000), "MTK"),
+    Unit("家", "Enterprise", "enterprises"),
+    Unit("个", "Item", "items"),
+    Unit("项", "Entry", "entries"),
+    Unit("幢", "Building", "buildings"),
+    Unit("批", "Batch", "batches"),
+]}

@@ -1,0 +1,568 @@
+"""Load `seeds/*.yaml` into typed records and check them against `kg.schema`.
+
+The loader knows nothing of RDF. It returns `Seeds` or raises `InputError` carrying every
+problem found in every file, each with `file:line:col`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from kg import schema
+from kg.problems import InputError, Problem
+from kg.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")
+YEAR_RANGE = (1900, 2100)
+TOP_KEYS = {"pages", "articles", "entities", "facts"}
+PAGE_KEYS = {"id", "label", "label_en", "file", "newspaper", "date", "inferred_year",
+             "inferred_year_basis", "note"}
+ARTICLE_KEYS = {"id", "page", "lines", "title", "subtitle", "kicker", "byline", "reporters",
+                "correspondents", "note"}
+
+
+@dataclass(frozen=True)
+class Where:
+    path: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class Page:
+    id: str
+    label: str
+    label_en: str | None
+    file: str
+    text: str
+    inferred_year: int | None
+    inferred_year_basis: str | None
+    where: Where
+
+
+@dataclass
+class Article:
+    id: str
+    page: str
+    lines: tuple[int, int]
+    title: str
+    subtitle: str | None
+    kicker: str | None
+    byline: str
+    reporters: list[str]
+    correspondents: list[str]
+    where: Where
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    label: str
+    label_en: str | None
+    aliases: list[str]
+    aliases_en: list[str]
+    note: str | None
+    source: str
+    quote: str
+    where: Where
+    level: str | None = None
+    segments: list[str] = field(default_factory=list)
+    marks: MarkedMap | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Quantity:
+    amount: Decimal
+    unit: str
+    qualifier: str
+
+
+@dataclass
+class Fact:
+    subject: str
+    relation: str
+    object: str | None
+    value: object
+    quantity: Quantity | None
+    qualifiers: dict
+    source: str
+    quote: str
+    note: str | None
+    inferred: str | None
+    where: Where
+    marks: MarkedMap | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class Seeds:
+    pages: dict[str, Page]
+    articles: dict[str, Article]
+    entities: dict[str, Entity]
+    facts: list[Fact]
+    files: list[str]
+
+
+def squash(text: str) -> str:
+    """Text with all white space removed: the page breaks lines mid-sentence."""
+    return "".join(text.split())
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else \
+        "allowed: " + ", ".join(sorted(choices))
+
+
+class _Checker:
+    """Collects problems while reading one seeds folder."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+        self.pages: dict[str, Page] = {}
+        self.articles: dict[str, Article] = {}
+        self.entities: dict[str, Entity] = {}
+        self.facts: list[Fact] = []
+        self.ids: dict[str, Where] = {}
+        self.article_text: dict[str, str] = {}
+
+    # -- helpers -------------------------------------------------------------------------
+    def problem(self, path: str, mark: Mark, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(path, mark.line, mark.col, message, hint))
+
+    def _value_mark(self, rec: MarkedMap, key: str) -> Mark:
+        return rec.value_marks.get(key, rec.mark)
+
+    def keys(self, path, rec, allowed: set[str], required: tuple[str, ...], what: str) -> bool:
+        if not isinstance(rec, MarkedMap):
+            self.problem(path, getattr(rec, "mark", Mark(1, 1)), f"{what} must be a mapping",
+                         "write it as 'key: value' lines")
+            return False
+        for key in rec:
+            if key not in allowed:
+                self.problem(path, rec.key_marks[key], f"unknown key '{key}' in {what}",
+                             _did_you_mean(key, allowed))
+        ok = True
+        for key in required:
+            if rec.get(key) in (None, ""):
+                self.problem(path, rec.mark, f"{what} has no '{key}'", f"add '{key}:'")
+                ok = False
+        return ok
+
+    def text(self, path, rec, key, required=False) -> str | None:
+        value = rec.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.problem(path, self._value_mark(rec, key), f"'{key}' must be text, got {value!r}",
+                         "write it as text; quote it if YAML reads it as a number")
+            return None
+        return value
+
+    def text_list(self, path, rec, key) -> list[str]:
+        value = rec.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, MarkedList) or not all(isinstance(v, str) for v in value):
+            self.problem(path, self._value_mark(rec, key), f"'{key}' must be a list of text",
+                         f"write {key}: [a, b]")
+            return []
+        return list(value)
+
+    def whole(self, path, rec, key, low, high, what) -> int | None:
+        value = rec.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.problem(path, self._value_mark(rec, key),
+                         f"'{key}' must be {what}, got {value!r}",
+                         f"write a whole number from {low} to {high}")
+            return None
+        return value
+
+    def claim_id(self, path, rec, what) -> str | None:
+        ident = rec.get("id")
+        mark = self._value_mark(rec, "id")
+        if not isinstance(ident, str) or not ID_PATTERN.match(ident):
+            self.problem(path, mark, f"{what} id {ident!r} is not a readable ASCII id",
+                         "use lower-case letters, digits and single hyphens, e.g. jingrui-electronics")
+            return None
+        if ident in self.ids:
+            self.problem(path, mark, f"id '{ident}' is defined twice",
+                         f"first defined at {self.ids[ident]}; rename one or merge them")
+            return None
+        self.ids[ident] = Where(path, mark.line, mark.col)
+        return ident
+
+    # -- files ---------------------------------------------------------------------------
+    def read_file(self, file: Path) -> MarkedMap | None:
+        path = str(file.relative_to(self.root.parent)) if file.is_relative_to(self.root.parent) \
+            else str(file)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.problems.append(Problem(path, 1, 1, f"not UTF-8 text ({exc.reason})",
+                                         "save the file as UTF-8"))
+            return None
+        data, problems = load_marked(text, path)
+        self.problems.extend(problems)
+        if data is None:
+            return None
+        if not isinstance(data, MarkedMap):
+            self.problems.append(Problem(path, 1, 1, "a seeds file must be a mapping",
+                                         "start with 'entities:' or 'facts:'"))
+            return None
+        data.path = path
+        for key in data:
+            if key not in TOP_KEYS:
+                self.problem(path, data.key_marks[key], f"unknown section '{key}'",
+                             _did_you_mean(key, TOP_KEYS))
+            elif not isinstance(data[key], MarkedList):
+                self.problem(path, data.value_marks[key], f"section '{key}' must be a list",
+                             "start each item with '- '")
+        return data
+
+    def items(self, data: MarkedMap, section: str):
+        value = data.get(section)
+        return value if isinstance(value, MarkedList) else []
+
+    # -- sources -------------------------------------------------------------------------
+    def read_page(self, path, rec) -> None:
+        if not self.keys(path, rec, PAGE_KEYS, ("id", "label", "file"), "page"):
+            return
+        ident = self.claim_id(path, rec, "page")
+        label = self.text(path, rec, "label")
+        file = self.text(path, rec, "file")
+        if ident is None or label is None or file is None:
+            return
+        source_file = self.root / file
+        if not source_file.is_file():
+            self.problem(path, self._value_mark(rec, "file"),
+                         f"source file '{file}' not found under {self.root.name}/",
+                         "archive the source text there, or fix the path")
+            return
+        year = self.whole(path, rec, "inferred_year", *YEAR_RANGE, "a year")
+        self.pages[ident] = Page(ident, label, self.text(path, rec, "label_en"), file,
+                                 source_file.read_text(encoding="utf-8"), year,
+                                 self.text(path, rec, "inferred_year_basis"),
+                                 Where(path, rec.mark.line, rec.mark.col))
+
+    def read_article(self, path, rec) -> None:
+        if not self.keys(path, rec, ARTICLE_KEYS, ("id", "page", "lines", "title", "byline"),
+                         "article"):
+            return
+        ident = self.claim_id(path, rec, "article")
+        lines = rec.get("lines")
+        if not (isinstance(lines, MarkedList) and len(lines) == 2
+                and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in lines)
+                and lines[0] <= lines[1]):
+            self.problem(path, self._value_mark(rec, "lines"),
+                         f"'lines' must be [first, last] line numbers, got {lines!r}",
+                         "write lines: [3, 19]")
+            lines = None
+        title = self.text(path, rec, "title")
+        byline = self.text(path, rec, "byline")
+        if ident and lines and title and byline:
+            self.articles[ident] = Article(
+                ident, rec["page"], (lines[0], lines[1]), title, self.text(path, rec, "subtitle"),
+                self.text(path, rec, "kicker"), byline, self.text_list(path, rec, "reporters"),
+                self.text_list(path, rec, "correspondents"),
+                Where(path, rec.mark.line, rec.mark.col))
+
+    def check_articles(self) -> None:
+        for art in self.articles.values():
+            page = self.pages.get(art.page)
+            if page is None:
+                self.problems.append(Problem(
+                    art.where.path, art.where.line, art.where.col,
+                    f"article '{art.id}' names unknown page '{art.page}'",
+                    _did_you_mean(art.page, self.pages)))
+                continue
+            all_lines = page.text.splitlines()
+            first, last = art.lines
+            if last > len(all_lines):
+                self.problems.append(Problem(
+                    art.where.path, art.where.line, art.where.col,
+                    f"article '{art.id}' ends at line {last}, but {page.file} has "
+                    f"{len(all_lines)} lines", "fix 'lines'"))
+                continue
+            self.article_text[art.id] = squash("\n".join(all_lines[first - 1:last]))
+            for what, text in (("title", art.title), ("subtitle", art.subtitle),
+                               ("kicker", art.kicker), ("byline", art.byline)):
+                if text and squash(text) not in self.article_text[art.id]:
+                    self.problems.append(Problem(
+                        art.where.path, art.where.line, art.where.col,
+                        f"article '{art.id}' {what} is not in lines {first}-{last} of {page.file}",
+                        "copy it verbatim from the source"))
+            for person in art.reporters + art.correspondents:
+                self.expect_ref(art.where.path, Mark(art.where.line, art.where.col), person,
+                                ("Person",), f"article '{art.id}' byline")
+
+    # -- entities ------------------------------------------------------------------------
+    def read_entity(self, path, rec) -> None:
+        if not self.keys(path, rec, schema.ENTITY_KEYS | {"level", "segments"},
+                         ("id", "type", "label", "source", "quote"), "entity"):
+            return
+        ident = self.claim_id(path, rec, "entity")
+        etype = rec["type"]
+        if etype not in schema.ENTITY_TYPES:
+            self.problem(path, self._value_mark(rec, "type"), f"unknown entity type '{etype}'",
+                         _did_you_mean(str(etype), schema.ENTITY_TYPES))
+            return
+        extra = schema.ENTITY_TYPES[etype].get("extra", set())
+        for key in ("level", "segments"):
+            if key in rec and key not in extra:
+                self.problem(path, rec.key_marks[key], f"'{key}' does not apply to {etype}",
+                             "remove it")
+        level = None
+        if etype == "Honour":
+            level = rec.get("level")
+            if level not in schema.HONOUR_LEVEL_INDIVIDUALS:
+                self.problem(path, self._value_mark(rec, "level"),
+                             f"honour level {level!r} is missing or unknown",
+                             "write level: national, provincial or municipal")
+        label = self.text(path, rec, "label")
+        source, quote = self.text(path, rec, "source"), self.text(path, rec, "quote")
+        if ident is None or label is None or source is None or quote is None:
+            return
+        self.entities[ident] = Entity(
+            ident, etype, label, self.text(path, rec, "label_en"),
+            self.text_list(path, rec, "aliases"), self.text_list(path, rec, "aliases_en"),
+            self.text(path, rec, "note"), source, quote,
+            Where(path, rec.mark.line, rec.mark.col), level,
+            self.text_list(path, rec, "segments"), rec)
+
+    # -- facts ---------------------------------------------------------------------------
+    def read_fact(self, path, rec) -> None:
+        if not self.keys(path, rec, schema.FACT_KEYS, ("subject", "relation", "source", "quote"),
+                         "fact"):
+            return
+        name = rec["relation"]
+        relation = schema.RELATIONS.get(name)
+        if relation is None:
+            self.problem(path, self._value_mark(rec, "relation"), f"unknown relation '{name}'",
+                         _did_you_mean(str(name), schema.RELATIONS) +
+                         " (the relations are listed in seeds/README.md)")
+            return
+        given = [k for k in ("object", "value", "quantity") if k in rec]
+        wanted = ("quantity" if relation.range == "quantity" else
+                  "value" if relation.literal else "object")
+        if given != [wanted]:
+            self.problem(path, rec.mark, f"'{name}' takes '{wanted}:'"
+                         + (f", not {', '.join(repr(g) for g in given)}" if given else ""),
+                         f"give exactly one '{wanted}:'")
+            return
+        value, quantity, obj = None, None, None
+        if wanted == "quantity":
+            quantity = self.read_quantity(path, rec, name)
+        elif wanted == "value":
+            value = self.read_value(path, rec, relation)
+        else:
+            obj = rec["object"]
+        qualifiers = {}
+        for key in schema.QUALIFIER_KEYS & rec.keys():
+            if key not in relation.qualifiers:
+                allowed = ", ".join(sorted(relation.qualifiers)) or "none"
+                self.problem(path, rec.key_marks[key], f"'{name}' does not take '{key}'",
+                             f"qualifiers allowed here: {allowed}")
+                continue
+            qualifiers[key] = self.read_qualifier(path, rec, key)
+        inferred = rec.get("inferred")
+        if inferred is not None and (not isinstance(inferred, str) or not inferred.strip()):
+            self.problem(path, self._value_mark(rec, "inferred"),
+                         "'inferred' must say why the fact is inferred",
+                         "write inferred: \"the reason\"")
+            inferred = None
+        source, quote = self.text(path, rec, "source"), self.text(path, rec, "quote")
+        subject = rec["subject"]
+        if source is None or quote is None or (wanted == "value" and value is None) \
+                or (wanted == "quantity" and quantity is None):
+            return
+        fact = Fact(subject, name, obj, value, quantity,
+                    {k: v for k, v in qualifiers.items() if v is not None}, source, quote,
+                    self.text(path, rec, "note"), inferred,
+                    Where(path, rec.mark.line, rec.mark.col), rec)
+        self.facts.append(fact)
+
+    def read_quantity(self, path, rec, name) -> Quantity | None:
+        q = rec["quantity"]
+        if not self.keys(path, q, schema.QUANTITY_KEYS, ("amount", "unit"), "quantity"):
+            return None
+        amount, unit = q["amount"], q["unit"]
+        qualifier = q.get("qualifier") or "exact"
+        ok = True
+        if isinstance(amount, bool) or not isinstance(amount, (int, Decimal)) or amount < 0:
+            self.problem(path, self._value_mark(q, "amount"),
+                         f"amount must be a number of at least 0, got {amount!r}",
+                         "write the number as printed, e.g. 4.94, without quotes")
+            ok = False
+        kind = schema.FIGURE_KIND[name]
+        units = schema.FIGURE_KINDS[kind]
+        if unit not in units:
+            self.problem(path, self._value_mark(q, "unit"),
+                         f"'{name}' is a {kind} figure and needs a unit from {', '.join(units)}; "
+                         f"got {unit!r}", "write the unit as the source prints it")
+            ok = False
+        elif ok and kind == "share" and amount > 100:
+            self.problem(path, self._value_mark(q, "amount"),
+                         f"a share is 0-100 %, got {amount}", "check the figure in the source")
+            ok = False
+        if qualifier not in schema.QUANTITY_QUALIFIERS:
+            self.problem(path, self._value_mark(q, "qualifier"),
+                         f"unknown qualifier {qualifier!r}",
+                         _did_you_mean(str(qualifier), schema.QUANTITY_QUALIFIERS))
+            ok = False
+        return Quantity(Decimal(amount), unit, qualifier) if ok else None
+
+    def read_value(self, path, rec, relation):
+        value, mark = rec["value"], self._value_mark(rec, "value")
+        if relation.range == "year":
+            return self.whole(path, rec, "value", *YEAR_RANGE, "a year")
+        if relation.range == "stage":
+            if value not in schema.STAGES:
+                self.problem(path, mark, f"unknown stage {value!r}",
+                             _did_you_mean(str(value), schema.STAGES))
+                return None
+            return value
+        return self.text(path, rec, "value")
+
+    def read_qualifier(self, path, rec, key):
+        value, mark = rec[key], self._value_mark(rec, key)
+        if key == "year":
+            return self.whole(path, rec, key, *YEAR_RANGE, "a year")
+        if key in ("batch", "rank"):
+            return self.whole(path, rec, key, 1, 1000, "a whole number from 1")
+        if key == "date":
+            if not isinstance(value, str) or not DATE_PATTERN.match(value):
+                self.problem(path, mark, f"date {value!r} is not YYYY-MM or YYYY-MM-DD",
+                             "write it in quotes, e.g. date: \"2024-11\"")
+                return None
+            return value
+        if key == "stage":
+            if value not in schema.STAGES:
+                self.problem(path, mark, f"unknown stage {value!r}",
+                             _did_you_mean(str(value), schema.STAGES))
+                return None
+            return value
+        return self.text(path, rec, key)
+
+    # -- cross-checks --------------------------------------------------------------------
+    def expect_ref(self, path, mark, ident, types, what) -> None:
+        entity = self.entities.get(ident) if isinstance(ident, str) else None
+        if entity is None:
+            self.problem(path, mark, f"{what}: unknown id {ident!r}",
+                         _did_you_mean(str(ident), self.entities) if isinstance(ident, str)
+                         else "write an entity id")
+        elif entity.type not in types:
+            self.problem(path, mark, f"{what}: '{ident}' is a {entity.type}",
+                         f"it must be a {' or '.join(types)}")
+
+    def check_quote(self, path, mark, source, quote, what) -> None:
+        if source not in self.articles:
+            self.problem(path, mark, f"{what}: unknown source '{source}'",
+                         _did_you_mean(source, self.articles))
+            return
+        text = self.article_text.get(source)
+        if text is None:
+            return
+        wanted = squash(quote)
+        if len(wanted) < 2:
+            self.problem(path, mark, f"{what}: quote is too short", "quote the clause that says it")
+        elif wanted not in text:
+            self.problem(path, mark, f"{what}: quote not found in {source}: {quote!r}",
+                         _closest_hint(wanted, text))
+
+    def check_references(self) -> None:
+        for ent in self.entities.values():
+            rec = ent.marks
+            self.check_quote(ent.where.path, self._value_mark(rec, "quote"), ent.source,
+                             ent.quote, f"entity '{ent.id}'")
+            for seg in ent.segments:
+                self.expect_ref(ent.where.path, self._value_mark(rec, "segments"), seg,
+                                ("ChainSegment",), f"segments of '{ent.id}'")
+        seen: dict[tuple, Where] = {}
+        for fact in self.facts:
+            rec, path = fact.marks, fact.where.path
+            relation = schema.RELATIONS[fact.relation]
+            self.expect_ref(path, self._value_mark(rec, "subject"), fact.subject,
+                            relation.domain, f"subject of '{fact.relation}'")
+            if fact.object is not None:
+                self.expect_ref(path, self._value_mark(rec, "object"), fact.object,
+                                relation.range, f"object of '{fact.relation}'")
+            for key, types in schema.QUALIFIER_REFS.items():
+                if key in fact.qualifiers:
+                    self.expect_ref(path, self._value_mark(rec, key), fact.qualifiers[key],
+                                    types, f"'{key}'")
+            self.check_quote(path, self._value_mark(rec, "quote"), fact.source, fact.quote,
+                             f"fact '{fact.subject} {fact.relation}'")
+            key = (fact.subject, fact.relation, fact.object, str(fact.value), fact.quantity,
+                   tuple(sorted(fact.qualifiers.items())), fact.source)
+            if key in seen:
+                self.problems.append(Problem(path, fact.where.line, fact.where.col,
+                                             "the same fact is stated twice",
+                                             f"also at {seen[key]}; remove one"))
+            seen[key] = fact.where
+
+
+def _closest_hint(wanted: str, text: str) -> str:
+    """Say how far the quote matches the source, to point at the first wrong character."""
+    best, at = 0, -1
+    for start in range(len(text)):
+        n = 0
+        while n < len(wanted) and start + n < len(text) and text[start + n] == wanted[n]:
+            n += 1
+        if n > best:
+            best, at = n, start
+    if best >= 2:
+        got = wanted[best] if best < len(wanted) else ""
+        src = text[at + best] if at + best < len(text) else "end of article"
+        return (f"matches the source up to '{wanted[:best]}', then the quote has '{got}' "
+                f"where the source has '{src}'; copy it verbatim")
+    return "copy the words verbatim from that article"
+
+
+def seed_files(root: Path) -> list[Path]:
+    """The seeds files in a fixed order: sources first, then by name."""
+    files = sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
+    return sorted(files, key=lambda f: (f.name != "sources.yaml", f.name))
+
+
+def load_seeds(root: str | Path) -> Seeds:
+    """Read and check every seeds file under `root`; raise InputError with all problems."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError([Problem(str(root), 0, 0, "seeds folder not found",
+                                  "pass the folder that holds the *.yaml seeds")])
+    checker = _Checker(root)
+    files = seed_files(root)
+    if not files:
+        raise InputError([Problem(str(root), 0, 0, "no *.yaml files in the seeds folder",
+                                  "add seeds files, see seeds/README.md")])
+    docs = [(d.path, d) for d in (checker.read_file(f) for f in files) if d is not None]
+    for path, data in docs:
+        for rec in checker.items(data, "pages"):
+            checker.read_page(path, rec)
+    for path, data in docs:
+        for rec in checker.items(data, "articles"):
+            checker.read_article(path, rec)
+    for path, data in docs:
+        for rec in checker.items(data, "entities"):
+            checker.read_entity(path, rec)
+    for path, data in docs:
+        for rec in checker.items(data, "facts"):
+            checker.read_fact(path, rec)
+    checker.check_articles()
+    checker.check_references()
+    if checker.problems:
+        raise InputError(checker.problems)
+    return Seeds(checker.pages, checker.articles, checker.entities, checker.facts,
+                 [path for path, _ in docs])

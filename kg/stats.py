@@ -1,0 +1,88 @@
+"""Counts over a built graph: entities per class, facts per relation and per source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+IPK = "https://w3id.org/industrial-park-kg/ontology/"
+PREFIXES = f"""PREFIX ipk: <{IPK}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX schema: <https://schema.org/>
+"""
+
+ENTITIES_PER_CLASS = PREFIXES + """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  ?s a ?class .
+  FILTER(?class NOT IN (rdf:Statement, ipk:Quantity))
+} GROUP BY ?class ORDER BY DESC(?n) ?class"""
+
+FACTS_PER_RELATION = PREFIXES + """
+SELECT ?relation (COUNT(?st) AS ?n) WHERE {
+  ?st a rdf:Statement ; rdf:predicate ?relation .
+} GROUP BY ?relation ORDER BY DESC(?n) ?relation"""
+
+FACTS_PER_SOURCE = PREFIXES + """
+SELECT ?source (SAMPLE(?title) AS ?headline) (COUNT(?st) AS ?n) WHERE {
+  ?st a rdf:Statement ; prov:wasDerivedFrom ?source .
+  OPTIONAL { ?source schema:headline ?title }
+} GROUP BY ?source ORDER BY ?source"""
+
+# A fact or an entity without a source, or without a quote, breaks the provenance promise.
+UNSOURCED = PREFIXES + """
+SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
+  { ?x a rdf:Statement } UNION
+  { ?x a ?class . FILTER(?class NOT IN (rdf:Statement, ipk:Quantity, ipk:Article,
+                                        ipk:NewspaperPage)) }
+  FILTER(NOT EXISTS { ?x prov:wasDerivedFrom ?src ; ipk:quote ?q })
+}"""
+
+
+@dataclass
+class Stats:
+    triples: int
+    entities_per_class: list[tuple[str, int]]
+    facts_per_relation: list[tuple[str, int]]
+    facts_per_source: list[tuple[str, str, int]]
+    facts: int
+    unsourced: int
+
+    def as_dict(self) -> dict:
+        return {
+            "triples": self.triples,
+            "entities_per_class": dict(self.entities_per_class),
+            "facts_per_relation": dict(self.facts_per_relation),
+            "facts_per_source": {s: {"headline": h, "facts": n}
+                                 for s, h, n in self.facts_per_source},
+            "facts": self.facts,
+            "facts_without_source_or_quote": self.unsourced,
+        }
+
+
+def _short(term) -> str:
+    value = term.value
+    for prefix, ns in (("ipk:", IPK), ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#")):
+        if value.startswith(ns):
+            return prefix + value[len(ns):]
+    return value
+
+
+def load_store(turtle_path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(turtle_path), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def graph_stats(store: ox.Store) -> Stats:
+    """Compute the counts by SPARQL over the built graph, so they cannot disagree with it."""
+    per_class = [(_short(r["class"]), int(r["n"].value)) for r in store.query(ENTITIES_PER_CLASS)]
+    per_rel = [(_short(r["relation"]), int(r["n"].value))
+               for r in store.query(FACTS_PER_RELATION)]
+    per_src = [(r["source"].value.rsplit("/", 1)[-1],
+                r["headline"].value if r["headline"] else "", int(r["n"].value))
+               for r in store.query(FACTS_PER_SOURCE)]
+    unsourced = int(next(iter(store.query(UNSOURCED)))["n"].value)
+    return Stats(len(store), per_class, per_rel, per_src, sum(n for _, n in per_rel), unsourced)
