@@ -156,7 +156,10 @@ def validate_command(graph_file, ontology_dir):
     """
     from kg.validate import validate_graph
 
-    result = validate_graph(_read_graph(graph_file), ontology_dir)
+    try:
+        result = validate_graph(_read_graph(graph_file), ontology_dir)
+    except InputError as exc:
+        raise _input_error(exc) from None
     if result.conforms:
         click.echo(f"Conforms: {result.triples:,} triples in {graph_file} meet every shape "
                    f"in {ontology_dir}/shapes.ttl.")

@@ -76,6 +76,12 @@ def render(ds: Dataset) -> dict[str, bytes]:
     }
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(files: dict[str, bytes], out_dir: str | Path,
                      progress: Callable[[str], None] = lambda _: None) -> list[Path]:
     """Write all files or none: temporaries first, then one rename each."""
@@ -85,11 +91,12 @@ def write_atomically(files: dict[str, bytes], out_dir: str | Path,
     try:
         for name, data in files.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            staged.append((name, Path(tmp)))
+            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; exports are for sharing
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            staged.append((name, Path(tmp)))
             progress(f"wrote {name} ({len(data):,} bytes)")
         for name, tmp in staged:
             os.replace(tmp, out / name)

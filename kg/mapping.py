@@ -51,6 +51,12 @@ def amount_text(amount: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def decimal_literal(amount: Decimal) -> Literal:
+    """xsd:decimal in its canonical form (a digit each side of the point), as Turtle writes it."""
+    text = amount_text(amount)
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+
+
 def quantity_label(q: Quantity) -> str:
     """The figure as the source would print it: 超700亿元, 约4.94亿元, 40%以上, 高达300%."""
     marker = schema.QUANTITY_QUALIFIERS[q.qualifier][1]
@@ -202,13 +208,12 @@ def _map_quantity(g, fact: Fact, iri: dict, node: URIRef) -> URIRef:
     unit = schema.UNITS[q.unit]
     g.add((node, RDF.type, IPK.Quantity))
     g.add((node, RDFS.label, zh(quantity_label(q))))
-    g.add((node, IPK.amount, Literal(amount_text(q.amount), datatype=XSD.decimal)))
+    g.add((node, IPK.amount, decimal_literal(q.amount)))
     g.add((node, IPK.unit, IPK[unit.local]))
     g.add((node, IPK.unitText, Literal(q.unit)))
     g.add((node, IPK.approximation, IPK[schema.QUANTITY_QUALIFIERS[q.qualifier][0]]))
     if unit.factor is not None:
-        g.add((node, IPK.normalizedAmount,
-               Literal(amount_text(q.amount * unit.factor), datatype=XSD.decimal)))
+        g.add((node, IPK.normalizedAmount, decimal_literal(q.amount * unit.factor)))
         g.add((node, IPK.normalizedUnit, Literal(unit.base)))
     for key_name, prop in FIGURE_QUALIFIERS.items():
         value = fact.qualifiers.get(key_name)

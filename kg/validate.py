@@ -8,6 +8,8 @@ from pathlib import Path
 from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
+from kg.problems import InputError, Problem
+
 ONTOLOGY_FILE = "ipk.ttl"
 SHAPES_FILE = "shapes.ttl"
 
@@ -32,6 +34,11 @@ class ValidationResult:
 def load_ontology(ontology_dir: str | Path) -> tuple[Graph, Graph]:
     """The OWL ontology and the SHACL shapes, parsed."""
     folder = Path(ontology_dir)
+    missing = [Problem(str(folder / name), 0, 0, "ontology file not found",
+                       "pass --ontology with the folder holding ipk.ttl and shapes.ttl")
+               for name in (ONTOLOGY_FILE, SHAPES_FILE) if not (folder / name).is_file()]
+    if missing:
+        raise InputError(missing)
     ontology, shapes = Graph(), Graph()
     ontology.parse(folder / ONTOLOGY_FILE, format="turtle")
     shapes.parse(folder / SHAPES_FILE, format="turtle")

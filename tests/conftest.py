@@ -1,0 +1,32 @@
+"""Shared fixtures: the repository layout, a fixture seeds folder, and one build of the real seeds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+ONTOLOGY = ROOT / "ontology"
+EXPORTS = ROOT / "exports"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def mini_seeds(tmp_path) -> Path:
+    """A writable copy of the small fixture seeds."""
+    dest = tmp_path / "seeds"
+    shutil.copytree(MINI, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The real seeds built once into a temporary exports folder."""
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("exports")
+    build(SEEDS, out, ONTOLOGY)
+    return out

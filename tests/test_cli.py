@@ -1,0 +1,114 @@
+"""The command line: help, exit codes, and output, run in-process with CliRunner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ONTOLOGY, ROOT
+from kg.cli import main
+
+COMMANDS = sorted(main.commands)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(name):
+    result = CliRunner().invoke(main, [name, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and f"kg {name}" in result.output
+    assert f"kg {name}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_python_dash_m_kg_works():
+    done = subprocess.run([sys.executable, "-m", "kg", "--help"], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0 and "build" in done.stdout
+
+
+def test_unknown_option_is_a_usage_error():
+    assert CliRunner().invoke(main, ["build", "--no-such-option"]).exit_code == 2
+
+
+def test_validate_exit_codes(built, tmp_path):
+    runner = CliRunner()
+    ok = runner.invoke(main, ["validate", str(built / "kg.ttl"), "--ontology", str(ONTOLOGY)])
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.startswith("Conforms:")
+
+    broken = tmp_path / "broken.ttl"
+    text = (built / "kg.ttl").read_text(encoding="utf-8")
+    broken.write_text(text.replace("ipk:level ipk:NationalLevel", "ipk:level \"national\""),
+                      encoding="utf-8")
+    bad = runner.invoke(main, ["validate", str(broken), "--ontology", str(ONTOLOGY)])
+    assert bad.exit_code == 1
+    assert "ipk:level" in bad.output and "violations in" in bad.output
+
+    garbled = tmp_path / "garbled.ttl"
+    garbled.write_text("this is not turtle .", encoding="utf-8")
+    unreadable = runner.invoke(main, ["validate", str(garbled), "--ontology", str(ONTOLOGY)])
+    assert unreadable.exit_code == 2
+    assert "not readable as Turtle" in unreadable.output
+
+
+def test_build_exits_1_and_writes_nothing_when_the_graph_breaks_a_shape(mini_seeds, tmp_path):
+    strict = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, strict)
+    with open(strict / "shapes.ttl", "a", encoding="utf-8") as fh:
+        fh.write("\n<urn:test:CompanyNeedsEnglish> a sh:NodeShape ; sh:targetClass ipk:Company ;\n"
+                 "  sh:property [ sh:path ipk:hasBrand ; sh:minCount 1 ;"
+                 " sh:message \"every company needs a brand\"@en ] .\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--ontology",
+                                       str(strict), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "every company needs a brand" in result.output
+    assert "nothing was written" in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_stats_counts_and_zero_unsourced(built):
+    result = CliRunner().invoke(main, ["stats", str(built / "kg.ttl"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output)
+    assert stats["facts_without_source_or_quote"] == 0
+    assert stats["entities_per_class"]["ipk:Company"] >= 21
+    assert sum(v["facts"] for v in stats["facts_per_source"].values()) == stats["facts"]
+    assert stats["facts_per_relation"]["ipk:hasHonour"] >= 15
+
+
+def test_stats_table_is_readable(built):
+    result = CliRunner().invoke(main, ["stats", str(built / "kg.ttl")])
+    assert result.exit_code == 0
+    assert "ipk:Company" in result.output
+    assert "without source or quote: 0" in result.output
+
+
+def test_stats_on_a_missing_file_is_exit_2():
+    result = CliRunner().invoke(main, ["stats", "no/such/kg.ttl"])
+    assert result.exit_code == 2 and "run 'kg build' first" in result.output
+
+
+def test_readme_query_output_is_real():
+    """The README's example query, run on exports/kg.ttl, prints what the README shows."""
+    import contextlib
+    import io
+    import os
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    shown = re.search(r"Output on the bundled seeds:\n\n```\n(.*?)```", readme, re.S).group(1)
+    printed = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        with contextlib.redirect_stdout(printed):
+            exec(code, {})
+    finally:
+        os.chdir(cwd)
+    assert printed.getvalue() == shown
