@@ -68,6 +68,7 @@ class IPK(DefinedNamespace):
     participatesInCluster: URIRef
     clusterIndustry: URIRef
     focusesOn: URIRef
+    involvesIndustry: URIRef
     buildsPlatform: URIRef
     aimsToBuild: URIRef
     pioneered: URIRef

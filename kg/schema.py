@@ -113,6 +113,8 @@ _RELATIONS = [
     _rel("focusesOn", ["IndustryCluster", "Park", "Platform", "Policy"],
          ["Industry", "ApplicationField", "ChainSegment", "Initiative"], zh="聚焦",
          en="focuses on"),
+    _rel("involvesIndustry", ["Park", "Company"], ["Industry"], zh="涉及产业领域",
+         en="involves industry"),
     _rel("buildsPlatform", ["Park"], ["Platform"], zh="建设平台", en="builds platform"),
     _rel("aimsToBuild", ["Park"], ["IndustrialBase", "Platform"], {"stage"}, zh="致力打造",
          en="aims to build"),

@@ -548,18 +548,13 @@ def load_seeds(root: str | Path) -> Seeds:
         raise InputError([Problem(str(root), 0, 0, "no *.yaml files in the seeds folder",
                                   "add seeds files, see seeds/README.md")])
     docs = [(d.path, d) for d in (checker.read_file(f) for f in files) if d is not None]
-    for path, data in docs:
-        for rec in checker.items(data, "pages"):
-            checker.read_page(path, rec)
-    for path, data in docs:
-        for rec in checker.items(data, "articles"):
-            checker.read_article(path, rec)
-    for path, data in docs:
-        for rec in checker.items(data, "entities"):
-            checker.read_entity(path, rec)
-    for path, data in docs:
-        for rec in checker.items(data, "facts"):
-            checker.read_fact(path, rec)
+    # Section by section across all files, so facts may name entities of any file.
+    readers = {"pages": checker.read_page, "articles": checker.read_article,
+               "entities": checker.read_entity, "facts": checker.read_fact}
+    for section, read in readers.items():
+        for path, data in docs:
+            for rec in checker.items(data, section):
+                read(path, rec)
     checker.check_articles()
     checker.check_references()
     if checker.problems:

@@ -120,3 +120,28 @@ def test_shapes_catch_a_statement_without_quote_and_a_bad_quantity(graph):
     assert (short(stmt), "ipk:quote") in paths
     assert (short(quantity), "ipk:unit") in paths
     assert (short(honour), "ipk:level") in paths
+
+
+def _in_lists(shapes: Graph) -> list[set]:
+    return [set(Collection(shapes, node)) for node in shapes.objects(None, SH["in"])]
+
+
+def test_statement_shape_lists_exactly_the_schema_relations():
+    shapes = Graph().parse(ONTOLOGY / "shapes.ttl", format="turtle")
+    everything = {IPK[name] for name in schema.RELATIONS}
+    assert everything in _in_lists(shapes)
+
+
+def test_qualifier_shapes_allow_exactly_the_schema_relations():
+    from kg.mapping import STATEMENT_QUALIFIERS
+
+    shapes = Graph().parse(ONTOLOGY / "shapes.ttl", format="turtle")
+    found = {}
+    for alternatives in shapes.objects(None, SH["or"]):
+        members = list(Collection(shapes, alternatives))
+        paths = [shapes.value(m, SH.path) for m in members]
+        if len(members) == 2 and paths[1] == RDF.predicate:
+            found[paths[0]] = set(Collection(shapes, shapes.value(members[1], SH["in"])))
+    for key, prop in STATEMENT_QUALIFIERS.items():
+        expected = {IPK[r.name] for r in schema.RELATIONS.values() if key in r.qualifiers}
+        assert found.get(prop) == expected, key
