@@ -179,7 +179,8 @@ def stats_command(graph_file, fmt):
     Example:
       kg stats --format json
     """
-    from kg.stats import graph_stats, load_store
+    from kg.stats import graph_stats
+    from kg.store import load_store
 
     if not Path(graph_file).is_file():
         raise BadInput(f"{graph_file}: not found (run 'kg build' first)")

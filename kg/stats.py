@@ -70,12 +70,6 @@ def _short(term) -> str:
     return value
 
 
-def load_store(turtle_path) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(path=str(turtle_path), format=ox.RdfFormat.TURTLE)
-    return store
-
-
 def graph_stats(store: ox.Store) -> Stats:
     """Compute the counts by SPARQL over the built graph, so they cannot disagree with it."""
     per_class = [(_short(r["class"]), int(r["n"].value)) for r in store.query(ENTITIES_PER_CLASS)]

@@ -1,0 +1,165 @@
+"""The one projection of the RDF graph to networkx that analytics and views share.
+
+What it keeps:
+
+- **Nodes**: every entity (a node typed with one of the entity classes of `kg.schema`), keyed by
+  its id (the last IRI segment). Attributes: ``iri``, ``id``, ``cls`` (class local name, e.g.
+  ``Company``), ``label`` (zh), ``label_en`` (or ``""``), ``aliases`` (list), ``quote``, ``source``.
+- **Edges**: every fact whose object is an entity, as a directed edge subject → object keyed by
+  the relation name, so two facts between the same pair stay two edges. The fact's statement
+  node is folded into edge attributes: ``relation``, ``label``/``label_en`` of the relation,
+  ``year``, ``date``, ``batch``, ``stage``, ``role``, ``specialty``, ``rank``, ``awarded_by`` and
+  ``list`` (entity ids), ``inferred`` (bool), ``quote``, ``source`` (article id),
+  ``statement`` (IRI). Chain structure, which has no statement of its own, adds
+  ``hasSegment`` (chain → segment) and ``upstreamOf`` (segment → next) edges whose provenance
+  is the chain's own quote.
+
+What it leaves out, on purpose: literals (text, years, figures) and Quantity nodes, rdf:type
+objects (classes would become hubs), statement nodes themselves, articles and pages (every fact
+would link through its source), and the journalists' bylines. A shared year or unit never links
+two entities.
+
+The RDF store is only read; the function returns a new graph each time.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg import schema
+from kg.namespace import ONTOLOGY_IRI
+
+_PREFIXES = f"""PREFIX ipk: <{ONTOLOGY_IRI}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+_ENTITY_CLASSES = " ".join(f"ipk:{t}" for t in schema.ENTITY_TYPES)
+
+ENTITIES = _PREFIXES + f"""
+SELECT ?e ?cls ?zh ?en ?quote ?src
+       (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="\\u001f") AS ?aliases) WHERE {{
+  VALUES ?cls {{ {_ENTITY_CLASSES} }}
+  ?e a ?cls .
+  OPTIONAL {{ ?e rdfs:label ?zh FILTER(lang(?zh) = "zh") }}
+  OPTIONAL {{ ?e rdfs:label ?en FILTER(lang(?en) = "en") }}
+  OPTIONAL {{ ?e skos:altLabel ?alias }}
+  OPTIONAL {{ ?e ipk:quote ?quote }}
+  OPTIONAL {{ ?e prov:wasDerivedFrom ?src }}
+}} GROUP BY ?e ?cls ?zh ?en ?quote ?src ORDER BY ?e"""
+
+FACT_EDGES = _PREFIXES + f"""
+SELECT ?st ?s ?p ?o ?year ?date ?batch ?stage ?role ?specialty ?rank ?awardedBy ?list
+       ?inferred ?quote ?src WHERE {{
+  ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  VALUES ?cls {{ {_ENTITY_CLASSES} }}
+  ?o a ?cls .
+  OPTIONAL {{ ?st ipk:year ?year }}
+  OPTIONAL {{ ?st ipk:date ?date }}
+  OPTIONAL {{ ?st ipk:batch ?batch }}
+  OPTIONAL {{ ?st ipk:stage ?stage }}
+  OPTIONAL {{ ?st ipk:role ?role }}
+  OPTIONAL {{ ?st ipk:specialty ?specialty }}
+  OPTIONAL {{ ?st ipk:rank ?rank }}
+  OPTIONAL {{ ?st ipk:awardedBy ?awardedBy }}
+  OPTIONAL {{ ?st ipk:inList ?list }}
+  OPTIONAL {{ ?st ipk:inferred ?inferred }}
+  OPTIONAL {{ ?st ipk:quote ?quote }}
+  OPTIONAL {{ ?st prov:wasDerivedFrom ?src }}
+}} ORDER BY ?s ?p ?o ?st"""
+
+CHAIN_EDGES = _PREFIXES + """
+SELECT ?s ?p ?o ?quote ?src WHERE {
+  { ?s ipk:hasSegment ?o . BIND(ipk:hasSegment AS ?p) BIND(?s AS ?chain) }
+  UNION
+  { ?s ipk:upstreamOf ?o . BIND(ipk:upstreamOf AS ?p) ?s skos:inScheme ?chain }
+  OPTIONAL { ?chain ipk:quote ?quote }
+  OPTIONAL { ?chain prov:wasDerivedFrom ?src }
+} ORDER BY ?s ?p ?o"""
+
+STRUCTURE_LABELS = {"hasSegment": ("包含环节", "has segment"),
+                    "upstreamOf": ("上游于", "upstream of")}
+
+
+def local_name(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _value(solution, name: str):
+    term = solution[name]
+    return None if term is None else term.value
+
+
+def relation_labels(relation: str) -> tuple[str, str]:
+    if relation in schema.RELATIONS:
+        rel = schema.RELATIONS[relation]
+        return rel.label_zh, rel.label_en
+    return STRUCTURE_LABELS.get(relation, (relation, relation))
+
+
+def project(store: ox.Store) -> nx.MultiDiGraph:
+    """Project the entities and entity-to-entity facts of `store` into a MultiDiGraph.
+
+    >>> import pyoxigraph as ox
+    >>> store = ox.Store()
+    >>> store.load('''
+    ... @prefix ipk: <https://w3id.org/industrial-park-kg/ontology/> .
+    ... @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+    ... @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    ... <http://x/company/a> a ipk:Company ; rdfs:label "甲"@zh ; ipk:hasHonour <http://x/honour/h> .
+    ... <http://x/honour/h> a ipk:Honour ; rdfs:label "荣誉"@zh .
+    ... <http://x/statement/1> a rdf:Statement ; rdf:subject <http://x/company/a> ;
+    ...     rdf:predicate ipk:hasHonour ; rdf:object <http://x/honour/h> ; ipk:year "2024"^^<http://www.w3.org/2001/XMLSchema#gYear> .
+    ... ''', format=ox.RdfFormat.TURTLE)
+    >>> g = project(store)
+    >>> sorted(g.nodes(data="label"))
+    [('a', '甲'), ('h', '荣誉')]
+    >>> [(u, v, k, d["year"]) for u, v, k, d in g.edges(keys=True, data=True)]
+    [('a', 'h', 'hasHonour', 2024)]
+    """
+    g = nx.MultiDiGraph()
+    for row in store.query(ENTITIES):
+        ident = local_name(row["e"].value)
+        aliases = _value(row, "aliases")
+        g.add_node(ident, iri=row["e"].value, id=ident, cls=local_name(row["cls"].value),
+                   label=_value(row, "zh") or ident, label_en=_value(row, "en") or "",
+                   aliases=sorted(aliases.split("\x1f")) if aliases else [],
+                   quote=_value(row, "quote") or "",
+                   source=local_name(_value(row, "src") or ""))
+    for row in store.query(FACT_EDGES):
+        s, o = local_name(row["s"].value), local_name(row["o"].value)
+        if s not in g or o not in g:
+            continue
+        relation = local_name(row["p"].value)
+        zh, en = relation_labels(relation)
+        attrs = {"relation": relation, "label": zh, "label_en": en,
+                 "statement": row["st"].value, "quote": _value(row, "quote") or "",
+                 "source": local_name(_value(row, "src") or ""),
+                 "inferred": _value(row, "inferred") == "true"}
+        for name in ("year", "batch", "rank"):
+            value = _value(row, name)
+            attrs[name] = int(value) if value is not None else None
+        for name in ("date", "role", "specialty"):
+            attrs[name] = _value(row, name)
+        for name, key in (("stage", "stage"), ("awardedBy", "awarded_by"), ("list", "list")):
+            value = _value(row, name)
+            attrs[key] = local_name(value) if value else None
+        key = relation
+        n = 1
+        while g.has_edge(s, o, key):  # the same relation twice (two sources): keep both
+            n += 1
+            key = f"{relation}#{n}"
+        g.add_edge(s, o, key=key, **attrs)
+    for row in store.query(CHAIN_EDGES):
+        s, o = local_name(row["s"].value), local_name(row["o"].value)
+        relation = local_name(row["p"].value)
+        zh, en = relation_labels(relation)
+        g.add_edge(s, o, key=relation, relation=relation, label=zh, label_en=en,
+                   statement=None, quote=_value(row, "quote") or "",
+                   source=local_name(_value(row, "src") or ""), inferred=False,
+                   year=None, batch=None, rank=None, date=None, role=None, specialty=None,
+                   stage=None, awarded_by=None, list=None)
+    return g
