@@ -9,6 +9,7 @@ from typing import Callable
 from kg.export import render, union_graph, write_atomically
 from kg.mapping import DEFAULT_BASE, map_seeds
 from kg.seeds import load_seeds
+from kg.store import seeds_fingerprint, write_store
 from kg.validate import ValidationResult, validate_graph
 
 
@@ -31,7 +32,8 @@ class BuildResult:
 def build(seeds_dir: str | Path = "seeds", out_dir: str | Path = "exports",
           ontology_dir: str | Path = "ontology", base: str = DEFAULT_BASE,
           validate: bool = True,
-          progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+          progress: Callable[[str], None] = lambda _: None,
+          store_dir: str | Path | None = None) -> BuildResult:
     """Build the exports from the seeds. Raises InputError or NotConforming before writing."""
     progress(f"loading and checking seeds in {seeds_dir}/")
     seeds = load_seeds(seeds_dir)
@@ -45,5 +47,10 @@ def build(seeds_dir: str | Path = "seeds", out_dir: str | Path = "exports",
         if not result.conforms:
             raise NotConforming(result)
     progress("serialising")
-    files = write_atomically(render(dataset), out_dir, progress)
+    rendered = render(dataset)
+    files = write_atomically(rendered, out_dir, progress)
+    if store_dir is not None:
+        progress(f"filling the embedded store at {store_dir}")
+        write_store(store_dir, rendered["kg.nt"], rendered["kg.trig"],
+                    seeds_fingerprint(seeds_dir))
     return BuildResult(files, len(seeds.entities), len(seeds.facts), len(graph))

@@ -85,12 +85,15 @@ def main():
 @click.option("--base", default=DEFAULT_BASE, show_default=True,
               help="Base IRI of the entities: base + kind + '/' + id.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (faster, unsafe).")
+@click.option("--store", "store_dir", default=".kg/store", show_default=True,
+              help="Embedded Oxigraph store to fill for 'kg query' (git-ignored).")
 @click.option("-v", "--verbose", is_flag=True, help="Show progress even when not on a terminal.")
-def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, verbose):
+def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, store_dir, verbose):
     """Check the seeds, build the graph, validate it, and write exports/.
 
     Writes kg.ttl (canonical Turtle), kg.nt, kg.jsonld and kg.trig (one named graph
-    per source). Nothing is written unless the seeds check out and the graph conforms.
+    per source), and fills the embedded store that 'kg query' reads. Nothing is written
+    unless the seeds check out and the graph conforms.
 
     \b
     Example:
@@ -98,7 +101,7 @@ def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, verbose):
     """
     try:
         result = build(seeds_dir, out_dir, ontology_dir, base, validate=not no_validate,
-                       progress=_progress(verbose))
+                       progress=_progress(verbose), store_dir=store_dir)
     except InputError as exc:
         raise _input_error(exc) from None
     except NotConforming as exc:
@@ -200,3 +203,113 @@ def stats_command(graph_file, fmt):
     click.echo()
     click.echo(f"{stats.triples:,} triples; {stats.facts} facts; "
                f"facts or entities without source or quote: {stats.unsourced}")
+
+
+# -- SPARQL -------------------------------------------------------------------------------
+queries_option = click.option("--queries", "queries_dir", default="queries", show_default=True,
+                              callback=_existing_dir, help="Folder of named .rq queries.")
+
+
+def _load_named(queries_dir):
+    from kg.queries import load_queries
+
+    try:
+        return load_queries(queries_dir)
+    except InputError as exc:
+        raise _input_error(exc) from None
+
+
+@main.command("queries")
+@queries_option
+def queries_command(queries_dir):
+    """List the named SPARQL queries with the question each answers.
+
+    \b
+    Example:
+      kg queries
+    """
+    named = _load_named(queries_dir)
+    rows = []
+    for q in named.values():
+        params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.params)
+        rows.append([q.name, q.question_zh, params])
+    click.echo(format_table(["name", "question", "parameters (defaults)"], rows))
+
+
+@main.command("query")
+@click.argument("name", required=False)
+@click.option("--sparql", "sparql_text", help="Run this query text instead of a named one.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Bind a parameter of the named query (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "srj", "srx"]),
+              default="table", show_default=True,
+              help="Output format; srj/srx are W3C SPARQL results JSON/XML. "
+                   "CONSTRUCT and DESCRIBE always print Turtle.")
+@click.option("--endpoint", help="Ask this SPARQL endpoint (query URL) instead of the local graph.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
+              show_default=True, help="Local engine.")
+@click.option("--graph", "graph_file", help="Query this Turtle file in memory instead of the store.")
+@click.option("--store", "store_dir", default=".kg/store", show_default=True,
+              help="Embedded store filled by 'kg build'.")
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for an endpoint.")
+@seeds_option
+@queries_option
+def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file, store_dir,
+                  timeout, seeds_dir, queries_dir):
+    """Run a named query (see 'kg queries'), a .rq file, or --sparql text.
+
+    Parameters are bound as RDF terms, never pasted into the query. Without --endpoint or
+    --graph, the embedded store is used when it is fresh; when the seeds changed since the
+    last build, the answer comes from the seeds built in memory, and a note says so.
+
+    \b
+    Example:
+      kg query park-companies --param park=丽水经开区 --format csv
+    """
+    from kg import engines
+    from kg.queries import NamedQuery, bind_params, parse_param_options, parse_query_file
+    from kg.sparql import QueryError, render
+
+    if bool(name) == bool(sparql_text):
+        raise click.UsageError("give a query NAME (or FILE.rq) or --sparql TEXT, not both")
+    try:
+        given = parse_param_options(params)
+        if sparql_text:
+            named = NamedQuery("ad-hoc", Path("-"), "ad hoc", "", "", [], [], sparql_text)
+        elif name.endswith(".rq") or Path(name).is_file():
+            problems = []
+            named = parse_query_file(Path(name), problems) if Path(name).is_file() else None
+            if named is None:
+                if not Path(name).is_file():
+                    raise BadInput(f"{name}: file not found")
+                named = NamedQuery(Path(name).stem, Path(name), "", "", "", [], [],
+                                   Path(name).read_text(encoding="utf-8"))
+        else:
+            available = _load_named(queries_dir)
+            if name not in available:
+                import difflib
+
+                close = difflib.get_close_matches(name, available, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                raise BadInput(f"no named query '{name}' ({hint}see 'kg queries')")
+            named = available[name]
+        if endpoint:
+            chosen = engines.remote_engine(endpoint, timeout)
+        elif graph_file:
+            if not Path(graph_file).is_file():
+                raise BadInput(f"{graph_file}: not found")
+            chosen = (engines.rdflib_engine(graph_file) if engine == "rdflib"
+                      else engines.oxigraph_file_engine(graph_file))
+        elif engine == "rdflib":
+            chosen = engines.rdflib_engine("exports/kg.ttl")
+        else:
+            chosen = engines.store_engine(store_dir, seeds_dir)
+        if chosen.note:
+            click.echo(f"note: {chosen.note}", err=True)
+        text = bind_params(named, given, chosen.run)
+        result = chosen.run(text)
+    except InputError as exc:
+        raise _input_error(exc) from None
+    except QueryError as exc:
+        raise BadInput(f"error: {exc}") from None
+    click.echo(render(result, fmt), nl=False)

@@ -1,0 +1,57 @@
+"""Choose what answers a query: the embedded store, an in-memory graph, or a remote endpoint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from kg.sparql import Result, run_oxigraph, run_rdflib, run_remote
+
+
+@dataclass
+class Engine:
+    name: str
+    run: Callable[[str], Result]
+    note: str | None = None  # said to the user on stderr: where the answers come from
+
+
+def oxigraph_file_engine(graph_file: str | Path) -> Engine:
+    from kg.store import load_store
+
+    store = load_store(graph_file)
+    return Engine(f"oxigraph (in memory, {graph_file})", lambda q: run_oxigraph(store, q))
+
+
+def rdflib_engine(graph_file: str | Path) -> Engine:
+    from rdflib import Graph
+
+    graph = Graph().parse(str(graph_file), format="turtle")
+    return Engine(f"rdflib (in memory, {graph_file})", lambda q: run_rdflib(graph, q))
+
+
+def remote_engine(endpoint: str, timeout: float = 60.0) -> Engine:
+    return Engine(f"remote {endpoint}", lambda q: run_remote(endpoint, q, timeout))
+
+
+def store_engine(store_dir: str | Path, seeds_dir: str | Path) -> Engine:
+    """The embedded store when it is fresh; otherwise the seeds, built in memory, with a note.
+
+    Raises InputError when the store is stale and the seeds do not check out.
+    """
+    import pyoxigraph as ox
+
+    from kg.export import union_graph
+    from kg.mapping import map_seeds
+    from kg.seeds import load_seeds
+    from kg.store import open_read_only, store_state
+
+    state = store_state(store_dir, seeds_dir)
+    if state.status == "fresh":
+        store = open_read_only(store_dir)
+        return Engine(f"oxigraph store {store_dir}", lambda q: run_oxigraph(store, q))
+    graph = union_graph(map_seeds(load_seeds(seeds_dir)))
+    store = ox.Store()
+    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return Engine(f"oxigraph (in memory, from {seeds_dir}/)", lambda q: run_oxigraph(store, q),
+                  note=f"{state.message}; answering from {seeds_dir}/ built in memory")

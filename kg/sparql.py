@@ -1,0 +1,400 @@
+"""Run SPARQL on any engine and give the answer one shape, then write it in any format.
+
+Engines: Oxigraph (embedded or in memory), rdflib (in memory), and any remote SPARQL 1.1
+endpoint. Each returns a `Select`, `Ask` or `Triples` made of plain `Term`s, so the output
+of a query is byte-for-byte the same whichever engine answered it.
+
+Parameters are bound as RDF terms in an inline VALUES block at the top of the WHERE group,
+written with N-Triples escaping: a value can never become query text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+PREFIXES = {
+    "ipk": "https://w3id.org/industrial-park-kg/ontology/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": XSD,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+}
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+class QueryError(Exception):
+    """A query that cannot run: bad syntax, a bad parameter, an endpoint that refused."""
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """One RDF term, engine-neutral. `kind` is "uri", "literal" or "bnode"."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    def n3(self) -> str:
+        """The term in N-Triples / SPARQL syntax, escaped."""
+        if self.kind == "uri":
+            if _IRI_FORBIDDEN.search(self.value):
+                raise QueryError(f"not a valid IRI: {self.value!r}")
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        text = '"' + escape_literal(self.value) + '"'
+        if self.lang:
+            return f"{text}@{self.lang}"
+        if self.datatype and self.datatype != XSD + "string":
+            return f"{text}^^<{self.datatype}>"
+        return text
+
+    def canonical(self) -> tuple:
+        """A comparable form: numbers by value, so '400' and '400.0' (xsd:decimal) agree."""
+        if self.kind == "literal" and self.datatype in (XSD + "decimal", XSD + "integer",
+                                                        XSD + "double", XSD + "float"):
+            from decimal import Decimal, InvalidOperation
+
+            try:
+                return (self.kind, str(Decimal(self.value).normalize()), self.datatype, self.lang)
+            except InvalidOperation:
+                pass
+        datatype = None if self.datatype == XSD + "string" else self.datatype
+        return (self.kind, self.value, datatype, self.lang)
+
+
+def escape_literal(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+def literal(value: str, datatype: str | None = None, lang: str | None = None) -> Term:
+    return Term("literal", value, datatype, lang)
+
+
+def iri(value: str) -> Term:
+    return Term("uri", value)
+
+
+@dataclass
+class Select:
+    variables: list[str]
+    rows: list[dict[str, Term]]
+
+
+@dataclass
+class Ask:
+    value: bool
+
+
+@dataclass
+class Triples:
+    triples: list[tuple[Term, Term, Term]]
+
+
+Result = Select | Ask | Triples
+
+
+# -- binding ----------------------------------------------------------------------------
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bind(query: str, params: dict[str, Term]) -> str:
+    """Bind variables to RDF terms with an inline `VALUES (?a ?b) { (term term) }` block.
+
+    The block opens the top-level WHERE group, so the group's patterns and FILTERs all see
+    the values. Each value is written as an escaped RDF term: it can never become query text.
+    """
+    if not params:
+        return query
+    names = sorted(params)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise QueryError(f"not a variable name: {name!r}")
+    head = " ".join(f"?{n}" for n in names)
+    row = " ".join(params[n].n3() for n in names)
+    block = f"\n  VALUES ({head}) {{ ({row}) }}"
+    code = re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), query)  # comments keep offsets
+    match = _WHERE.search(code)
+    if match is None:
+        raise QueryError("a query with parameters needs a 'WHERE {' clause")
+    return query[:match.end()] + block + query[match.end():]
+
+
+# -- engines ----------------------------------------------------------------------------
+def _from_oxigraph(term) -> Term | None:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    lang = term.language
+    datatype = None if lang else term.datatype.value
+    return Term("literal", term.value, datatype, lang)
+
+
+def run_oxigraph(store, query: str) -> Result:
+    import pyoxigraph as ox
+
+    try:
+        answer = store.query(query)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    if isinstance(answer, ox.QueryBoolean):
+        return Ask(bool(answer))
+    if isinstance(answer, ox.QueryTriples):
+        return Triples([tuple(_from_oxigraph(t) for t in (tr.subject, tr.predicate, tr.object))
+                        for tr in answer])
+    variables = [v.value for v in answer.variables]
+    rows = []
+    for solution in answer:
+        row = {}
+        for name in variables:
+            term = _from_oxigraph(solution[name])
+            if term is not None:
+                row[name] = term
+        rows.append(row)
+    return Select(variables, rows)
+
+
+def _from_rdflib(term) -> Term | None:
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return Term("uri", str(term))
+    if isinstance(term, BNode):
+        return Term("bnode", str(term))
+    if isinstance(term, Literal):
+        lang = term.language
+        datatype = None if lang else str(term.datatype or XSD + "string")
+        return Term("literal", str(term), datatype, lang)
+    raise QueryError(f"unexpected term {term!r}")
+
+
+def run_rdflib(graph, query: str) -> Result:
+    from pyparsing import ParseException
+
+    try:
+        answer = graph.query(query)
+    except ParseException as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    if answer.type == "ASK":
+        return Ask(bool(answer.askAnswer))
+    if answer.type in ("CONSTRUCT", "DESCRIBE"):
+        return Triples([tuple(_from_rdflib(t) for t in triple) for triple in answer.graph])
+    variables = [str(v) for v in answer.vars]
+    rows = []
+    for solution in answer:
+        row = {}
+        for name, value in zip(variables, solution):
+            term = _from_rdflib(value)
+            if term is not None:
+                row[name] = term
+        rows.append(row)
+    return Select(variables, rows)
+
+
+def query_form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after the prologue."""
+    body = re.sub(r"#[^\n]*", "", query)
+    body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
+    match = re.match(r"\s*(\w+)", body)
+    return match.group(1).upper() if match else ""
+
+
+def run_remote(endpoint: str, query: str, timeout: float = 60.0) -> Result:
+    """POST the query (SPARQL 1.1 Protocol) and read SPARQL JSON results or N-Triples."""
+    form = query_form(query)
+    accept = ("application/n-triples" if form in ("CONSTRUCT", "DESCRIBE")
+              else "application/sparql-results+json")
+    request = urllib.request.Request(
+        endpoint, data=urllib.parse.urlencode({"query": query}).encode("utf-8"),
+        headers={"Accept": accept,
+                 "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip()[:500]
+        raise QueryError(f"{endpoint} answered {exc.code} {exc.reason}: {detail}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise QueryError(f"cannot reach {endpoint}: {getattr(exc, 'reason', exc)}") from None
+    if accept == "application/n-triples":
+        return Triples(parse_ntriples(body.decode("utf-8")))
+    return parse_srj(json.loads(body))
+
+
+def parse_srj(doc: dict) -> Result:
+    if "boolean" in doc:
+        return Ask(bool(doc["boolean"]))
+    variables = doc["head"].get("vars", [])
+    rows = []
+    for binding in doc["results"]["bindings"]:
+        row = {}
+        for name, value in binding.items():
+            kind = value["type"]
+            kind = "literal" if kind == "typed-literal" else kind
+            lang = value.get("xml:lang")
+            datatype = None if lang else value.get("datatype", XSD + "string" if
+                                                   kind == "literal" else None)
+            row[name] = Term(kind, value["value"], datatype, lang)
+        rows.append(row)
+    return Select(variables, rows)
+
+
+def parse_ntriples(text: str) -> list[tuple[Term, Term, Term]]:
+    import pyoxigraph as ox
+
+    return [tuple(_from_oxigraph(t) for t in (tr.subject, tr.predicate, tr.object))
+            for tr in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+
+
+# -- output -----------------------------------------------------------------------------
+def short(term: Term | None) -> str:
+    """A readable cell: prefixed IRIs, plain literal values."""
+    if term is None:
+        return ""
+    if term.kind == "literal" and term.datatype == XSD + "decimal":
+        canonical = term.canonical()[1]  # engines write 42 or 42.0: show one form
+        return canonical if "E" not in canonical else term.value
+    if term.kind == "uri":
+        for prefix, ns in PREFIXES.items():
+            if term.value.startswith(ns):
+                return f"{prefix}:{term.value[len(ns):]}"
+        return term.value
+    return term.value
+
+
+def _srj_term(term: Term) -> dict:
+    out = {"type": term.kind, "value": term.value}
+    if term.lang:
+        out["xml:lang"] = term.lang
+    elif term.kind == "literal" and term.datatype and term.datatype != XSD + "string":
+        out["datatype"] = term.datatype
+    return out
+
+
+def to_srj(result: Result) -> str:
+    if isinstance(result, Ask):
+        return json.dumps({"head": {}, "boolean": result.value}) + "\n"
+    bindings = [{k: _srj_term(v) for k, v in row.items()} for row in result.rows]
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
+                      ensure_ascii=False, indent=1) + "\n"
+
+
+def to_srx(result: Result) -> str:
+    out = ['<?xml version="1.0"?>',
+           '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
+    if isinstance(result, Ask):
+        out += ["</head>", f"<boolean>{'true' if result.value else 'false'}</boolean>",
+                "</sparql>"]
+        return "\n".join(out) + "\n"
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out += ["</head>", "<results>"]
+    for row in result.rows:
+        out.append("<result>")
+        for name, term in row.items():
+            if term.kind == "uri":
+                inner = f"<uri>{xml_escape(term.value)}</uri>"
+            elif term.kind == "bnode":
+                inner = f"<bnode>{xml_escape(term.value)}</bnode>"
+            elif term.lang:
+                inner = f"<literal xml:lang={quoteattr(term.lang)}>{xml_escape(term.value)}</literal>"
+            elif term.datatype and term.datatype != XSD + "string":
+                inner = (f"<literal datatype={quoteattr(term.datatype)}>"
+                         f"{xml_escape(term.value)}</literal>")
+            else:
+                inner = f"<literal>{xml_escape(term.value)}</literal>"
+            out.append(f"<binding name={quoteattr(name)}>{inner}</binding>")
+        out.append("</result>")
+    out += ["</results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
+def to_csv(result: Select) -> str:
+    """W3C SPARQL 1.1 CSV: plain values, CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([row[v].value if v in row else "" for v in result.variables])
+    return buffer.getvalue()
+
+
+def to_tsv(result: Select) -> str:
+    """W3C SPARQL 1.1 TSV: terms in N-Triples syntax."""
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join(row[v].n3().replace("\t", "\\t") if v in row else ""
+                               for v in result.variables))
+    return "\n".join(lines) + "\n"
+
+
+def to_json(result: Select) -> str:
+    """A plain list of objects: variable -> value, for scripts that want no RDF."""
+    rows = [{v: row[v].value for v in result.variables if v in row} for row in result.rows]
+    return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+
+
+def to_table(result: Select) -> str:
+    from kg.tables import format_table
+
+    if not result.rows:
+        return format_table(result.variables, []) + "\n(no results)\n"
+    rows = [[short(row.get(v)) for v in result.variables] for row in result.rows]
+    return format_table(result.variables, rows) + f"\n({len(rows)} rows)\n"
+
+
+def to_turtle(result: Triples) -> str:
+    """Triples as sorted Turtle with the project's prefixes."""
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    def term(t: Term):
+        if t.kind == "uri":
+            return URIRef(t.value)
+        if t.kind == "bnode":
+            return BNode(t.value)
+        return Literal(t.value, lang=t.lang,
+                       datatype=None if t.lang else URIRef(t.datatype or XSD + "string"))
+
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    for triple in sorted(result.triples):
+        g.add(tuple(term(t) for t in triple))
+    return g.serialize(format="turtle")
+
+
+FORMATS = ("table", "csv", "tsv", "json", "srj", "srx")
+
+
+def render(result: Result, fmt: str) -> str:
+    if isinstance(result, Triples):
+        return to_turtle(result)
+    if isinstance(result, Ask):
+        if fmt == "srj":
+            return to_srj(result)
+        if fmt == "srx":
+            return to_srx(result)
+        return ("true" if result.value else "false") + "\n"
+    return {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "srj": to_srj,
+            "srx": to_srx}[fmt](result)
