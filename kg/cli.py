@@ -1,6 +1,7 @@
 """The `kg` command line: a thin click layer over the library. Only this module prints.
 
-Exit codes: 0 ok; 1 the graph does not conform to the SHACL shapes; 2 bad input or usage.
+Exit codes: 0 ok; 1 the graph does not conform to the SHACL shapes; 2 bad input or usage;
+3 a remote store or endpoint failed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ from kg.tables import format_table
 
 EXIT_NOT_CONFORMING = 1
 EXIT_BAD_INPUT = 2
+EXIT_REMOTE = 3
+
+
+class RemoteFailure(click.ClickException):
+    """A remote store or endpoint refused, failed, or could not be reached."""
+
+    exit_code = EXIT_REMOTE
 
 
 class BadInput(click.ClickException):
@@ -268,7 +276,7 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file, 
     """
     from kg import engines
     from kg.queries import NamedQuery, bind_params, parse_param_options, parse_query_file
-    from kg.sparql import QueryError, render
+    from kg.sparql import EndpointError, QueryError, render
 
     if bool(name) == bool(sparql_text):
         raise click.UsageError("give a query NAME (or FILE.rq) or --sparql TEXT, not both")
@@ -310,6 +318,117 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file, 
         result = chosen.run(text)
     except InputError as exc:
         raise _input_error(exc) from None
+    except EndpointError as exc:
+        raise RemoteFailure(str(exc)) from None
     except QueryError as exc:
         raise BadInput(f"error: {exc}") from None
     click.echo(render(result, fmt), nl=False)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback by default; anything else is reachable by others).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(0, 65535),
+              help="Port (0 picks a free one).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1),
+              help="Seconds a query may run before it is stopped (503).")
+@click.option("--max-request-bytes", default=1 << 20, show_default=True, type=click.IntRange(1),
+              help="Largest request body or URL accepted (413/414 beyond).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker processes answering queries in parallel.")
+@click.option("--graph", "graph_file", help="Serve this Turtle file instead of the store.")
+@click.option("--store", "store_dir", default=".kg/store", show_default=True,
+              help="Embedded store filled by 'kg build'.")
+@seeds_option
+@queries_option
+def serve_command(host, port, timeout, max_request_bytes, workers, graph_file, store_dir,
+                  seeds_dir, queries_dir):
+    """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /.
+
+    Results follow the Accept header: SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT
+    and DESCRIBE give Turtle or N-Triples. Updates are refused (403). Ctrl-C stops it.
+
+    \b
+    Example:
+      kg serve --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {?s ?p ?o} LIMIT 3' \\
+           http://127.0.0.1:7878/sparql
+    """
+    from kg import endpoint, engines
+    from kg.queries import bind_params
+    from kg.sparql import QueryError
+    from kg.store import store_state
+
+    if graph_file:
+        if not Path(graph_file).is_file():
+            raise BadInput(f"{graph_file}: not found")
+        source, local = graph_file, engines.oxigraph_file_engine(graph_file)
+    else:
+        state = store_state(store_dir, seeds_dir)
+        if state.status == "missing":
+            raise BadInput(f"{state.message}, or pass --graph exports/kg.ttl")
+        if state.status == "stale":
+            click.echo(f"note: {state.message}; serving it as it is", err=True)
+        source = store_dir
+        from kg.store import open_read_only
+        from kg.sparql import run_oxigraph
+
+        store = open_read_only(store_dir)
+        local = engines.Engine("store", lambda q: run_oxigraph(store, q))
+    examples = {}
+    for name, named in _load_named(queries_dir).items():
+        try:
+            examples[name] = (named.question_zh, bind_params(named, {}, local.run))
+        except QueryError:
+            examples[name] = (named.question_zh, named.text)
+    service = endpoint.QueryService(source, workers=workers, timeout=timeout)
+    config = endpoint.ServerConfig(max_request_bytes, endpoint.render_page(examples))
+    try:
+        server = endpoint.make_server(host, port, service, config)
+    except OSError as exc:
+        service.close()
+        raise BadInput(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    bound_host, bound_port = server.server_address[:2]
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: others on the network can query it", err=True)
+    click.echo(f"Serving SPARQL at http://{bound_host}:{bound_port}/sparql "
+               f"(query page at /; Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        service.close()
+
+
+@main.command("push")
+@click.argument("gsp_url")
+@click.option("--graph", default="https://w3id.org/industrial-park-kg/id/graph/kg",
+              show_default=True, help="IRI of the graph to replace, or 'default'.")
+@click.option("--file", "nt_file", default="exports/kg.nt", show_default=True,
+              help="The N-Triples export to send.")
+@click.option("--user", help="User name for stores that need one; the password is read from "
+                             "the KG_PASSWORD environment variable.")
+@click.option("--timeout", default=300.0, show_default=True, help="Seconds per HTTP request.")
+def push_command(gsp_url, graph, nt_file, user, timeout):
+    """Replace a graph in any SPARQL 1.1 Graph Store Protocol store with the built graph.
+
+    Sends exports/kg.nt with HTTP PUT, reads the graph back and checks the triple count.
+
+    \b
+    Example:
+      kg push http://127.0.0.1:7878/store --graph https://example.org/graph/lishui
+    """
+    from kg.push import RemoteError, push
+
+    if not Path(nt_file).is_file():
+        raise BadInput(f"{nt_file}: not found (run 'kg build' first)")
+    if graph != "default" and not graph.startswith(("http://", "https://", "urn:")):
+        raise BadInput(f"--graph must be an absolute IRI or 'default', got {graph!r}")
+    try:
+        result = push(gsp_url, Path(nt_file).read_bytes(), graph, user, timeout)
+    except RemoteError as exc:
+        raise RemoteFailure(str(exc)) from None
+    click.echo(f"Pushed {result.sent:,} triples to {result.graph} at {result.url}; "
+               f"read back {result.stored:,}.")

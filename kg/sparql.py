@@ -39,6 +39,10 @@ class QueryError(Exception):
     """A query that cannot run: bad syntax, a bad parameter, an endpoint that refused."""
 
 
+class EndpointError(QueryError):
+    """The endpoint could not be reached or failed (5xx): not the query's fault."""
+
+
 @dataclass(frozen=True, order=True)
 class Term:
     """One RDF term, engine-neutral. `kind` is "uri", "literal" or "bnode"."""
@@ -111,6 +115,17 @@ Result = Select | Ask | Triples
 
 # -- binding ----------------------------------------------------------------------------
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_TOKENS = re.compile(r"""<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*""")
+
+
+def blank_comments(query: str) -> str:
+    r"""The query with each comment replaced by spaces (offsets kept); IRIs and strings intact.
+
+    >>> blank_comments('PREFIX rdf: <http://x/ns#> # note\nSELECT "#1"')
+    'PREFIX rdf: <http://x/ns#>       \nSELECT "#1"'
+    """
+    return _TOKENS.sub(lambda m: " " * len(m.group(0)) if m.group(0).startswith("#")
+                       else m.group(0), query)
 
 
 def bind(query: str, params: dict[str, Term]) -> str:
@@ -128,8 +143,7 @@ def bind(query: str, params: dict[str, Term]) -> str:
     head = " ".join(f"?{n}" for n in names)
     row = " ".join(params[n].n3() for n in names)
     block = f"\n  VALUES ({head}) {{ ({row}) }}"
-    code = re.sub(r"#[^\n]*", lambda m: " " * len(m.group(0)), query)  # comments keep offsets
-    match = _WHERE.search(code)
+    match = _WHERE.search(blank_comments(query))
     if match is None:
         raise QueryError("a query with parameters needs a 'WHERE {' clause")
     return query[:match.end()] + block + query[match.end():]
@@ -215,7 +229,7 @@ def run_rdflib(graph, query: str) -> Result:
 
 def query_form(query: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after the prologue."""
-    body = re.sub(r"#[^\n]*", "", query)
+    body = blank_comments(query)
     body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
     match = re.match(r"\s*(\w+)", body)
     return match.group(1).upper() if match else ""
@@ -224,8 +238,9 @@ def query_form(query: str) -> str:
 def run_remote(endpoint: str, query: str, timeout: float = 60.0) -> Result:
     """POST the query (SPARQL 1.1 Protocol) and read SPARQL JSON results or N-Triples."""
     form = query_form(query)
-    accept = ("application/n-triples" if form in ("CONSTRUCT", "DESCRIBE")
-              else "application/sparql-results+json")
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    accept = ("application/n-triples, text/turtle;q=0.9, application/n-quads;q=0.8"
+              if graph_form else "application/sparql-results+json")
     request = urllib.request.Request(
         endpoint, data=urllib.parse.urlencode({"query": query}).encode("utf-8"),
         headers={"Accept": accept,
@@ -233,13 +248,15 @@ def run_remote(endpoint: str, query: str, timeout: float = 60.0) -> Result:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
+            media = (response.headers.get("Content-Type") or "").split(";")[0].strip()
     except urllib.error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace").strip()[:500]
-        raise QueryError(f"{endpoint} answered {exc.code} {exc.reason}: {detail}") from None
+        kind = EndpointError if exc.code >= 500 else QueryError
+        raise kind(f"{endpoint} answered {exc.code} {exc.reason}: {detail}") from None
     except (urllib.error.URLError, OSError) as exc:
-        raise QueryError(f"cannot reach {endpoint}: {getattr(exc, 'reason', exc)}") from None
-    if accept == "application/n-triples":
-        return Triples(parse_ntriples(body.decode("utf-8")))
+        raise EndpointError(f"cannot reach {endpoint}: {getattr(exc, 'reason', exc)}") from None
+    if graph_form:
+        return Triples(parse_rdf(body, media or "application/n-triples"))
     return parse_srj(json.loads(body))
 
 
@@ -261,11 +278,15 @@ def parse_srj(doc: dict) -> Result:
     return Select(variables, rows)
 
 
-def parse_ntriples(text: str) -> list[tuple[Term, Term, Term]]:
+def parse_rdf(data: bytes, media_type: str) -> list[tuple[Term, Term, Term]]:
+    """Triples of an RDF document in any syntax Oxigraph reads, named by its media type."""
     import pyoxigraph as ox
 
-    return [tuple(_from_oxigraph(t) for t in (tr.subject, tr.predicate, tr.object))
-            for tr in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)]
+    syntax = ox.RdfFormat.from_media_type(media_type)
+    if syntax is None:
+        raise QueryError(f"the endpoint answered in {media_type}, which is not RDF we can read")
+    return sorted({tuple(_from_oxigraph(t) for t in (q.subject, q.predicate, q.object))
+                   for q in ox.parse(data, format=syntax)})
 
 
 # -- output -----------------------------------------------------------------------------

@@ -1,0 +1,112 @@
+"""Push to a real Oxigraph server (PyPI `oxigraph`), then every named query agrees remote and local."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from kg import engines
+from kg.cli import main
+from kg.queries import bind_params, load_queries
+from kg.sparql import Select
+
+QUERIES = load_queries(ROOT / "queries")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    exe = shutil.which("oxigraph")
+    if exe is None:
+        pytest.fail("the Oxigraph server is not installed: pip install oxigraph (tests/run.sh does)")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen([exe, "serve", "--location", str(location), "--bind",
+                                f"127.0.0.1:{port}", "--union-default-graph"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"oxigraph serve exited: {process.stderr.read().decode()}")
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(20)
+
+
+def canonical(result):
+    if isinstance(result, Select):
+        return Counter(tuple(sorted((k, v.canonical()) for k, v in row.items()))
+                       for row in result.rows)
+    if hasattr(result, "triples"):
+        return Counter(tuple(t.canonical() for t in triple) for triple in result.triples)
+    return result.value
+
+
+@pytest.fixture(scope="module")
+def pushed(oxigraph_server, built):
+    result = CliRunner().invoke(main, ["push", f"{oxigraph_server}/store", "--file",
+                                       str(built / "kg.nt")])
+    assert result.exit_code == 0, result.output
+    return oxigraph_server
+
+
+def test_push_reports_what_it_sent_and_read_back(pushed, built):
+    lines = sum(1 for line in (built / "kg.nt").read_text(encoding="utf-8").splitlines() if line)
+    again = CliRunner().invoke(main, ["push", f"{pushed}/store", "--file", str(built / "kg.nt")])
+    assert again.exit_code == 0
+    assert f"Pushed {lines:,} triples" in again.output and f"read back {lines:,}" in again.output
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_named_query_agrees_remote_and_local(name, pushed, built):
+    remote = engines.remote_engine(f"{pushed}/query")
+    local = engines.oxigraph_file_engine(built / "kg.ttl")
+    q = QUERIES[name]
+    assert canonical(remote.run(bind_params(q, {}, remote.run))) == \
+        canonical(local.run(bind_params(q, {}, local.run)))
+
+
+def test_query_command_with_endpoint(pushed, built):
+    args = ["query", "chain-leaders", "--format", "csv"]
+    remote = CliRunner().invoke(main, args + ["--endpoint", f"{pushed}/query"])
+    local = CliRunner().invoke(main, args + ["--graph", str(built / "kg.ttl")])
+    assert remote.exit_code == 0 and remote.output == local.output
+
+
+def test_push_to_the_default_graph_replaces_it(oxigraph_server, built):
+    for _ in range(2):  # twice: PUT replaces, it does not add
+        result = CliRunner().invoke(main, ["push", f"{oxigraph_server}/store", "--graph",
+                                           "default", "--file", str(built / "kg.nt")])
+        assert result.exit_code == 0, result.output
+
+
+def test_unreachable_store_and_endpoint_exit_3(built):
+    dead = f"http://127.0.0.1:{free_port()}"
+    push = CliRunner().invoke(main, ["push", f"{dead}/store", "--file", str(built / "kg.nt")])
+    assert push.exit_code == 3 and "cannot reach" in push.output
+    query = CliRunner().invoke(main, ["query", "chain-leaders", "--endpoint", f"{dead}/query"])
+    assert query.exit_code == 3 and "cannot reach" in query.output
+
+
+def test_push_refuses_a_relative_graph_name(built):
+    result = CliRunner().invoke(main, ["push", "http://127.0.0.1:1/store", "--graph", "lishui",
+                                       "--file", str(built / "kg.nt")])
+    assert result.exit_code == 2
