@@ -40,7 +40,7 @@ PREFIX prov: <http://www.w3.org/ns/prov#>
 _ENTITY_CLASSES = " ".join(f"ipk:{t}" for t in schema.ENTITY_TYPES)
 
 ENTITIES = _PREFIXES + f"""
-SELECT ?e ?cls ?zh ?en ?quote ?src
+SELECT ?e ?cls ?zh ?en ?quote ?src ?level
        (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="\\u001f") AS ?aliases) WHERE {{
   VALUES ?cls {{ {_ENTITY_CLASSES} }}
   ?e a ?cls .
@@ -49,7 +49,8 @@ SELECT ?e ?cls ?zh ?en ?quote ?src
   OPTIONAL {{ ?e skos:altLabel ?alias }}
   OPTIONAL {{ ?e ipk:quote ?quote }}
   OPTIONAL {{ ?e prov:wasDerivedFrom ?src }}
-}} GROUP BY ?e ?cls ?zh ?en ?quote ?src ORDER BY ?e"""
+  OPTIONAL {{ ?e ipk:level ?level }}
+}} GROUP BY ?e ?cls ?zh ?en ?quote ?src ?level ORDER BY ?e"""
 
 FACT_EDGES = _PREFIXES + f"""
 SELECT ?st ?s ?p ?o ?year ?date ?batch ?stage ?role ?specialty ?rank ?awardedBy ?list
@@ -79,6 +80,8 @@ SELECT ?s ?p ?o ?quote ?src WHERE {
   OPTIONAL { ?chain ipk:quote ?quote }
   OPTIONAL { ?chain prov:wasDerivedFrom ?src }
 } ORDER BY ?s ?p ?o"""
+
+LEVELS = {individual: key for key, individual in schema.HONOUR_LEVEL_INDIVIDUALS.items()}
 
 STRUCTURE_LABELS = {"hasSegment": ("包含环节", "has segment"),
                     "upstreamOf": ("上游于", "upstream of")}
@@ -128,7 +131,8 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
                    label=_value(row, "zh") or ident, label_en=_value(row, "en") or "",
                    aliases=sorted(aliases.split("\x1f")) if aliases else [],
                    quote=_value(row, "quote") or "",
-                   source=local_name(_value(row, "src") or ""))
+                   source=local_name(_value(row, "src") or ""),
+                   level=LEVELS.get(local_name(_value(row, "level") or ""), ""))
     for row in store.query(FACT_EDGES):
         s, o = local_name(row["s"].value), local_name(row["o"].value)
         if s not in g or o not in g:
