@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from kg.analytics_rdf import analytics_for
 from kg.export import render, union_graph, write_atomically
 from kg.mapping import DEFAULT_BASE, map_seeds
 from kg.seeds import load_seeds
@@ -48,6 +49,8 @@ def build(seeds_dir: str | Path = "seeds", out_dir: str | Path = "exports",
             raise NotConforming(result)
     progress("serialising")
     rendered = render(dataset)
+    progress("computing network analytics (analytics.ttl)")
+    rendered["analytics.ttl"] = analytics_for(rendered["kg.ttl"])
     files = write_atomically(rendered, out_dir, progress)
     if store_dir is not None:
         progress(f"filling the embedded store at {store_dir}")

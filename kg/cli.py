@@ -432,3 +432,74 @@ def push_command(gsp_url, graph, nt_file, user, timeout):
         raise RemoteFailure(str(exc)) from None
     click.echo(f"Pushed {result.sent:,} triples to {result.graph} at {result.url}; "
                f"read back {result.stored:,}.")
+
+
+# -- Network analytics: kg analyze, kg path, kg export --------------------------------------------
+
+EXIT_NO_PATH = 1
+
+
+def _projected(graph_file: str):
+    """The store and the networkx projection of a built graph; a missing or bad file is exit 2."""
+    from kg.projection import project
+    from kg.store import load_store
+
+    if not Path(graph_file).is_file():
+        raise BadInput(f"{graph_file}: not found (run 'kg build' first)")
+    try:
+        store = load_store(graph_file)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise BadInput(f"{graph_file}: not readable as Turtle: {exc}") from None
+    return store, project(store)
+
+
+def _write_files(files: dict, out_dir: str) -> list[Path]:
+    from kg.export import write_atomically
+
+    try:
+        return write_atomically(files, out_dir)
+    except OSError as exc:
+        raise BadInput(f"{out_dir}: cannot write there: {exc.strerror or exc}") from None
+
+
+@main.command("analyze")
+@click.argument("graph_file", default="exports/kg.ttl", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "md"]),
+              default="text", show_default=True,
+              help="text: terminal report; json: everything, for programs; csv: one file per "
+                   "part into --out; md: Markdown report.")
+@click.option("--out", "out_dir", help="Folder for --format csv (created if missing).")
+@click.option("--top", default=15, show_default=True, type=click.IntRange(min=1),
+              help="Rows of centrality and key enterprises in the text and md reports.")
+def analyze_command(graph_file, fmt, out_dir, top):
+    """Centrality, communities, chain coverage and key enterprises, each score explained.
+
+    Centrality (degree, betweenness, PageRank), Louvain communities (fixed seed), connected
+    components and k-core per entity; for each park and chain it develops, every segment in
+    chain order with the park's companies, their honours and a strength rating (优势 / 潜力 /
+    薄弱 / 空白) with its inputs, and the gaps; key enterprises ranked with their score
+    breakdown. The rules are in the README, "Analytics". `kg build` also writes the scores to
+    exports/analytics.ttl for SPARQL.
+
+    \b
+    Example:
+      kg analyze
+      kg analyze --format json > analytics.json
+      kg analyze --format csv --out reports/
+    """
+    from kg.analytics import analyze
+    from kg.analytics_report import render_csv, render_md, render_text, to_json
+
+    if fmt == "csv" and not out_dir:
+        raise BadInput("--format csv writes one file per part: give a folder with --out")
+    if fmt != "csv" and out_dir:
+        raise BadInput("--out is for --format csv; the other formats print to stdout")
+    _store, g = _projected(graph_file)
+    analysis = analyze(g)
+    if fmt == "csv":
+        written = _write_files(render_csv(analysis), out_dir)
+        click.echo(f"Wrote {', '.join(str(p) for p in written)}")
+        return
+    render = {"json": lambda a: to_json(a), "md": lambda a: render_md(a, top),
+              "text": lambda a: render_text(a, top)}[fmt]
+    click.echo(render(analysis), nl=False)

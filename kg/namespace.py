@@ -174,3 +174,28 @@ class IPK(DefinedNamespace):
     NationalLevel: URIRef
     ProvincialLevel: URIRef
     MunicipalLevel: URIRef
+
+    # Network analytics (exports/analytics.ttl): derived, not stated by a source
+    SegmentAssessment: URIRef
+    SegmentStrength: URIRef
+    degree: URIRef
+    betweenness: URIRef
+    pageRank: URIRef
+    community: URIRef
+    component: URIRef
+    coreNumber: URIRef
+    keyEnterpriseScore: URIRef
+    keyEnterpriseRank: URIRef
+    inPark: URIRef
+    assessedPark: URIRef
+    assessedChain: URIRef
+    assessedSegment: URIRef
+    strength: URIRef
+    segmentCompany: URIRef
+    companyCount: URIRef
+    anchorCount: URIRef
+    inferredCount: URIRef
+    StrongSegment: URIRef
+    PotentialSegment: URIRef
+    WeakSegment: URIRef
+    GapSegment: URIRef

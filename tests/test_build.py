@@ -13,7 +13,7 @@ from rdflib import Dataset, Graph
 
 from conftest import EXPORTS, ONTOLOGY, ROOT, SEEDS
 
-EXPORT_NAMES = ["kg.jsonld", "kg.nt", "kg.trig", "kg.ttl"]
+EXPORT_NAMES = ["analytics.ttl", "kg.jsonld", "kg.nt", "kg.trig", "kg.ttl"]
 
 
 def build_in_subprocess(out, hash_seed: str) -> None:

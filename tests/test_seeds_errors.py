@@ -147,7 +147,7 @@ def test_cli_reports_exit_2_without_traceback_and_keeps_exports(mini_seeds, tmp_
     ok = runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(out)])
     assert ok.exit_code == 0, ok.output
     before = {f.name: f.read_bytes() for f in out.iterdir()}
-    assert set(before) == {"kg.ttl", "kg.nt", "kg.jsonld", "kg.trig"}
+    assert set(before) == {"kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "analytics.ttl"}
 
     edit(mini_seeds / "facts.yaml", "year: 2011", "year: 11")
     edit(mini_seeds / "facts.yaml", "relation: hasHonour", "relation: hasHonor")

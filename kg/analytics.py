@@ -1,0 +1,579 @@
+"""Network analytics over the projected graph (`kg.projection.project`).
+
+Every function here takes a networkx graph and returns new values; none changes its input.
+The measures run on :func:`simple_undirected`: one edge per linked pair of entities, whatever
+the number or direction of the facts between them, because a relation's direction in this
+graph is a reading convention (company → honour), not a flow.
+
+- **Centrality**: degree, degree centrality, betweenness (exact up to
+  ``EXACT_BETWEENNESS_MAX`` nodes, sampled with a fixed seed above) and PageRank
+  (``alpha=0.85``).
+- **Communities**: Louvain with ``seed=SEED`` on a copy whose nodes are integers in sorted id
+  order, so neither the seed nor Python's string hashing can change the answer.
+- **Components** and **k-core** (``core_number``).
+- **Chain coverage** (:func:`chain_coverage`) and **key enterprises**
+  (:func:`key_enterprises`), with the rules stated next to their constants below.
+
+Numbers are rounded to ``DIGITS`` decimals and every list is sorted, so the same graph gives
+the same output, byte for byte.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from kg import schema
+
+SEED = 42
+DIGITS = 6
+EXACT_BETWEENNESS_MAX = 5000  # above this many nodes, betweenness samples this many sources
+PAGERANK_ALPHA = 0.85
+
+# Park membership: a company is in a park when it is locatedIn, settledIn or incubatedBy the
+# park or a place inside it; a place is inside a park when it is partOf it or locatedIn it (a
+# sub-park, a site, a platform), or when the park buildsPlatform it; recursively.
+MEMBER_RELATIONS = ("incubatedBy", "locatedIn", "settledIn")
+PLACE_CLASSES = frozenset(schema.PLACES)
+
+# Segment strength. An anchor is a company in the segment that the sources call a leading
+# enterprise (龙头, leadingEnterpriseIn) of the chain, or that holds a national-level honour.
+STRONG_MIN_COMPANIES = 3
+STRENGTH = {  # key: (zh, en, rule)
+    "strong": ("优势", "strong", f"at least {STRONG_MIN_COMPANIES} companies and at least one anchor"),
+    "potential": ("潜力", "potential",
+                  f"an anchor but fewer than {STRONG_MIN_COMPANIES} companies, or "
+                  f"{STRONG_MIN_COMPANIES} or more companies without an anchor"),
+    "weak": ("薄弱", "weak", f"1 to {STRONG_MIN_COMPANIES - 1} companies, none an anchor"),
+    "gap": ("空白", "gap", "no company of the park in the segment"),
+}
+ANCHOR_RULE = ("an anchor is a company in the segment that is a leading enterprise (龙头) of the "
+               "chain or holds a national-level honour")
+
+# Key-enterprise score = position + honours + segments + leading.
+POSITION_POINTS = 10  # × the company's PageRank / the highest PageRank of any company
+HONOUR_POINTS = {"national": 3, "provincial": 2, "municipal": 1}  # per distinct honour held
+NOT_FINAL_STAGES = frozenset({"Proposed", "Publicised"})  # 拟, 公示: the honour counts half
+SEGMENT_POINTS = 2  # per distinct chain segment served (inSegment, or makes a product in it)
+LEADING_POINTS = 4  # per leadingEnterpriseIn fact (a chain, industry or platform)
+SCORE_RULE = (f"score = position + honours + segments + leading; position = "
+              f"{POSITION_POINTS} × PageRank / highest PageRank of any company; honours = "
+              f"{HONOUR_POINTS['national']} per national, {HONOUR_POINTS['provincial']} per "
+              f"provincial, {HONOUR_POINTS['municipal']} per municipal honour, half while only "
+              f"proposed or publicised (拟/公示); segments = {SEGMENT_POINTS} per chain segment "
+              f"served; leading = {LEADING_POINTS} per explicit 龙头 mention "
+              f"(leadingEnterpriseIn). Inferred inputs count and are flagged.")
+
+
+def _r(x: float) -> float:
+    return round(float(x), DIGITS)
+
+
+def simple_undirected(g: nx.Graph) -> nx.Graph:
+    """The graph the network measures run on: undirected, simple, nodes in sorted order.
+
+    One edge per pair of linked nodes (parallel and opposite facts collapse), no self-loops.
+    Node attributes are copied; the input is not changed.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("b", "a", key="x"); g.add_edge("a", "b", key="y"); g.add_edge("a", "a", key="z")
+    'x'
+    'y'
+    'z'
+    >>> h = simple_undirected(g)
+    >>> list(h.nodes), list(h.edges), g.number_of_edges()
+    (['a', 'b'], [('a', 'b')], 3)
+    """
+    h = nx.Graph()
+    for n in sorted(g):
+        h.add_node(n, **{k: (list(v) if isinstance(v, list) else v)
+                         for k, v in g.nodes[n].items()})
+    h.add_edges_from(sorted({(min(u, v), max(u, v)) for u, v in g.edges() if u != v}))
+    return h
+
+
+def centrality(g: nx.Graph) -> dict[str, dict[str, float]]:
+    """Degree, degree centrality, betweenness and PageRank of every node.
+
+    Computed on :func:`simple_undirected` ``(g)``; betweenness and degree centrality are
+    normalised to 0..1, PageRank sums to 1.
+
+    Examples
+    --------
+    >>> g = nx.path_graph(["a", "b", "c"])
+    >>> c = centrality(g)
+    >>> c["b"]["degree"], c["b"]["betweenness"], c["a"]["betweenness"]
+    (2, 1.0, 0.0)
+    >>> c["b"]["pagerank"] > c["a"]["pagerank"]
+    True
+    """
+    h = simple_undirected(g)
+    if h.number_of_nodes() == 0:
+        return {}
+    k = None if len(h) <= EXACT_BETWEENNESS_MAX else EXACT_BETWEENNESS_MAX
+    betweenness = nx.betweenness_centrality(h, k=k, normalized=True, seed=SEED)
+    pagerank = nx.pagerank(h, alpha=PAGERANK_ALPHA) if h.number_of_edges() else \
+        {n: 1 / len(h) for n in h}
+    degree_c = nx.degree_centrality(h)
+    return {n: {"degree": h.degree(n), "degree_centrality": _r(degree_c[n]),
+                "betweenness": _r(betweenness[n]), "pagerank": _r(pagerank[n])} for n in h}
+
+
+def _sorted_groups(groups) -> list[list[str]]:
+    """Groups of node ids, each sorted, largest first, ties by first id."""
+    return sorted((sorted(m) for m in groups), key=lambda m: (-len(m), m[0]))
+
+
+def communities(g: nx.Graph, seed: int = SEED) -> list[list[str]]:
+    """Louvain communities with a fixed seed: lists of node ids, largest first.
+
+    Examples
+    --------
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z"),
+    ...               ("c", "x")])
+    >>> communities(g)
+    [['a', 'b', 'c'], ['x', 'y', 'z']]
+    """
+    h = simple_undirected(g)
+    ids = list(h)
+    # Integer nodes hash the same in every process, so Louvain's inner sets iterate alike.
+    numbered = nx.relabel_nodes(h, {n: i for i, n in enumerate(ids)}, copy=True)
+    parts = nx.community.louvain_communities(numbered, seed=seed)
+    return _sorted_groups([ids[i] for i in part] for part in parts)
+
+
+def components(g: nx.Graph) -> list[list[str]]:
+    """Connected components (of the undirected graph): lists of node ids, largest first.
+
+    Examples
+    --------
+    >>> components(nx.DiGraph([("b", "a"), ("c", "d")]))
+    [['a', 'b'], ['c', 'd']]
+    """
+    return _sorted_groups(nx.connected_components(simple_undirected(g)))
+
+
+def core_numbers(g: nx.Graph) -> dict[str, int]:
+    """The k-core number of every node (on the simple undirected graph, so no self-loops).
+
+    Examples
+    --------
+    >>> core_numbers(nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")]))
+    {'a': 2, 'b': 2, 'c': 2, 'd': 1}
+    """
+    return dict(sorted(nx.core_number(simple_undirected(g)).items()))
+
+
+# -- Facts, park membership and chains ----------------------------------------------------------
+
+
+def fact(g: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
+    """One projected fact u → v as a plain dict: ids, labels, relation, year, stage, provenance.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", label="甲"); g.add_node("h", label="荣誉")
+    >>> _ = g.add_edge("a", "h", key="hasHonour", relation="hasHonour", label="获得荣誉",
+    ...                label_en="has honour", year=2024, inferred=False, quote="q", source="s")
+    >>> f = fact(g, "a", "h", "hasHonour")
+    >>> f["subject_label"], f["label"], f["object_label"], f["year"], f["stage"]
+    ('甲', '获得荣誉', '荣誉', 2024, None)
+    """
+    d = g.edges[u, v, key]
+    return {"subject": u, "subject_label": g.nodes[u].get("label", u),
+            "relation": d.get("relation", key), "label": d.get("label", key),
+            "label_en": d.get("label_en", ""),
+            "object": v, "object_label": g.nodes[v].get("label", v),
+            "year": d.get("year"), "stage": d.get("stage"),
+            "inferred": bool(d.get("inferred")), "quote": d.get("quote", ""),
+            "source": d.get("source", "")}
+
+
+def _cls(g, n) -> str:
+    return g.nodes[n].get("cls", "")
+
+
+def _facts(g, n, relation, direction="out"):
+    """Facts of one relation at node n, sorted: (u, v, key) triples."""
+    edges = g.out_edges(n, keys=True, data="relation") if direction == "out" else \
+        g.in_edges(n, keys=True, data="relation")
+    return sorted((u, v, k) for u, v, k, rel in edges if rel == relation)
+
+
+def park_places(g: nx.MultiDiGraph, park: str) -> dict[str, list[dict]]:
+    """The places inside `park`, each with the facts that put it there (the park: no facts).
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> for n, c in [("p", "Park"), ("sub", "Park"), ("pl", "Platform")]:
+    ...     g.add_node(n, cls=c, label=n)
+    >>> _ = g.add_edge("sub", "p", key="partOf", relation="partOf")
+    >>> _ = g.add_edge("p", "pl", key="buildsPlatform", relation="buildsPlatform")
+    >>> {place: [f["relation"] for f in via] for place, via in park_places(g, "p").items()}
+    {'p': [], 'pl': ['buildsPlatform'], 'sub': ['partOf']}
+    """
+    places = {park: []}
+    todo = [park]
+    while todo:
+        area = todo.pop(0)
+        found = [(u, fact(g, u, v, k)) for rel in ("partOf", "locatedIn")
+                 for u, v, k in _facts(g, area, rel, "in") if _cls(g, u) in PLACE_CLASSES]
+        found += [(v, fact(g, u, v, k)) for u, v, k in _facts(g, area, "buildsPlatform")]
+        for place, f in sorted(found, key=lambda x: (x[0], x[1]["relation"])):
+            if place not in places:
+                places[place] = [f] + places[area]
+                todo.append(place)
+    return dict(sorted(places.items()))
+
+
+def park_companies(g: nx.MultiDiGraph, park: str) -> dict[str, list[list[dict]]]:
+    """Companies in `park`: for each, every route of facts from the company to the park.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> for n, c in [("p", "Park"), ("pl", "Platform"), ("c", "Company")]:
+    ...     g.add_node(n, cls=c, label=n)
+    >>> _ = g.add_edge("p", "pl", key="buildsPlatform", relation="buildsPlatform")
+    >>> _ = g.add_edge("c", "pl", key="locatedIn", relation="locatedIn", inferred=True)
+    >>> [[(f["subject"], f["relation"], f["object"], f["inferred"]) for f in route]
+    ...  for route in park_companies(g, "p")["c"]]
+    [[('c', 'locatedIn', 'pl', True), ('p', 'buildsPlatform', 'pl', False)]]
+    """
+    members: dict[str, list[list[dict]]] = {}
+    for place, route in park_places(g, park).items():
+        for rel in MEMBER_RELATIONS:
+            for u, v, k in _facts(g, place, rel, "in"):
+                if _cls(g, u) == "Company":
+                    members.setdefault(u, []).append([fact(g, u, v, k)] + route)
+    return dict(sorted(members.items()))
+
+
+def chain_segments(g: nx.MultiDiGraph, chain: str) -> list[str]:
+    """The segments of `chain` from upstream to downstream (hasSegment, ordered by upstreamOf).
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> for s in ("s2", "s1", "s3"):
+    ...     _ = g.add_edge("k", s, key="hasSegment", relation="hasSegment")
+    >>> _ = g.add_edge("s1", "s2", key="upstreamOf", relation="upstreamOf")
+    >>> _ = g.add_edge("s2", "s3", key="upstreamOf", relation="upstreamOf")
+    >>> chain_segments(g, "k")
+    ['s1', 's2', 's3']
+    """
+    segments = [v for _, v, _k in _facts(g, chain, "hasSegment")]
+    order = nx.DiGraph()
+    order.add_nodes_from(segments)
+    order.add_edges_from((u, v) for s in segments for u, v, _k in _facts(g, s, "upstreamOf")
+                         if v in order)
+    try:
+        return list(nx.lexicographical_topological_sort(order))
+    except nx.NetworkXUnfeasible:  # a cycle in upstreamOf: fall back to id order
+        return sorted(segments)
+
+
+def segment_companies(g: nx.MultiDiGraph, segment: str) -> dict[str, list[list[dict]]]:
+    """Companies in `segment`, each with the facts that place it: inSegment, or makes a product
+    that is inSegment.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> for n, c in [("c", "Company"), ("d", "Company"), ("pr", "Product"), ("s", "ChainSegment")]:
+    ...     g.add_node(n, cls=c, label=n)
+    >>> _ = g.add_edge("c", "s", key="inSegment", relation="inSegment")
+    >>> _ = g.add_edge("d", "pr", key="makes", relation="makes")
+    >>> _ = g.add_edge("pr", "s", key="inSegment", relation="inSegment", inferred=True)
+    >>> {c: [[f["relation"] for f in via] for via in vias]
+    ...  for c, vias in segment_companies(g, "s").items()}
+    {'c': [['inSegment']], 'd': [['makes', 'inSegment']]}
+    """
+    found: dict[str, list[list[dict]]] = {}
+    for u, v, k in _facts(g, segment, "inSegment", "in"):
+        placed = fact(g, u, v, k)
+        if _cls(g, u) == "Company":
+            found.setdefault(u, []).append([placed])
+        elif _cls(g, u) == "Product":
+            for maker, p, k2 in _facts(g, u, "makes", "in"):
+                if _cls(g, maker) == "Company":
+                    found.setdefault(maker, []).append([fact(g, maker, p, k2), placed])
+    return dict(sorted(found.items()))
+
+
+def honours(g: nx.MultiDiGraph, company: str) -> list[dict]:
+    """The honours a company holds: one entry per honour, with its level, year, stage and the
+    points it earns in the key-enterprise score.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("c", label="c"); g.add_node("h", label="省级", level="provincial")
+    >>> _ = g.add_edge("c", "h", key="hasHonour", relation="hasHonour", year=2025, stage="Proposed")
+    >>> [(h["id"], h["level"], h["stage"], h["points"]) for h in honours(g, "c")]
+    [('h', 'provincial', 'Proposed', 1.0)]
+    """
+    held: dict[str, list[dict]] = {}
+    for u, v, k in _facts(g, company, "hasHonour"):
+        held.setdefault(v, []).append(fact(g, u, v, k))
+    out = []
+    for honour, facts in sorted(held.items()):
+        level = g.nodes[honour].get("level", "")
+        final = any(f["stage"] not in NOT_FINAL_STAGES for f in facts)
+        years = sorted(f["year"] for f in facts if f["year"] is not None)
+        stages = sorted({f["stage"] for f in facts if f["stage"]})
+        points = HONOUR_POINTS.get(level, 0) * (1 if final else 0.5)
+        out.append({"id": honour, "label": g.nodes[honour].get("label", honour), "level": level,
+                    "year": years[-1] if years else None,
+                    "stage": stages[0] if len(stages) == 1 else (", ".join(stages) or None),
+                    "final": final, "inferred": all(f["inferred"] for f in facts),
+                    "points": float(points)})
+    return out
+
+
+def rate_segment(companies: int, anchors: int) -> str:
+    """The strength of a segment from its number of park companies and of anchors among them.
+
+    Returns one of the keys of ``STRENGTH``: strong (优势), potential (潜力), weak (薄弱),
+    gap (空白).
+
+    Examples
+    --------
+    >>> [rate_segment(n, a) for n, a in [(0, 0), (1, 0), (2, 1), (3, 0), (3, 1)]]
+    ['gap', 'weak', 'potential', 'potential', 'strong']
+    """
+    if companies == 0:
+        return "gap"
+    if anchors and companies >= STRONG_MIN_COMPANIES:
+        return "strong"
+    if anchors or companies >= STRONG_MIN_COMPANIES:
+        return "potential"
+    return "weak"
+
+
+def _named(g, chain, relation) -> dict[str, dict]:
+    """Companies named for a chain by `relation`, with the fact (the first, if several)."""
+    named: dict[str, dict] = {}
+    for u, v, k in _facts(g, chain, relation, "in"):
+        if _cls(g, u) == "Company":
+            named.setdefault(u, fact(g, u, v, k))
+    return named
+
+
+def _is_inferred(routes: list[list[dict]]) -> bool:
+    """A membership is inferred when every route to it uses at least one inferred fact."""
+    return all(any(f["inferred"] for f in route) for route in routes)
+
+
+def _segment_report(g, segment, members, chain, leading) -> dict:
+    rows = []
+    for company, via in segment_companies(g, segment).items():
+        if company not in members:
+            continue
+        held = honours(g, company)
+        national = any(h["level"] == "national" for h in held)
+        rows.append({"id": company, "label": g.nodes[company].get("label", company),
+                     "segment_via": via, "park_via": members[company],
+                     "inferred": _is_inferred(via) or _is_inferred(members[company]),
+                     "leading": company in leading, "national_honour": national,
+                     "anchor": company in leading or national, "honours": held})
+    anchors = sum(r["anchor"] for r in rows)
+    rating = rate_segment(len(rows), anchors)
+    zh, en, rule = STRENGTH[rating]
+    node = g.nodes[segment]
+    return {"id": segment, "label": node.get("label", segment), "label_en": node.get("label_en", ""),
+            "rating": zh, "rating_en": en, "rule": rule,
+            "inputs": {"companies": len(rows), "anchors": anchors,
+                       "inferred_memberships": sum(r["inferred"] for r in rows)},
+            "companies": rows}
+
+
+def chain_coverage(g: nx.MultiDiGraph) -> list[dict]:
+    """Per park and per chain it develops (developsChain): each segment in chain order with
+    the park's companies in it, their honours, its strength rating and the inputs behind it;
+    the gap segments; and the chain's named leading (龙头) and up/downstream enterprises.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> for n, c in [("p", "Park"), ("k", "IndustryChain"), ("s1", "ChainSegment"),
+    ...              ("s2", "ChainSegment"), ("c", "Company")]:
+    ...     g.add_node(n, cls=c, label=n)
+    >>> for u, v, rel in [("p", "k", "developsChain"), ("k", "s1", "hasSegment"),
+    ...                   ("k", "s2", "hasSegment"), ("s1", "s2", "upstreamOf"),
+    ...                   ("c", "p", "locatedIn"), ("c", "s1", "inSegment"),
+    ...                   ("c", "k", "leadingEnterpriseIn")]:
+    ...     _ = g.add_edge(u, v, key=rel, relation=rel)
+    >>> [cov] = chain_coverage(g)
+    >>> [(s["id"], s["rating"], s["inputs"]["companies"]) for s in cov["segments"]], cov["gaps"]
+    ([('s1', '潜力', 1), ('s2', '空白', 0)], ['s2'])
+    """
+    out = []
+    parks = sorted(n for n in g if _cls(g, n) == "Park")
+    for park in parks:
+        chains = sorted({v for _u, v, _k in _facts(g, park, "developsChain")})
+        if not chains:
+            continue
+        members = park_companies(g, park)
+        for chain in chains:
+            leading = _named(g, chain, "leadingEnterpriseIn")
+            supply = _named(g, chain, "supplyChainEnterpriseIn")
+            segments = [_segment_report(g, s, members, chain, leading)
+                        for s in chain_segments(g, chain)]
+            for i, s in enumerate(segments, 1):
+                s["order"] = i
+            placed = {c["id"] for s in segments for c in s["companies"]}
+            named = [{"id": c, "label": g.nodes[c].get("label", c),
+                      "role": "leading" if c in leading else "supply",
+                      "role_zh": "龙头企业" if c in leading else "上下游企业",
+                      "in_park": c in members, "in_a_segment": c in placed,
+                      "inferred": (leading.get(c) or supply[c])["inferred"]}
+                     for c in sorted(set(leading) | set(supply))]
+            out.append({"park": park, "park_label": g.nodes[park].get("label", park),
+                        "chain": chain, "chain_label": g.nodes[chain].get("label", chain),
+                        "segments": segments,
+                        "gaps": [s["id"] for s in segments if s["rating_en"] == "gap"],
+                        "named_enterprises": named})
+    return out
+
+
+def _chain_of(g, segment) -> str:
+    chains = sorted(u for u, _v, _k in _facts(g, segment, "hasSegment", "in"))
+    return chains[0] if chains else ""
+
+
+def _via_text(g, route: list[dict]) -> str:
+    """How a company serves a segment, in words: 'inSegment' or 'makes <product>'."""
+    first = route[0]
+    text = "inSegment" if len(route) == 1 else f"makes {first['object_label']}"
+    return text + (" (inferred)" if any(f["inferred"] for f in route) else "")
+
+
+def key_enterprises(g: nx.MultiDiGraph, scores: dict | None = None) -> list[dict]:
+    """Every company ranked by its key-enterprise score, with the breakdown (``SCORE_RULE``).
+
+    `scores` is the output of :func:`centrality` (computed when not given).
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> for n, c in [("a", "Company"), ("b", "Company"), ("k", "IndustryChain")]:
+    ...     g.add_node(n, cls=c, label=n)
+    >>> g.add_node("h", cls="Honour", label="h", level="national")
+    >>> _ = g.add_edge("a", "h", key="hasHonour", relation="hasHonour")
+    >>> _ = g.add_edge("a", "k", key="leadingEnterpriseIn", relation="leadingEnterpriseIn")
+    >>> _ = g.add_edge("b", "k", key="supplyChainEnterpriseIn", relation="supplyChainEnterpriseIn")
+    >>> [(r["rank"], r["id"], r["score"], r["breakdown"]["honours"]["points"],
+    ...   r["breakdown"]["leading"]["points"]) for r in key_enterprises(g)]
+    [(1, 'a', 17.0, 3.0, 4), (2, 'b', 5.41, 0.0, 0)]
+    """
+    scores = centrality(g) if scores is None else scores
+    companies = sorted(n for n in g if _cls(g, n) == "Company")
+    top = max((scores[c]["pagerank"] for c in companies), default=0.0)
+    served: dict[str, dict[str, list[list[dict]]]] = {}
+    for s in sorted(n for n in g if _cls(g, n) == "ChainSegment"):
+        for company, via in segment_companies(g, s).items():
+            served.setdefault(company, {})[s] = via
+    parks: dict[str, list[str]] = {}
+    for park in sorted(n for n in g if _cls(g, n) == "Park"):
+        for company in park_companies(g, park):
+            parks.setdefault(company, []).append(park)
+    rows = []
+    for c in companies:
+        pagerank = scores[c]["pagerank"]
+        position = round(POSITION_POINTS * pagerank / top, 2) if top else 0.0
+        held = honours(g, c)
+        segments = [{"id": s, "label": g.nodes[s].get("label", s), "chain": _chain_of(g, s),
+                     "via": "; ".join(_via_text(g, r) for r in via), "inferred": _is_inferred(via)}
+                    for s, via in sorted(served.get(c, {}).items())]
+        leads: dict[str, dict] = {}
+        for u, v, k in _facts(g, c, "leadingEnterpriseIn"):
+            leads.setdefault(v, fact(g, u, v, k))
+        leading = [{"id": v, "label": f["object_label"], "inferred": f["inferred"],
+                    "quote": f["quote"], "source": f["source"]} for v, f in sorted(leads.items())]
+        honour_points = round(float(sum(h["points"] for h in held)), 2)
+        breakdown = {
+            "network_position": {"points": position, "pagerank": pagerank,
+                                 "highest_company_pagerank": top,
+                                 "degree": scores[c]["degree"],
+                                 "betweenness": scores[c]["betweenness"]},
+            "honours": {"points": honour_points, "items": held},
+            "chain_segments": {"points": SEGMENT_POINTS * len(segments), "items": segments},
+            "leading": {"points": LEADING_POINTS * len(leading), "items": leading},
+        }
+        inferred = ([f"segment {s['label']} ({s['id']})" for s in segments if s["inferred"]]
+                    + [f"龙头 in {x['label']} ({x['id']})" for x in leading if x["inferred"]]
+                    + [f"honour {h['label']} ({h['id']})" for h in held if h["inferred"]])
+        rows.append({"id": c, "label": g.nodes[c].get("label", c), "parks": parks.get(c, []),
+                     "score": round(sum(part["points"] for part in breakdown.values()), 2),
+                     "breakdown": breakdown, "inferred_inputs": inferred})
+    rows.sort(key=lambda r: (-r["score"], r["id"]))
+    for i, r in enumerate(rows, 1):
+        r["rank"] = i
+    return [{"rank": r.pop("rank"), **r} for r in rows]
+
+
+def analyze(g: nx.MultiDiGraph) -> dict:
+    """The whole analysis of a projected graph as one JSON-ready dict.
+
+    Keys: ``graph`` (sizes and how the measures were computed), ``rules``, ``centrality``
+    (one entry per entity, highest PageRank first, with its community, component and core
+    number), ``communities``, ``components``, ``k_core``, ``chains`` (:func:`chain_coverage`)
+    and ``key_enterprises`` (:func:`key_enterprises`).
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", cls="Company", label="甲"); g.add_node("b", cls="Park", label="乙")
+    >>> _ = g.add_edge("a", "b", key="locatedIn", relation="locatedIn")
+    >>> result = analyze(g)
+    >>> sorted(result)
+    ['centrality', 'chains', 'communities', 'components', 'graph', 'k_core', 'key_enterprises', 'rules']
+    >>> [(e["id"], e["label"], e["community"], e["core_number"]) for e in result["centrality"]]
+    [('a', '甲', 1, 1), ('b', '乙', 1, 1)]
+    """
+    scores = centrality(g)
+    groups = communities(g)
+    parts = components(g)
+    cores = core_numbers(g)
+    community_of = {n: i for i, m in enumerate(groups, 1) for n in m}
+    component_of = {n: i for i, m in enumerate(parts, 1) for n in m}
+
+    def entity(n: str) -> dict:
+        node = g.nodes[n]
+        return {"id": n, "label": node.get("label", n), "label_en": node.get("label_en", ""),
+                "class": node.get("cls", "")}
+
+    def by_rank(members: list[str]) -> list[dict]:
+        return [entity(n) for n in sorted(members, key=lambda n: (-scores[n]["pagerank"], n))]
+
+    per_entity = [{**entity(n), **scores[n], "community": community_of[n],
+                   "component": component_of[n], "core_number": cores[n]}
+                  for n in sorted(g, key=lambda n: (-scores[n]["pagerank"], n))]
+    max_core = max(cores.values(), default=0)
+    return {
+        "graph": {"nodes": g.number_of_nodes(), "facts": g.number_of_edges(),
+                  "linked_pairs": simple_undirected(g).number_of_edges(),
+                  "measured_on": "the undirected simple graph: one edge per linked pair",
+                  "louvain_seed": SEED, "pagerank_alpha": PAGERANK_ALPHA,
+                  "betweenness": "exact" if len(g) <= EXACT_BETWEENNESS_MAX else
+                  f"sampled from {EXACT_BETWEENNESS_MAX} sources, seed {SEED}"},
+        "rules": {"strength": {v[0]: v[2] for v in STRENGTH.values()},
+                  "strength_en": {v[1]: v[2] for v in STRENGTH.values()},
+                  "anchor": ANCHOR_RULE, "key_enterprise_score": SCORE_RULE,
+                  "park_membership": "locatedIn, settledIn or incubatedBy the park or a place "
+                                     "inside it (partOf or locatedIn it, or a platform it "
+                                     "buildsPlatform), recursively"},
+        "centrality": per_entity,
+        "communities": [{"community": i, "size": len(m), "members": by_rank(m)}
+                        for i, m in enumerate(groups, 1)],
+        "components": [{"component": i, "size": len(m), "members": by_rank(m)}
+                       for i, m in enumerate(parts, 1)],
+        "k_core": {"max_core": max_core,
+                   "members": by_rank([n for n, k in cores.items() if k == max_core])},
+        "chains": chain_coverage(g),
+        "key_enterprises": key_enterprises(g, scores),
+    }

@@ -1,0 +1,306 @@
+"""The analysis of `kg.analytics.analyze` rendered as text, Markdown, JSON or CSV files.
+
+Renderers return strings (or bytes per file name); only `kg.cli` prints or writes. The same
+rows feed the terminal report and the Markdown one, so the two cannot disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from kg import schema
+from kg.analytics import ANCHOR_RULE, SCORE_RULE, STRENGTH
+from kg.tables import format_table
+
+LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
+STAGE_ZH = {individual: zh for individual, zh, _en in schema.STAGES.values()}
+SHOWN_MEMBERS = 8
+
+
+def to_json(analysis: dict) -> str:
+    """The analysis as indented JSON (UTF-8 text, keys in a fixed order)."""
+    return json.dumps(analysis, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- Pieces of text shared by the text and Markdown reports -------------------------------------
+
+
+def _flag(inferred: bool) -> str:
+    return " (inferred)" if inferred else ""
+
+
+def route_text(route: list[dict]) -> str:
+    """Facts as short clauses: '晶睿电子 位于 平台 (inferred); 丽水经开区 建设平台 平台'."""
+    return "; ".join(f"{f['subject_label']} {f['label']} {f['object_label']}{_flag(f['inferred'])}"
+                     for f in route)
+
+
+def honour_text(h: dict) -> str:
+    details = [LEVEL_ZH.get(h["level"], h["level"] or "level unknown")]
+    if h["year"] is not None:
+        details.append(str(h["year"]))
+    if h["stage"]:
+        details.append(", ".join(STAGE_ZH.get(s, s) for s in h["stage"].split(", ")))
+    return f"{h['label']} ({', '.join(details)}){_flag(h['inferred'])}"
+
+
+def _names(members: list[dict], shown: int = SHOWN_MEMBERS) -> str:
+    names = ", ".join(m["label"] for m in members[:shown])
+    return names + (f" (+{len(members) - shown})" if len(members) > shown else "")
+
+
+def _rating(s: dict) -> str:
+    return f"{s['rating']} ({s['rating_en']})"
+
+
+def _segment_summary(s: dict) -> str:
+    i = s["inputs"]
+    if not i["companies"]:
+        return f"{_rating(s)}: {s['rule']}"
+    return (f"{_rating(s)}: {i['companies']} compan{'y' if i['companies'] == 1 else 'ies'}, "
+            f"{i['anchors']} anchor{'' if i['anchors'] == 1 else 's'}, "
+            f"{i['inferred_memberships']} inferred; rule: {s['rule']}")
+
+
+def _company_lines(c: dict) -> list[str]:
+    """A company in a segment: why it is there, why it is in the park, its honours."""
+    roles = [r for r, on in (("龙头 of the chain", c["leading"]),
+                             ("national honour", c["national_honour"])) if on]
+    head = c["label"] + (f" [anchor: {', '.join(roles)}]" if roles else "") + _flag(c["inferred"])
+    lines = [head,
+             "  in segment: " + " | ".join(route_text(r) for r in c["segment_via"]),
+             "  in park: " + " | ".join(route_text(r) for r in c["park_via"]),
+             "  honours: " + ("; ".join(honour_text(h) for h in c["honours"]) or "none recorded")]
+    return lines
+
+
+def _named_text(n: dict) -> str:
+    where = "in the park" if n["in_park"] else "park membership not recorded"
+    seg = "in a segment" if n["in_a_segment"] else "no segment recorded"
+    return f"{n['label']} ({n['role_zh']}; {where}; {seg}){_flag(n['inferred'])}"
+
+
+def _segment_rows(cov: dict) -> list[list]:
+    return [[s["order"], s["label"], s["label_en"], _rating(s), s["inputs"]["companies"],
+             s["inputs"]["anchors"], s["inputs"]["inferred_memberships"],
+             ", ".join(c["label"] for c in s["companies"])] for s in cov["segments"]]
+
+
+SEGMENT_HEADERS = ["order", "segment", "segment (en)", "rating", "companies", "anchors",
+                   "inferred", "companies of the park"]
+
+
+def breakdown_text(k: dict) -> str:
+    """One line that adds up to the score: each part with its points and what earned them."""
+    b = k["breakdown"]
+    pos = b["network_position"]
+    parts = [f"position {pos['points']} (PageRank {pos['pagerank']} / "
+             f"{pos['highest_company_pagerank']})"]
+    hon = b["honours"]
+    parts.append(f"honours {hon['points']}" + (
+        " (" + "; ".join(f"{honour_text(h)}: {h['points']}" for h in hon["items"]) + ")"
+        if hon["items"] else ""))
+    seg = b["chain_segments"]
+    parts.append(f"segments {seg['points']}" + (
+        " (" + "; ".join(f"{s['label']} via {s['via']}" for s in seg["items"]) + ")"
+        if seg["items"] else ""))
+    lead = b["leading"]
+    parts.append(f"龙头 {lead['points']}" + (
+        " (" + "; ".join(f"{x['label']}{_flag(x['inferred'])}" for x in lead["items"]) + ")"
+        if lead["items"] else ""))
+    return f"{k['score']} = " + " + ".join(parts)
+
+
+def _key_rows(analysis: dict, top: int) -> list[list]:
+    return [[k["rank"], k["label"], k["score"], k["breakdown"]["network_position"]["points"],
+             k["breakdown"]["honours"]["points"], k["breakdown"]["chain_segments"]["points"],
+             k["breakdown"]["leading"]["points"], len(k["inferred_inputs"])]
+            for k in analysis["key_enterprises"][:top]]
+
+
+KEY_HEADERS = ["rank", "company", "score", "position", "honours", "segments", "龙头",
+               "inferred inputs"]
+CENTRALITY_HEADERS = ["entity", "class", "degree", "betweenness", "PageRank", "community", "core"]
+
+
+def _centrality_rows(analysis: dict, top: int) -> list[list]:
+    return [[e["label"], e["class"], e["degree"], e["betweenness"], e["pagerank"],
+             e["community"], e["core_number"]] for e in analysis["centrality"][:top]]
+
+
+def _summary(analysis: dict) -> str:
+    g = analysis["graph"]
+    return (f"{g['nodes']} entities, {g['facts']} facts, {g['linked_pairs']} linked pairs; "
+            f"measured on {g['measured_on']}; PageRank alpha {g['pagerank_alpha']}, "
+            f"betweenness {g['betweenness']}, Louvain seed {g['louvain_seed']}.")
+
+
+def _components_text(analysis: dict) -> str:
+    comps = analysis["components"]
+    big = [c for c in comps if c["size"] > 1]
+    singles = [c["members"][0] for c in comps if c["size"] == 1]
+    parts = [f"{c['component']}: {c['size']} ({_names(c['members'], 4)})" for c in big]
+    if singles:
+        parts.append(f"{len(singles)} isolated: {_names(singles)}")
+    return f"{len(comps)} connected components — " + "; ".join(parts)
+
+
+def _chain_title(cov: dict) -> str:
+    return f"{cov['park_label']} · {cov['chain_label']} ({cov['park']} · {cov['chain']})"
+
+
+def _gaps_text(cov: dict) -> str:
+    if not cov["segments"]:
+        return "No segments are recorded for this chain, so no coverage can be rated."
+    labels = [s["label"] for s in cov["segments"] if s["rating_en"] == "gap"]
+    return "Gaps (空白): " + (", ".join(labels) if labels else "none")
+
+
+# -- Terminal report ------------------------------------------------------------------------------
+
+
+def render_text(analysis: dict, top: int = 15) -> str:
+    """A readable terminal report: tables aligned for Chinese text, breakdowns in words."""
+    out = ["Network analytics", _summary(analysis), "",
+           f"Centrality: top {top} by PageRank (every entity: --format json or csv)",
+           format_table(CENTRALITY_HEADERS, _centrality_rows(analysis, top)), "",
+           f"Communities (Louvain): {len(analysis['communities'])}, members by PageRank"]
+    out.append(format_table(["#", "size", "members"],
+                            [[c["community"], c["size"], _names(c["members"])]
+                             for c in analysis["communities"] if c["size"] > 1]))
+    out += ["", _components_text(analysis),
+            f"k-core: highest core {analysis['k_core']['max_core']}: "
+            f"{_names(analysis['k_core']['members'], 20)}", "", "Chain coverage"]
+    for cov in analysis["chains"]:
+        out += ["", f"== {_chain_title(cov)} =="]
+        if cov["segments"]:
+            out.append(format_table(SEGMENT_HEADERS, _segment_rows(cov)))
+        for s in cov["segments"]:
+            out.append(f"{s['order']}. {s['label']} — {_segment_summary(s)}")
+            for c in s["companies"]:
+                out += ["   - " + line if i == 0 else "     " + line
+                        for i, line in enumerate(_company_lines(c))]
+        out.append(_gaps_text(cov))
+        if cov["named_enterprises"]:
+            out.append("Named for the chain: " + "; ".join(
+                _named_text(n) for n in cov["named_enterprises"]))
+    out += ["", f"Strength rule: " + "; ".join(f"{zh} ({en}): {rule}"
+                                                for zh, en, rule in STRENGTH.values()),
+            f"  {ANCHOR_RULE}.", "",
+            f"Key enterprises: top {top} of {len(analysis['key_enterprises'])}",
+            format_table(KEY_HEADERS, _key_rows(analysis, top)), ""]
+    for k in analysis["key_enterprises"][:top]:
+        out.append(f"{k['rank']}. {k['label']}: {breakdown_text(k)}")
+        if k["inferred_inputs"]:
+            out.append("   inferred inputs: " + "; ".join(k["inferred_inputs"]))
+    out += ["", f"Score rule: {SCORE_RULE}"]
+    return "\n".join(out) + "\n"
+
+
+# -- Markdown -------------------------------------------------------------------------------------
+
+
+def _md_cell(value) -> str:
+    return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def md_table(headers: list[str], rows: list[list]) -> str:
+    """A GitHub-flavoured Markdown table.
+
+    >>> print(md_table(["a", "b"], [[1, "x|y"]]))
+    | a | b |
+    |---|---|
+    | 1 | x\\|y |
+    """
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_md(analysis: dict, top: int = 15) -> str:
+    """The same report as Markdown, for a wiki or an issue."""
+    out = ["# Network analytics", "", _summary(analysis), "",
+           f"## Centrality (top {top} by PageRank)", "",
+           md_table(CENTRALITY_HEADERS, _centrality_rows(analysis, top)), "",
+           "## Communities (Louvain)", "",
+           md_table(["#", "size", "members"], [[c["community"], c["size"], _names(c["members"])]
+                                               for c in analysis["communities"]]), "",
+           "## Components and k-core", "", _components_text(analysis), "",
+           f"Highest core {analysis['k_core']['max_core']}: "
+           f"{_names(analysis['k_core']['members'], 20)}", "", "## Chain coverage", ""]
+    for cov in analysis["chains"]:
+        out += [f"### {_chain_title(cov)}", ""]
+        if cov["segments"]:
+            out += [md_table(SEGMENT_HEADERS, _segment_rows(cov)), ""]
+        for s in cov["segments"]:
+            out.append(f"{s['order']}. **{s['label']}** — {_segment_summary(s)}")
+            for c in s["companies"]:
+                lines = _company_lines(c)
+                out.append(f"    - {lines[0]}")
+                out += [f"        - {line.strip()}" for line in lines[1:]]
+        out += ["", _gaps_text(cov), ""]
+        if cov["named_enterprises"]:
+            out += ["Named for the chain: " + "; ".join(
+                _named_text(n) for n in cov["named_enterprises"]), ""]
+    out += ["Strength rule:", ""]
+    out += [f"- **{zh}** ({en}): {rule}" for zh, en, rule in STRENGTH.values()]
+    out += [f"- {ANCHOR_RULE}.", "", "## Key enterprises", "",
+            md_table(KEY_HEADERS, _key_rows(analysis, top)), ""]
+    for k in analysis["key_enterprises"][:top]:
+        out.append(f"{k['rank']}. **{k['label']}**: {breakdown_text(k)}")
+        if k["inferred_inputs"]:
+            out.append(f"    - inferred inputs: {'; '.join(k['inferred_inputs'])}")
+    out += ["", f"Score rule: {SCORE_RULE}"]
+    return "\n".join(out) + "\n"
+
+
+# -- CSV files ------------------------------------------------------------------------------------
+
+
+def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
+    """CSV for spreadsheets: UTF-8 with a BOM (Excel on Chinese Windows needs it), CRLF rows."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows([["" if c is None else c for c in row] for row in rows])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def render_csv(analysis: dict) -> dict[str, bytes]:
+    """One CSV file per part of the analysis, keyed by file name."""
+    centrality = [[e["id"], e["label"], e["label_en"], e["class"], e["degree"],
+                   e["degree_centrality"], e["betweenness"], e["pagerank"], e["community"],
+                   e["component"], e["core_number"]] for e in analysis["centrality"]]
+    communities = [[c["community"], c["size"], m["id"], m["label"]]
+                   for c in analysis["communities"] for m in c["members"]]
+    chains = []
+    for cov in analysis["chains"]:
+        for s in cov["segments"]:
+            base = [cov["park"], cov["park_label"], cov["chain"], cov["chain_label"], s["order"],
+                    s["id"], s["label"], s["rating"], s["rating_en"], s["inputs"]["companies"],
+                    s["inputs"]["anchors"], s["inputs"]["inferred_memberships"]]
+            for c in s["companies"] or [None]:
+                chains.append(base + ([c["id"], c["label"], c["anchor"], c["inferred"],
+                                       "; ".join(honour_text(h) for h in c["honours"])]
+                                      if c else ["", "", "", "", ""]))
+    keys = [[k["rank"], k["id"], k["label"], k["score"],
+             k["breakdown"]["network_position"]["points"],
+             k["breakdown"]["network_position"]["pagerank"], k["breakdown"]["honours"]["points"],
+             k["breakdown"]["chain_segments"]["points"], k["breakdown"]["leading"]["points"],
+             "; ".join(k["parks"]), breakdown_text(k), "; ".join(k["inferred_inputs"])]
+            for k in analysis["key_enterprises"]]
+    return {
+        "centrality.csv": csv_bytes(["id", "label", "label_en", "class", "degree",
+                                     "degree_centrality", "betweenness", "pagerank", "community",
+                                     "component", "core_number"], centrality),
+        "communities.csv": csv_bytes(["community", "size", "id", "label"], communities),
+        "chains.csv": csv_bytes(["park", "park_label", "chain", "chain_label", "order",
+                                 "segment", "segment_label", "rating", "rating_en", "companies",
+                                 "anchors", "inferred_memberships", "company", "company_label",
+                                 "anchor", "inferred", "honours"], chains),
+        "key_enterprises.csv": csv_bytes(["rank", "id", "label", "score", "position",
+                                          "pagerank", "honours", "segments", "leading", "parks",
+                                          "breakdown", "inferred_inputs"], keys),
+    }
