@@ -434,6 +434,51 @@ def push_command(gsp_url, graph, nt_file, user, timeout):
                f"read back {result.stored:,}.")
 
 
+from kg.views import DEFAULT_DEPTH, MAX_NODES  # noqa: E402  (the viz command's defaults)
+
+
+@main.command("viz")
+@click.argument("graph_file", default="exports/kg.ttl", required=False)
+@click.option("--out", "out_dir", default="exports/views", show_default=True,
+              help="Folder the HTML views are written to.")
+@ontology_option
+@click.option("--focus", "focus_on", metavar="ID_OR_NAME",
+              help="Also write an ego view around this entity: its id, Chinese or English "
+                   "label, or an alias.")
+@click.option("--depth", type=click.IntRange(1, 6), default=DEFAULT_DEPTH, show_default=True,
+              help="With --focus: how many links away from the entity the view reaches.")
+@click.option("--max-nodes", type=click.IntRange(20, 5000), default=MAX_NODES,
+              show_default=True,
+              help="The most nodes one view holds; above it a view groups or ranks, and says so.")
+def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
+    """Write interactive views of a built graph: one offline HTML file each, plus index.html.
+
+    Views: overview (colour by class, size by degree), park, chain (segments upstream to
+    downstream, companies under each, gaps hollow), honours (who awarded what to whom, by
+    year), and with --focus an ego view. Open index.html in any browser; nothing is fetched.
+
+    \b
+    Example:
+      kg viz
+      kg viz --focus 晶睿电子 --depth 2
+    """
+    from kg.views import FocusError, write_views
+
+    if not Path(graph_file).is_file():
+        raise BadInput(f"{graph_file}: not found (run 'kg build' first)")
+    try:
+        views, paths = write_views(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes)
+    except FocusError as exc:
+        raise BadInput(f"error: {exc}") from None
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise BadInput(f"{graph_file}: not readable as Turtle: {exc}") from None
+    for view in views:
+        cut = " (grouped or ranked: over --max-nodes)" if view.note else ""
+        click.echo(f"{out_dir}/{view.name}.html: {len(view.nodes)} nodes, "
+                   f"{len(view.edges)} edges{cut}")
+    click.echo(f"Open {Path(paths[-1]).as_posix()} in a browser.")
+
+
 # -- Network analytics: kg analyze, kg path, kg export --------------------------------------------
 
 EXIT_NO_PATH = 1

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 apt_packages=()
 command -v rapper >/dev/null || apt_packages+=(raptor2-utils)  # an independent Turtle reader
+command -v chromium >/dev/null || apt_packages+=(chromium)  # headless browser for the view tests
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || apt_packages+=(fonts-noto-cjk)  # Chinese in screenshots, not boxes
 if ((${#apt_packages[@]})); then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
