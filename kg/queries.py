@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from kg.problems import InputError, Problem
-from kg.sparql import XSD, QueryError, Result, Select, Term, bind, iri, literal
+from kg.sparql import XSD, QueryError, Result, Select, Term, bind, iri, literal, values_block
 
 HEADER_KEYS = {"title", "question-zh", "question-en", "param", "example"}
 PARAM_TYPES = {"entity", "string", "integer", "year", "iri"}
@@ -115,15 +115,20 @@ def load_queries(folder: str | Path) -> dict[str, NamedQuery]:
     return queries
 
 
+# Labels, aliases and ids are looked up by value (index lookups), not by scanning.
 RESOLVE_ENTITY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?e ?label WHERE {
-  ?e a ?cls .
-  FILTER(STRSTARTS(STR(?cls), "https://w3id.org/industrial-park-kg/ontology/"))
+  { __LABELS__ ?e rdfs:label|skos:altLabel ?l . }
+  __IRIS__
   OPTIONAL { ?e rdfs:label ?label FILTER(lang(?label) = "zh") }
-  { ?e rdfs:label ?l . BIND(STR(?l) AS ?needle) }
-  UNION { ?e skos:altLabel ?l . BIND(STR(?l) AS ?needle) }
-  UNION { ?e a ?c2 . BIND(REPLACE(STR(?e), "^.*/", "") AS ?needle) }
+} ORDER BY ?e"""
+
+# For graphs built with another base IRI: match the id at the end of any entity IRI.
+RESOLVE_BY_SUFFIX = """SELECT DISTINCT ?e ?label WHERE {
+  ?e a ?cls . FILTER(STRSTARTS(STR(?cls), "https://w3id.org/industrial-park-kg/ontology/"))
+  FILTER(REPLACE(STR(?e), "^.*/", "") = ?needle)
+  OPTIONAL { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = "zh") }
 } ORDER BY ?e"""
 
 ALL_NAMES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -135,11 +140,22 @@ SELECT DISTINCT ?name WHERE {
 
 def resolve_entity(value: str, run: Runner) -> Term:
     """An entity's IRI from its id, exact label or alias (zh or en), or the IRI itself."""
+    from kg.mapping import DEFAULT_BASE
+    from kg.schema import ENTITY_TYPES
+    from kg.seeds import ID_PATTERN
+
     if re.match(r"^https?://", value):
         return iri(value)
-    answer = run(bind(RESOLVE_ENTITY, {"needle": literal(value)}))
-    assert isinstance(answer, Select)
-    found = {row["e"].value: row.get("label") for row in answer.rows}
+    labels = [literal(value, lang="zh"), literal(value, lang="en"), literal(value)]
+    iris = ([iri(f"{DEFAULT_BASE}{t['path']}/{value}") for t in ENTITY_TYPES.values()]
+            if ID_PATTERN.match(value) else [])
+    # rdflib fails on an empty VALUES block, so the id branch is left out when not an id
+    by_id = f"UNION {{ {values_block('e', iris)} ?e a ?cls . }}" if iris else ""
+    query = (RESOLVE_ENTITY.replace("__LABELS__", values_block("l", labels))
+             .replace("__IRIS__", by_id))
+    found = _found(run(query))
+    if not found:
+        found = _found(run(bind(RESOLVE_BY_SUFFIX, {"needle": literal(value)})))
     if len(found) == 1:
         return iri(next(iter(found)))
     if not found:
@@ -150,6 +166,11 @@ def resolve_entity(value: str, run: Runner) -> Term:
     candidates = ", ".join(f"{iri_} ({label.value if label else ''})"
                            for iri_, label in sorted(found.items()))
     raise QueryError(f"{value!r} names {len(found)} entities: {candidates}; pass an id or IRI")
+
+
+def _found(answer: Result) -> dict:
+    assert isinstance(answer, Select)
+    return {row["e"].value: row.get("label") for row in answer.rows}
 
 
 def param_term(param: Param, value: str, run: Runner) -> Term:

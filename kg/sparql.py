@@ -128,6 +128,13 @@ def blank_comments(query: str) -> str:
                        else m.group(0), query)
 
 
+def values_block(name: str, terms: list[Term]) -> str:
+    """`VALUES ?name { t1 t2 }` with each term escaped, for a pattern that takes many values."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise QueryError(f"not a variable name: {name!r}")
+    return f"VALUES ?{name} {{ {' '.join(t.n3() for t in terms)} }}"
+
+
 def bind(query: str, params: dict[str, Term]) -> str:
     """Bind variables to RDF terms with an inline `VALUES (?a ?b) { (term term) }` block.
 

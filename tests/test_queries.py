@@ -218,3 +218,17 @@ def test_store_is_used_when_fresh_and_bypassed_with_a_note_when_stale(tmp_path):
     assert "older than" in stale.stderr and "answering from" in stale.stderr
     names = {r["company"] for r in json.loads(stale.stdout)}
     assert "特尔阀门高科技材料公司" in names
+
+
+def test_entities_of_another_base_iri_are_found_by_id(tmp_path):
+    from kg.engines import oxigraph_file_engine
+    from kg.queries import resolve_entity
+
+    ttl = tmp_path / "other.ttl"
+    ttl.write_text('<http://example.org/x/company/acme> a '
+                   '<https://w3id.org/industrial-park-kg/ontology/Company> ;\n'
+                   '  <http://www.w3.org/2000/01/rdf-schema#label> "某公司"@zh .\n',
+                   encoding="utf-8")
+    engine = oxigraph_file_engine(ttl)
+    assert resolve_entity("acme", engine.run).value == "http://example.org/x/company/acme"
+    assert resolve_entity("某公司", engine.run).value == "http://example.org/x/company/acme"
