@@ -585,3 +585,30 @@ def path_command(source, target, graph_file):
         click.echo(str(exc))
         sys.exit(EXIT_NO_PATH)
     click.echo(explain_path(g, *ends, hops, article_titles(store)))
+
+
+@main.command("export")
+@click.argument("graph_file", default="exports/kg.ttl", required=False)
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv"]), required=True,
+              help="graphml (Cytoscape, yEd), gexf (Gephi), csv (Neo4j admin import: "
+                   "nodes.csv and edges.csv).")
+@click.option("--out", "out_dir", default="exports/graph", show_default=True,
+              help="Folder the files are written to (git-ignored by default).")
+def export_command(graph_file, fmt, out_dir):
+    """Write the projected entity graph for other graph tools.
+
+    The same nodes and edges `kg analyze` measures (see kg/projection.py): entities with
+    labels and classes; facts with relation, year, qualifiers, quote and source. Unknown
+    values are left out and lists joined with "; ", as GraphML and GEXF require.
+
+    \b
+    Example:
+      kg export --format graphml
+      kg export --format csv --out neo4j-import/
+    """
+    from kg.graphfiles import graph_files
+
+    _store, g = _projected(graph_file)
+    written = _write_files(graph_files(g, fmt), out_dir)
+    click.echo(f"Wrote {', '.join(str(p) for p in written)}: {g.number_of_nodes()} nodes, "
+               f"{g.number_of_edges()} edges")
