@@ -328,8 +328,10 @@ def _fill(groups: dict, budget: int) -> int:
     """The largest number of members per group that fits `budget` nodes, counting one "+N"
     node for each group that has more.
 
-    >>> _fill({"a": [1, 2, 3], "b": [1]}, 4), _fill({"a": [1, 2, 3], "b": [1]}, 10)
-    (2, 3)
+    Three nodes: one member of each group and a "+2" for the rest of "a"; four: everything.
+
+    >>> _fill({"a": [1, 2, 3], "b": [1]}, 3), _fill({"a": [1, 2, 3], "b": [1]}, 4)
+    (1, 3)
     """
     def cost(q):
         return sum(min(len(m), q) + (len(m) > q) for m in groups.values())
