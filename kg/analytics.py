@@ -39,7 +39,8 @@ PLACE_CLASSES = frozenset(schema.PLACES)
 # enterprise (龙头, leadingEnterpriseIn) of the chain, or that holds a national-level honour.
 STRONG_MIN_COMPANIES = 3
 STRENGTH = {  # key: (zh, en, rule)
-    "strong": ("优势", "strong", f"at least {STRONG_MIN_COMPANIES} companies and at least one anchor"),
+    "strong": ("优势", "strong",
+               f"at least {STRONG_MIN_COMPANIES} companies and at least one anchor"),
     "potential": ("潜力", "potential",
                   f"an anchor but fewer than {STRONG_MIN_COMPANIES} companies, or "
                   f"{STRONG_MIN_COMPANIES} or more companies without an anchor"),
@@ -384,7 +385,8 @@ def _segment_report(g, segment, members, chain, leading) -> dict:
     rating = rate_segment(len(rows), anchors)
     zh, en, rule = STRENGTH[rating]
     node = g.nodes[segment]
-    return {"id": segment, "label": node.get("label", segment), "label_en": node.get("label_en", ""),
+    return {"id": segment, "label": node.get("label", segment),
+            "label_en": node.get("label_en", ""),
             "rating": zh, "rating_en": en, "rule": rule,
             "inputs": {"companies": len(rows), "anchors": anchors,
                        "inferred_memberships": sum(r["inferred"] for r in rows)},
@@ -530,8 +532,8 @@ def analyze(g: nx.MultiDiGraph) -> dict:
     >>> g.add_node("a", cls="Company", label="甲"); g.add_node("b", cls="Park", label="乙")
     >>> _ = g.add_edge("a", "b", key="locatedIn", relation="locatedIn")
     >>> result = analyze(g)
-    >>> sorted(result)
-    ['centrality', 'chains', 'communities', 'components', 'graph', 'k_core', 'key_enterprises', 'rules']
+    >>> print(" ".join(sorted(result)))
+    centrality chains communities components graph k_core key_enterprises rules
     >>> [(e["id"], e["label"], e["community"], e["core_number"]) for e in result["centrality"]]
     [('a', '甲', 1, 1), ('b', '乙', 1, 1)]
     """

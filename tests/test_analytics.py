@@ -179,7 +179,8 @@ def test_no_segment_membership_is_invented(as_json, store):
 
 
 def test_chain_without_segments_is_reported_not_rated(as_json):
-    [rolling] = [c for c in as_json["chains"] if c["chain"] == "rolling-functional-components-chain"]
+    [rolling] = [c for c in as_json["chains"]
+                 if c["chain"] == "rolling-functional-components-chain"]
     assert rolling["segments"] == [] and rolling["gaps"] == []
     assert {n["id"] for n in rolling["named_enterprises"] if n["role"] == "leading"} == \
         {"jiexiang-technology", "jianshi-transmission"}
