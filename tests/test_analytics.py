@@ -413,3 +413,14 @@ def test_readme_excerpts_are_real_output(built):
         s.bulk_load(path=str(built / name), format=ox.RdfFormat.TURTLE)
     rows = [[r[v].value for v in ("company", "pageRank", "score")] for r in s.query(query)]
     assert [line.split() for line in shown.splitlines()] == rows
+
+
+def test_large_graphs_estimate_betweenness_from_a_fixed_sample(monkeypatch):
+    import networkx as nx
+
+    monkeypatch.setattr(analytics, "EXACT_BETWEENNESS_MAX", 10)
+    monkeypatch.setattr(analytics, "BETWEENNESS_SAMPLE", 5)
+    g = nx.path_graph([f"n{i:02d}" for i in range(30)])
+    first, second = analytics.centrality(g), analytics.centrality(g)
+    assert first == second
+    assert analyze(g)["graph"]["betweenness"] == "estimated from 5 sources, seed 42"
