@@ -101,7 +101,8 @@ def test_readme_query_output_is_real():
     import re
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    code = re.search(r"```python\n(.*?)```", readme, re.S).group(1)
+    section = readme[readme.index("## Querying the Turtle"):]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
     shown = re.search(r"Output on the bundled seeds:\n\n```\n(.*?)```", readme, re.S).group(1)
     printed = io.StringIO()
     cwd = os.getcwd()
