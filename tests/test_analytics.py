@@ -107,9 +107,9 @@ def test_communities_components_and_cores_partition_the_entities(as_json, graph)
         assert all(c["size"] == len(c["members"]) for c in as_json[part])
         sizes = [c["size"] for c in as_json[part]]
         assert sizes == sorted(sizes, reverse=True)
-    # the semiconductor companies named together on the page end up in one community
+    # the two chip-material companies and their segment end up in one community
     community = {e["id"]: e["community"] for e in as_json["centrality"]}
-    assert community["jingrui-electronics"] == community["semiconductor-chain"] \
+    assert community["jingrui-electronics"] == community["tongchuang-special-materials"] \
         == community["sc-chip-materials"]
     core = as_json["k_core"]
     assert core["max_core"] == max(e["core_number"] for e in as_json["centrality"])

@@ -77,13 +77,14 @@ def test_same_entity_is_zero_hops(built):
 
 
 def test_no_path_is_a_clear_message_and_exit_1(built, graph):
-    # the meeting of article 1 and the companies share no fact chain
+    # the body that published the cluster list is linked only to its list, not to the companies
     with pytest.raises(NoPath):
-        find_path(graph, "liu-zhiwei", "jingrui-electronics")
-    result = run(built, "刘志伟", "晶睿电子")
+        find_path(graph, "zj-manufacturing-leading-group-office", "jingrui-electronics")
+    result = run(built, "zj-manufacturing-leading-group-office", "晶睿电子")
     assert result.exit_code == 1
-    assert result.stdout.startswith("No connection: no chain of facts links 刘志伟 (liu-zhiwei) "
-                                    "and 晶睿电子 (jingrui-electronics)")
+    assert result.stdout.startswith(
+        "No connection: no chain of facts links 浙江省制造业高质量发展(数字经济发展)领导小组办公室 "
+        "(zj-manufacturing-leading-group-office) and 晶睿电子 (jingrui-electronics)")
 
 
 def test_unknown_name_is_exit_2_with_suggestions(built, graph):
