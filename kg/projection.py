@@ -28,14 +28,9 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg import schema
-from kg.namespace import ONTOLOGY_IRI
+from kg.sparql import PROLOGUE
 
-_PREFIXES = f"""PREFIX ipk: <{ONTOLOGY_IRI}>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
+_PREFIXES = PROLOGUE
 
 _ENTITY_CLASSES = " ".join(f"ipk:{t}" for t in schema.ENTITY_TYPES)
 

@@ -6,13 +6,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-IPK = "https://w3id.org/industrial-park-kg/ontology/"
-PREFIXES = f"""PREFIX ipk: <{IPK}>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX schema: <https://schema.org/>
-"""
+from kg.sparql import PREFIXES as _NAMESPACES
+from kg.sparql import PROLOGUE as PREFIXES
+
+IPK = _NAMESPACES["ipk"]
 
 ENTITIES_PER_CLASS = PREFIXES + """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
