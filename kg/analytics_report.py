@@ -186,7 +186,7 @@ def render_text(analysis: dict, top: int = 15) -> str:
         if cov["named_enterprises"]:
             out.append("Named for the chain: " + "; ".join(
                 _named_text(n) for n in cov["named_enterprises"]))
-    out += ["", f"Strength rule: " + "; ".join(f"{zh} ({en}): {rule}"
+    out += ["", "Strength rule: " + "; ".join(f"{zh} ({en}): {rule}"
                                                 for zh, en, rule in STRENGTH.values()),
             f"  {ANCHOR_RULE}.", "",
             f"Key enterprises: top {top} of {len(analysis['key_enterprises'])}",

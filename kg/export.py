@@ -18,8 +18,6 @@ from rdflib import Dataset, Graph
 
 from kg.mapping import PREFIXES
 
-FORMATS = {"kg.ttl": "turtle", "kg.nt": "nt", "kg.jsonld": "json-ld", "kg.trig": "trig"}
-
 
 def union_graph(ds: Dataset) -> Graph:
     """All triples of all named graphs, once each, as one graph with our prefixes."""

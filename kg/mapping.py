@@ -164,7 +164,7 @@ def _map_fact(g, fact: Fact, iri: dict, mint: Minter) -> None:
         obj = iri[fact.object]
     elif fact.quantity is not None:
         obj = _map_quantity(g, fact, iri, mint.hashed("quantity", *key))
-    elif fact.relation and schema.RELATIONS[fact.relation].range == "year":
+    elif schema.RELATIONS[fact.relation].range == "year":
         obj = year_literal(fact.value)
     elif schema.RELATIONS[fact.relation].range == "stage":
         obj = IPK[schema.STAGES[fact.value][0]]

@@ -39,9 +39,6 @@ ENTITY_TYPES: dict[str, dict] = {
     "Initiative": {"path": "initiative"},
 }
 
-# Source types live in seeds/sources.yaml, not in entity lists.
-SOURCE_TYPES = {"NewspaperPage": "source", "Article": "source"}
-
 ENTITY_KEYS = {"id", "type", "label", "label_en", "aliases", "aliases_en", "note",
                "source", "quote"}
 

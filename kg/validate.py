@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDFS, Graph, Literal, URIRef
+from rdflib import RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
 from kg.problems import InputError, Problem
