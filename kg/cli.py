@@ -15,7 +15,9 @@ import click
 from kg.build import NotConforming, build
 from kg.mapping import DEFAULT_BASE
 from kg.problems import InputError
+from kg.sparql import FORMATS as SPARQL_FORMATS
 from kg.tables import format_table
+from kg.views import DEFAULT_DEPTH, MAX_NODES
 
 EXIT_NOT_CONFORMING = 1
 EXIT_BAD_INPUT = 2
@@ -249,7 +251,7 @@ def queries_command(queries_dir):
 @click.option("--sparql", "sparql_text", help="Run this query text instead of a named one.")
 @click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
               help="Bind a parameter of the named query (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "srj", "srx"]),
+@click.option("--format", "fmt", type=click.Choice(SPARQL_FORMATS),
               default="table", show_default=True,
               help="Output format; srj/srx are W3C SPARQL results JSON/XML. "
                    "CONSTRUCT and DESCRIBE always print Turtle.")
@@ -285,13 +287,12 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file, 
         if sparql_text:
             named = NamedQuery("ad-hoc", Path("-"), "ad hoc", "", "", [], [], sparql_text)
         elif name.endswith(".rq") or Path(name).is_file():
-            problems = []
-            named = parse_query_file(Path(name), problems) if Path(name).is_file() else None
-            if named is None:
-                if not Path(name).is_file():
-                    raise BadInput(f"{name}: file not found")
-                named = NamedQuery(Path(name).stem, Path(name), "", "", "", [], [],
-                                   Path(name).read_text(encoding="utf-8"))
+            path = Path(name)
+            if not path.is_file():
+                raise BadInput(f"{name}: file not found")
+            # a file without our header is still a query, just without parameters
+            named = parse_query_file(path, []) or NamedQuery(
+                path.stem, path, "", "", "", [], [], path.read_text(encoding="utf-8"))
         else:
             available = _load_named(queries_dir)
             if name not in available:
@@ -309,6 +310,8 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file, 
             chosen = (engines.rdflib_engine(graph_file) if engine == "rdflib"
                       else engines.oxigraph_file_engine(graph_file))
         elif engine == "rdflib":
+            if not Path("exports/kg.ttl").is_file():
+                raise BadInput("exports/kg.ttl: not found (run 'kg build', or pass --graph)")
             chosen = engines.rdflib_engine("exports/kg.ttl")
         else:
             chosen = engines.store_engine(store_dir, seeds_dir)
@@ -369,12 +372,7 @@ def serve_command(host, port, timeout, max_request_bytes, workers, graph_file, s
             raise BadInput(f"{state.message}, or pass --graph exports/kg.ttl")
         if state.status == "stale":
             click.echo(f"note: {state.message}; serving it as it is", err=True)
-        source = store_dir
-        from kg.store import open_read_only
-        from kg.sparql import run_oxigraph
-
-        store = open_read_only(store_dir)
-        local = engines.Engine("store", lambda q: run_oxigraph(store, q))
+        source, local = store_dir, engines.read_only_store_engine(store_dir)
     examples = {}
     for name, named in _load_named(queries_dir).items():
         try:
@@ -432,9 +430,6 @@ def push_command(gsp_url, graph, nt_file, user, timeout):
         raise RemoteFailure(str(exc)) from None
     click.echo(f"Pushed {result.sent:,} triples to {result.graph} at {result.url}; "
                f"read back {result.stored:,}.")
-
-
-from kg.views import DEFAULT_DEPTH, MAX_NODES  # noqa: E402  (the viz command's defaults)
 
 
 @main.command("viz")

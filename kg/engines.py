@@ -34,6 +34,13 @@ def remote_engine(endpoint: str, timeout: float = 60.0) -> Engine:
     return Engine(f"remote {endpoint}", lambda q: run_remote(endpoint, q, timeout))
 
 
+def read_only_store_engine(store_dir: str | Path) -> Engine:
+    from kg.store import open_read_only
+
+    store = open_read_only(store_dir)
+    return Engine(f"oxigraph store {store_dir}", lambda q: run_oxigraph(store, q))
+
+
 def store_engine(store_dir: str | Path, seeds_dir: str | Path) -> Engine:
     """The embedded store when it is fresh; otherwise the seeds, built in memory, with a note.
 
@@ -44,12 +51,11 @@ def store_engine(store_dir: str | Path, seeds_dir: str | Path) -> Engine:
     from kg.export import union_graph
     from kg.mapping import map_seeds
     from kg.seeds import load_seeds
-    from kg.store import open_read_only, store_state
+    from kg.store import store_state
 
     state = store_state(store_dir, seeds_dir)
     if state.status == "fresh":
-        store = open_read_only(store_dir)
-        return Engine(f"oxigraph store {store_dir}", lambda q: run_oxigraph(store, q))
+        return read_only_store_engine(store_dir)
     graph = union_graph(map_seeds(load_seeds(seeds_dir)))
     store = ox.Store()
     store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
