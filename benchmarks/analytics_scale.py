@@ -4,7 +4,7 @@ Builds synthetic projected graphs shaped like the seed graph (parks with platfor
 with six segments, companies located in the parks with honours and segment facts, plus a
 preferential-attachment web of other links), then times, in this one process, (a) the
 baseline: building the simple undirected graph and its degrees, and (b) each part of the
-analysis: centrality (exact betweenness up to kg.analytics.EXACT_BETWEENNESS_MAX nodes,
+analysis: centrality (exact betweenness up to kg.graph.analytics.EXACT_BETWEENNESS_MAX nodes,
 estimated above), Louvain, chain coverage, key enterprises. Prints each as a ratio to (a);
 no threshold is asserted anywhere.
 
@@ -19,7 +19,7 @@ import time
 
 import networkx as nx
 
-from kg import analytics
+from kg.graph import analytics
 
 
 def synthetic(n_companies: int, seed: int = 1) -> nx.MultiDiGraph:

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.queries import bind_params, load_queries
-from kg.sparql import run_oxigraph
-from kg.store import load_store, write_store
+from kg.sparql.queries import bind_params, load_queries
+from kg.sparql.run import run_oxigraph
+from kg.rdf.store import load_store, write_store
 
 ROOT = Path(__file__).resolve().parent.parent
 

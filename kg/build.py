@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kg.analytics_rdf import analytics_for
-from kg.export import render, union_graph, write_atomically
-from kg.mapping import DEFAULT_BASE, map_seeds
-from kg.seeds import load_seeds
-from kg.store import seeds_fingerprint, write_store
-from kg.validate import ValidationResult, validate_graph
+from kg.graph.scores import analytics_for
+from kg.rdf.export import render, union_graph, write_atomically
+from kg.rdf.mapping import DEFAULT_BASE, map_seeds
+from kg.seeds.loader import load_seeds
+from kg.rdf.store import seeds_fingerprint, write_store
+from kg.rdf.validate import ValidationResult, validate_graph
 
 
 class NotConforming(Exception):

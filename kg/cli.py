@@ -13,11 +13,11 @@ from pathlib import Path
 import click
 
 from kg.build import NotConforming, build
-from kg.mapping import DEFAULT_BASE
-from kg.problems import InputError
-from kg.sparql import FORMATS as SPARQL_FORMATS
+from kg.rdf.mapping import DEFAULT_BASE
+from kg.errors import InputError
+from kg.sparql.run import FORMATS as SPARQL_FORMATS
 from kg.tables import format_table
-from kg.views import DEFAULT_DEPTH, MAX_NODES
+from kg.views.build import DEFAULT_DEPTH, MAX_NODES
 
 EXIT_NOT_CONFORMING = 1
 EXIT_BAD_INPUT = 2
@@ -132,7 +132,7 @@ def check_command(seeds_dir):
     Example:
       kg check --seeds seeds
     """
-    from kg.seeds import load_seeds
+    from kg.seeds.loader import load_seeds
 
     try:
         seeds = load_seeds(seeds_dir)
@@ -167,7 +167,7 @@ def validate_command(graph_file, ontology_dir):
     Example:
       kg validate exports/kg.ttl
     """
-    from kg.validate import validate_graph
+    from kg.rdf.validate import validate_graph
 
     try:
         result = validate_graph(_read_graph(graph_file), ontology_dir)
@@ -192,8 +192,8 @@ def stats_command(graph_file, fmt):
     Example:
       kg stats --format json
     """
-    from kg.stats import graph_stats
-    from kg.store import load_store
+    from kg.sparql.stats import graph_stats
+    from kg.rdf.store import load_store
 
     if not Path(graph_file).is_file():
         raise BadInput(f"{graph_file}: not found (run 'kg build' first)")
@@ -221,7 +221,7 @@ queries_option = click.option("--queries", "queries_dir", default="queries", sho
 
 
 def _load_named(queries_dir):
-    from kg.queries import load_queries
+    from kg.sparql.queries import load_queries
 
     try:
         return load_queries(queries_dir)
@@ -276,9 +276,9 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file, 
     Example:
       kg query park-companies --param park=丽水经开区 --format csv
     """
-    from kg import engines
-    from kg.queries import NamedQuery, bind_params, parse_param_options, parse_query_file
-    from kg.sparql import EndpointError, QueryError, render
+    from kg.sparql import engines
+    from kg.sparql.queries import NamedQuery, bind_params, parse_param_options, parse_query_file
+    from kg.sparql.run import EndpointError, QueryError, render
 
     if bool(name) == bool(sparql_text):
         raise click.UsageError("give a query NAME (or FILE.rq) or --sparql TEXT, not both")
@@ -357,10 +357,11 @@ def serve_command(host, port, timeout, max_request_bytes, workers, graph_file, s
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {?s ?p ?o} LIMIT 3' \\
            http://127.0.0.1:7878/sparql
     """
-    from kg import endpoint, engines
-    from kg.queries import bind_params
-    from kg.sparql import QueryError
-    from kg.store import store_state
+    from kg.sparql import endpoint
+    from kg.sparql import engines
+    from kg.sparql.queries import bind_params
+    from kg.sparql.run import QueryError
+    from kg.rdf.store import store_state
 
     if graph_file:
         if not Path(graph_file).is_file():
@@ -418,7 +419,7 @@ def push_command(gsp_url, graph, nt_file, user, timeout):
     Example:
       kg push http://127.0.0.1:7878/store --graph https://example.org/graph/lishui
     """
-    from kg.push import RemoteError, push
+    from kg.sparql.push import RemoteError, push
 
     if not Path(nt_file).is_file():
         raise BadInput(f"{nt_file}: not found (run 'kg build' first)")
@@ -457,7 +458,7 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
       kg viz
       kg viz --focus 晶睿电子 --depth 2
     """
-    from kg.views import FocusError, write_views
+    from kg.views.build import FocusError, write_views
 
     if not Path(graph_file).is_file():
         raise BadInput(f"{graph_file}: not found (run 'kg build' first)")
@@ -481,8 +482,8 @@ EXIT_NO_PATH = 1
 
 def _projected(graph_file: str):
     """The store and the networkx projection of a built graph; a missing or bad file is exit 2."""
-    from kg.projection import project
-    from kg.store import load_store
+    from kg.graph.projection import project
+    from kg.rdf.store import load_store
 
     if not Path(graph_file).is_file():
         raise BadInput(f"{graph_file}: not found (run 'kg build' first)")
@@ -494,7 +495,7 @@ def _projected(graph_file: str):
 
 
 def _write_files(files: dict, out_dir: str) -> list[Path]:
-    from kg.export import write_atomically
+    from kg.rdf.export import write_atomically
 
     try:
         return write_atomically(files, out_dir)
@@ -527,8 +528,8 @@ def analyze_command(graph_file, fmt, out_dir, top):
       kg analyze --format json > analytics.json
       kg analyze --format csv --out reports/
     """
-    from kg.analytics import analyze
-    from kg.analytics_report import render_csv, render_md, render_text, to_json
+    from kg.graph.analytics import analyze
+    from kg.graph.report import render_csv, render_md, render_text, to_json
 
     if fmt == "csv" and not out_dir:
         raise BadInput("--format csv writes one file per part: give a folder with --out")
@@ -563,7 +564,7 @@ def path_command(source, target, graph_file):
       kg path 晶睿电子 特尔阀门
       kg path jingrui-electronics shige-pet
     """
-    from kg.pathfind import NoPath, PathError, article_titles, explain_path, find_path, resolve
+    from kg.graph.paths import NoPath, PathError, article_titles, explain_path, find_path, resolve
 
     store, g = _projected(graph_file)
     ends, problems = [], []
@@ -601,7 +602,7 @@ def export_command(graph_file, fmt, out_dir):
       kg export --format graphml
       kg export --format csv --out neo4j-import/
     """
-    from kg.graphfiles import graph_files
+    from kg.graph.files import graph_files
 
     _store, g = _projected(graph_file)
     written = _write_files(graph_files(g, fmt), out_dir)

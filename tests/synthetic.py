@@ -1,4 +1,4 @@
-"""A large projected graph, shaped like `kg.projection.project` output, for the large-graph tests.
+"""A large projected graph, shaped like `kg.graph.projection.project` output, for the large-graph tests.
 
 Deterministic: no randomness, the same graph every call.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from kg.projection import relation_labels
+from kg.graph.projection import relation_labels
 
 SEGMENTS = 8  # the last two get no company: gaps
 HONOURS = 12

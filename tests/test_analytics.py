@@ -17,15 +17,15 @@ from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
 from conftest import ONTOLOGY, ROOT
-from kg import analytics
-from kg.analytics import (HONOUR_POINTS, LEADING_POINTS, NOT_FINAL_STAGES, POSITION_POINTS,
+from kg.graph import analytics
+from kg.graph.analytics import (HONOUR_POINTS, LEADING_POINTS, NOT_FINAL_STAGES, POSITION_POINTS,
                           SEGMENT_POINTS, STRENGTH, analyze, rate_segment)
 from kg.cli import main
-from kg.namespace import IPK
-from kg.projection import project
-from kg.stats import PREFIXES
-from kg.store import load_store
-from kg.validate import validate_graph
+from kg.rdf.namespace import IPK
+from kg.graph.projection import project
+from kg.sparql.stats import PREFIXES
+from kg.rdf.store import load_store
+from kg.rdf.validate import validate_graph
 
 SEMICONDUCTOR_SEGMENTS = ["芯片材料", "装备", "设计", "制造", "封测", "应用"]
 

@@ -85,7 +85,7 @@ def test_jsonld_has_a_context(built):
 
 
 def test_a_failed_write_leaves_previous_exports(tmp_path, monkeypatch):
-    from kg import export
+    from kg.rdf import export
 
     out = tmp_path / "out"
     export.write_atomically({"kg.ttl": b"old ttl", "kg.nt": b"old nt"}, out)

@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import SEEDS
-from kg.seeds import squash
-from kg.stats import PREFIXES
+from kg.seeds.loader import squash
+from kg.sparql.stats import PREFIXES
 
 ID = "https://w3id.org/industrial-park-kg/id/"
 
@@ -121,7 +121,7 @@ def test_every_statement_has_a_verbatim_quote_from_its_article(store):
 
 
 def test_no_fact_lacks_source_or_quote(store):
-    from kg.stats import graph_stats
+    from kg.sparql.stats import graph_stats
 
     stats = graph_stats(store)
     assert stats.unsourced == 0

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.graphfiles import flat_graph, graph_files
-from kg.projection import project
-from kg.store import load_store
+from kg.graph.files import flat_graph, graph_files
+from kg.graph.projection import project
+from kg.rdf.store import load_store
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The ontology declares every term the graph uses, matches kg.schema, and the shapes bite."""
+"""The ontology declares every term the graph uses, matches kg.seeds.schema, and the shapes bite."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 
 from conftest import ONTOLOGY
-from kg import schema
-from kg.namespace import IPK
-from kg.validate import validate_graph
+from kg.seeds import schema
+from kg.rdf.namespace import IPK
+from kg.rdf.validate import validate_graph
 
 NS = str(IPK._NS)
 DECLARING = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
@@ -133,7 +133,7 @@ def test_statement_shape_lists_exactly_the_schema_relations():
 
 
 def test_qualifier_shapes_allow_exactly_the_schema_relations():
-    from kg.mapping import STATEMENT_QUALIFIERS
+    from kg.rdf.mapping import STATEMENT_QUALIFIERS
 
     shapes = Graph().parse(ONTOLOGY / "shapes.ttl", format="turtle")
     found = {}

@@ -6,9 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.pathfind import AmbiguousName, NoPath, UnknownName, find_path, resolve
-from kg.projection import project
-from kg.store import load_store
+from kg.graph.paths import AmbiguousName, NoPath, UnknownName, find_path, resolve
+from kg.graph.projection import project
+from kg.rdf.store import load_store
 
 
 @pytest.fixture(scope="module")

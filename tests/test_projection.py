@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.projection import project
-from kg.store import load_store
+from kg.graph.projection import project
+from kg.rdf.store import load_store
 
 
 @pytest.fixture(scope="module")

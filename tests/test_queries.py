@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from conftest import ONTOLOGY, ROOT, SEEDS
-from kg import engines
+from kg.sparql import engines
 from kg.cli import main
-from kg.queries import bind_params, load_queries
-from kg.sparql import Select, Triples, bind, literal
+from kg.sparql.queries import bind_params, load_queries
+from kg.sparql.run import Select, Triples, bind, literal
 
 QUERIES = load_queries(ROOT / "queries")
 NAMES = sorted(QUERIES)
@@ -187,7 +187,7 @@ def test_kg_queries_lists_every_query():
 
 
 def test_bind_rejects_a_bad_iri():
-    from kg.sparql import QueryError, iri
+    from kg.sparql.run import QueryError, iri
 
     with pytest.raises(QueryError):
         bind("SELECT * WHERE { ?s ?p ?o }", {"s": iri("http://x/> } DROP ALL {")})
@@ -221,8 +221,8 @@ def test_store_is_used_when_fresh_and_bypassed_with_a_note_when_stale(tmp_path):
 
 
 def test_entities_of_another_base_iri_are_found_by_id(tmp_path):
-    from kg.engines import oxigraph_file_engine
-    from kg.queries import resolve_entity
+    from kg.sparql.engines import oxigraph_file_engine
+    from kg.sparql.queries import resolve_entity
 
     ttl = tmp_path / "other.ttl"
     ttl.write_text('<http://example.org/x/company/acme> a '

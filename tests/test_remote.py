@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from kg import engines
+from kg.sparql import engines
 from kg.cli import main
-from kg.queries import bind_params, load_queries
-from kg.sparql import Select
+from kg.sparql.queries import bind_params, load_queries
+from kg.sparql.run import Select
 
 QUERIES = load_queries(ROOT / "queries")
 

@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.problems import InputError
-from kg.seeds import load_seeds
+from kg.errors import InputError
+from kg.seeds.loader import load_seeds
 
 LINE = re.compile(r"^(?P<path>[^:]+\.ya?ml):(?P<line>\d+):(?P<col>\d+): (?P<msg>.+) \((?P<hint>.+)\)$")
 

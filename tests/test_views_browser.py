@@ -16,10 +16,10 @@ import pytest
 
 from browser import BrowserMissing, launch, open_page
 from conftest import ONTOLOGY, ROOT
-from kg.projection import project
-from kg.store import load_store
-from kg.viewpage import page_html
-from kg.views import build_views, class_labels, write_views
+from kg.graph.projection import project
+from kg.rdf.store import load_store
+from kg.views.page import page_html
+from kg.views.build import build_views, class_labels, write_views
 from synthetic import synthetic_projection
 
 VIEWS = ["overview", "park", "chain", "honours", "focus-jingrui-electronics"]

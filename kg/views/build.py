@@ -1,7 +1,7 @@
 """Interactive views of the graph: what each view shows, where its nodes go, what its tooltips say.
 
-Every view is built from the shared networkx projection (`kg.projection.project`) and becomes
-one self-contained HTML page (`kg.viewpage`). A view is plain data: nodes and edges as
+Every view is built from the shared networkx projection (`kg.graph.projection.project`) and becomes
+one self-contained HTML page (`kg.views.page`). A view is plain data: nodes and edges as
 vis-network items, captions drawn on the canvas, and a note saying what was left out.
 
 - **overview**: every entity, coloured by class, sized by degree (the number of facts linking
@@ -35,7 +35,7 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
-from kg import schema
+from kg.seeds import schema
 
 MAX_NODES = 300
 """The most nodes one view holds; above it a view aggregates or ranks (see the module notes)."""
@@ -144,7 +144,7 @@ def find_entity(g: nx.MultiDiGraph, name: str) -> str:
     >>> find_entity(g, "甲")
     Traceback (most recent call last):
     ...
-    kg.views.FocusError: '甲' names 2 entities; give --focus one of their ids:
+    kg.views.build.FocusError: '甲' names 2 entities; give --focus one of their ids:
       a  甲公司 (Company)
       b  乙公司 (Company)
     """
@@ -661,10 +661,10 @@ def write_views(graph_file: str | Path, out_dir: str | Path = "exports/views",
 
     Returns (views, paths). The index also links focus views written earlier to `out_dir`.
     """
-    from kg.export import write_atomically
-    from kg.projection import project
-    from kg.store import load_store
-    from kg.viewpage import index_html, page_html
+    from kg.rdf.export import write_atomically
+    from kg.graph.projection import project
+    from kg.rdf.store import load_store
+    from kg.views.page import index_html, page_html
 
     g = project(load_store(graph_file))
     classes = class_labels(ontology_dir)

@@ -17,7 +17,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from kg.sparql import Ask, QueryError, Triples, render, run_oxigraph, to_turtle
+from kg.sparql.run import Ask, QueryError, Triples, render, run_oxigraph, to_turtle
 
 SELECT_TYPES = {
     "application/sparql-results+json": "srj", "application/json": "srj",
@@ -86,7 +86,7 @@ def answer(store, query: str, accept: str | None) -> tuple[int, str, bytes]:
 def _open_source(source: str):
     import pyoxigraph as ox
 
-    from kg.store import load_store
+    from kg.rdf.store import load_store
 
     path = Path(source)
     return ox.Store.read_only(source) if path.is_dir() else load_store(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.problems import InputError, Problem
+from kg.errors import InputError, Problem
 
 ONTOLOGY_FILE = "ipk.ttl"
 SHAPES_FILE = "shapes.ttl"

@@ -2,7 +2,7 @@
 
 What it keeps:
 
-- **Nodes**: every entity (a node typed with one of the entity classes of `kg.schema`), keyed by
+- **Nodes**: every entity (a node typed with one of the entity classes of `kg.seeds.schema`), keyed by
   its id (the last IRI segment). Attributes: ``iri``, ``id``, ``cls`` (class local name, e.g.
   ``Company``), ``label`` (zh), ``label_en`` (or ``""``), ``aliases`` (list), ``quote``, ``source``.
 - **Edges**: every fact whose object is an entity, as a directed edge subject → object keyed by
@@ -27,8 +27,8 @@ from __future__ import annotations
 import networkx as nx
 import pyoxigraph as ox
 
-from kg import schema
-from kg.sparql import PROLOGUE
+from kg.seeds import schema
+from kg.sparql.run import PROLOGUE
 
 _PREFIXES = PROLOGUE
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kg.sparql import Result, run_oxigraph, run_rdflib, run_remote
+from kg.sparql.run import Result, run_oxigraph, run_rdflib, run_remote
 
 
 @dataclass
@@ -17,7 +17,7 @@ class Engine:
 
 
 def oxigraph_file_engine(graph_file: str | Path) -> Engine:
-    from kg.store import load_store
+    from kg.rdf.store import load_store
 
     store = load_store(graph_file)
     return Engine(f"oxigraph (in memory, {graph_file})", lambda q: run_oxigraph(store, q))
@@ -35,7 +35,7 @@ def remote_engine(endpoint: str, timeout: float = 60.0) -> Engine:
 
 
 def read_only_store_engine(store_dir: str | Path) -> Engine:
-    from kg.store import open_read_only
+    from kg.rdf.store import open_read_only
 
     store = open_read_only(store_dir)
     return Engine(f"oxigraph store {store_dir}", lambda q: run_oxigraph(store, q))
@@ -48,10 +48,10 @@ def store_engine(store_dir: str | Path, seeds_dir: str | Path) -> Engine:
     """
     import pyoxigraph as ox
 
-    from kg.export import union_graph
-    from kg.mapping import map_seeds
-    from kg.seeds import load_seeds
-    from kg.store import store_state
+    from kg.rdf.export import union_graph
+    from kg.rdf.mapping import map_seeds
+    from kg.seeds.loader import load_seeds
+    from kg.rdf.store import store_state
 
     state = store_state(store_dir, seeds_dir)
     if state.status == "fresh":

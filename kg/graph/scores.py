@@ -1,4 +1,4 @@
-"""The scores of `kg.analytics.analyze` as RDF, written to exports/analytics.ttl by `kg build`.
+"""The scores of `kg.graph.analytics.analyze` as RDF, written to exports/analytics.ttl by `kg build`.
 
 Kept out of kg.ttl on purpose: kg.ttl holds what the sources say, analytics.ttl what we
 computed from it. Load both to ask, for example, for the companies with the highest
@@ -7,7 +7,7 @@ PageRank in a park (README, "Analytics"). What it holds:
 - on every entity: ``ipk:degree``, ``ipk:betweenness``, ``ipk:pageRank``, ``ipk:community``,
   ``ipk:component``, ``ipk:coreNumber``;
 - on every company: ``ipk:keyEnterpriseScore`` and ``ipk:keyEnterpriseRank``, and
-  ``ipk:inPark`` for each park it belongs to (the membership rule of kg.analytics);
+  ``ipk:inPark`` for each park it belongs to (the membership rule of kg.graph.analytics);
 - per park, chain and segment: an ``ipk:SegmentAssessment`` with its ``ipk:strength``
   (``ipk:StrongSegment`` 优势 … ``ipk:GapSegment`` 空白), counts and companies.
 """
@@ -20,11 +20,11 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from kg import schema
-from kg.analytics import DIGITS, analyze
-from kg.mapping import PREFIXES
-from kg.namespace import IPK
-from kg.projection import project
+from kg.seeds import schema
+from kg.graph.analytics import DIGITS, analyze
+from kg.rdf.mapping import PREFIXES
+from kg.rdf.namespace import IPK
+from kg.graph.projection import project
 
 STRENGTH_INDIVIDUALS = {"strong": IPK.StrongSegment, "potential": IPK.PotentialSegment,
                         "weak": IPK.WeakSegment, "gap": IPK.GapSegment}

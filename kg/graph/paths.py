@@ -13,8 +13,8 @@ from __future__ import annotations
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.analytics import fact
-from kg.analytics_report import STAGE_ZH
+from kg.graph.analytics import fact
+from kg.graph.report import STAGE_ZH
 
 INFERRED_COST = 0.001  # an inferred hop costs a little more, so stated facts win ties
 
@@ -63,7 +63,7 @@ def resolve(g: nx.Graph, name: str) -> str:
     >>> resolve(g, "晶睿")
     Traceback (most recent call last):
     ...
-    kg.pathfind.AmbiguousName: '晶睿' names 2 entities; give one of these ids:
+    kg.graph.paths.AmbiguousName: '晶睿' names 2 entities; give one of these ids:
       a (晶睿电子, Company)
       b (晶睿, Product)
     """

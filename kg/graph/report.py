@@ -1,4 +1,4 @@
-"""The analysis of `kg.analytics.analyze` rendered as text, Markdown, JSON or CSV files.
+"""The analysis of `kg.graph.analytics.analyze` rendered as text, Markdown, JSON or CSV files.
 
 Renderers return strings (or bytes per file name); only `kg.cli` prints or writes. The same
 rows feed the terminal report and the Markdown one, so the two cannot disagree.
@@ -10,8 +10,8 @@ import csv
 import io
 import json
 
-from kg import schema
-from kg.analytics import ANCHOR_RULE, SCORE_RULE, STRENGTH
+from kg.seeds import schema
+from kg.graph.analytics import ANCHOR_RULE, SCORE_RULE, STRENGTH
 from kg.tables import format_table
 
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级"}

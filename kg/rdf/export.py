@@ -16,7 +16,7 @@ from typing import Callable
 
 from rdflib import Dataset, Graph
 
-from kg.mapping import PREFIXES
+from kg.rdf.mapping import PREFIXES
 
 
 def union_graph(ds: Dataset) -> Graph:

@@ -1,4 +1,4 @@
-"""Network analytics over the projected graph (`kg.projection.project`).
+"""Network analytics over the projected graph (`kg.graph.projection.project`).
 
 Every function here takes a networkx graph and returns new values; none changes its input.
 The measures run on :func:`simple_undirected`: one edge per linked pair of entities, whatever
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from kg import schema
+from kg.seeds import schema
 
 SEED = 42
 DIGITS = 6

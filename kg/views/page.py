@@ -26,7 +26,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-from kg.views import CLASS_COLOURS, GAP_COLOUR, LAYOUT_SEED, MORE, MORE_COLOUR, View
+from kg.views.build import CLASS_COLOURS, GAP_COLOUR, LAYOUT_SEED, MORE, MORE_COLOUR, View
 
 VIS_VERSION = "9.1.2"
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.sparql import PREFIXES as _NAMESPACES
-from kg.sparql import PROLOGUE as PREFIXES
+from kg.sparql.run import PREFIXES as _NAMESPACES
+from kg.sparql.run import PROLOGUE as PREFIXES
 
 IPK = _NAMESPACES["ipk"]
 

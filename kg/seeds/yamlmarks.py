@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import yaml
 
-from kg.problems import Problem
+from kg.errors import Problem
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _DECIMAL = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)$")

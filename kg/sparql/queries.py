@@ -11,7 +11,7 @@ Each file starts with a comment header:
 
 Parameter types: `entity` (an id, an exact label or alias, or an IRI; resolved to the entity's
 IRI), `string`, `integer`, `year`, `iri`. A default of `*` leaves the variable unbound (all).
-Values are bound as RDF terms with `kg.sparql.bind`, never pasted into the query text.
+Values are bound as RDF terms with `kg.sparql.run.bind`, never pasted into the query text.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kg.problems import InputError, Problem
-from kg.sparql import XSD, QueryError, Result, Select, Term, bind, iri, literal, values_block
+from kg.errors import InputError, Problem
+from kg.sparql.run import XSD, QueryError, Result, Select, Term, bind, iri, literal, values_block
 
 HEADER_KEYS = {"title", "question-zh", "question-en", "param", "example"}
 PARAM_TYPES = {"entity", "string", "integer", "year", "iri"}
@@ -140,9 +140,9 @@ SELECT DISTINCT ?name WHERE {
 
 def resolve_entity(value: str, run: Runner) -> Term:
     """An entity's IRI from its id, exact label or alias (zh or en), or the IRI itself."""
-    from kg.mapping import DEFAULT_BASE
-    from kg.schema import ENTITY_TYPES
-    from kg.seeds import ID_PATTERN
+    from kg.rdf.mapping import DEFAULT_BASE
+    from kg.seeds.schema import ENTITY_TYPES
+    from kg.seeds.loader import ID_PATTERN
 
     if re.match(r"^https?://", value):
         return iri(value)

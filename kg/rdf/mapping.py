@@ -14,9 +14,9 @@ from decimal import Decimal
 from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import PROV
 
-from kg import schema
-from kg.namespace import IPK
-from kg.seeds import Entity, Fact, Quantity, Seeds
+from kg.seeds import schema
+from kg.rdf.namespace import IPK
+from kg.seeds.loader import Entity, Fact, Quantity, Seeds
 
 DEFAULT_BASE = "https://w3id.org/industrial-park-kg/id/"
 SDO = Namespace("https://schema.org/")

@@ -1,4 +1,4 @@
-"""Load `seeds/*.yaml` into typed records and check them against `kg.schema`.
+"""Load `seeds/*.yaml` into typed records and check them against `kg.seeds.schema`.
 
 The loader knows nothing of RDF. It returns `Seeds` or raises `InputError` carrying every
 problem found in every file, each with `file:line:col`.
@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from kg import schema
-from kg.problems import InputError, Problem
-from kg.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
+from kg.seeds import schema
+from kg.errors import InputError, Problem
+from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")

@@ -1,0 +1,1 @@
+"""Graph analytics: the networkx projection, measures, reports, scores as RDF, paths, graph files."""

@@ -1,0 +1,1 @@
+"""RDF: the ipk: namespace, mapping seeds to triples, SHACL validation, exports, the embedded store."""

@@ -1,0 +1,1 @@
+"""Seeds: strict YAML with marks, the schema, loading and checking."""

@@ -1,0 +1,1 @@
+"""SPARQL: terms and binding, running queries on any engine, named queries, the endpoint, push."""

@@ -1,0 +1,1 @@
+"""Views: interactive offline HTML views of the projected graph."""
