@@ -14,7 +14,7 @@ import click
 
 from kg.build import NotConforming, build
 from kg.rdf.mapping import DEFAULT_BASE
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 from kg.sparql.run import FORMATS as SPARQL_FORMATS
 from kg.tables import format_table
 from kg.views.build import DEFAULT_DEPTH, MAX_NODES
@@ -76,7 +76,18 @@ ontology_option = click.option("--ontology", "ontology_dir", default="ontology",
                                help="Folder holding ipk.ttl and shapes.ttl.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class KgGroup(click.Group):
+    """The one place where a library error becomes a message on stderr and an exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KgError as exc:
+            click.echo(exc.report(), err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg", prog_name="kg")
 def main():
     """Industrial-park knowledge graph: curated YAML seeds to a validated RDF graph.
@@ -477,8 +488,6 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
 
 # -- Network analytics: kg analyze, kg path, kg export --------------------------------------------
 
-EXIT_NO_PATH = 1
-
 
 def _projected(graph_file: str):
     """The store and the networkx projection of a built graph; a missing or bad file is exit 2."""
@@ -564,22 +573,19 @@ def path_command(source, target, graph_file):
       kg path 晶睿电子 特尔阀门
       kg path jingrui-electronics shige-pet
     """
-    from kg.graph.paths import NoPath, PathError, article_titles, explain_path, find_path, resolve
+    from kg.graph.paths import article_titles, explain_path, find_path, resolve
+    from kg.names import AmbiguousName, UnknownName
 
     store, g = _projected(graph_file)
     ends, problems = [], []
     for name in (source, target):
         try:
             ends.append(resolve(g, name))
-        except PathError as exc:
+        except (UnknownName, AmbiguousName) as exc:
             problems.append(str(exc))
     if problems:
         raise BadInput("\n".join(problems))
-    try:
-        hops = find_path(g, *ends)
-    except NoPath as exc:
-        click.echo(str(exc))
-        sys.exit(EXIT_NO_PATH)
+    hops = find_path(g, *ends)
     click.echo(explain_path(g, *ends, hops, article_titles(store)))
 
 

@@ -1,8 +1,40 @@
-"""Problems found in user input, kept with the place they were found."""
+"""The one error type of the library, and the problems found in user input.
+
+Every error the library raises derives from `KgError` and carries the exit code the command
+line gives it; only `kg/cli.py` turns an error into words on a terminal. The codes:
+
+====  ===========================================================================
+code  meaning
+====  ===========================================================================
+0     ok
+1     the graph was built or read but does not conform to the SHACL shapes
+2     bad input or usage: a seed, a file, a name, a query or an option is wrong
+3     a remote store or endpoint refused, failed, or could not be reached
+4     ``kg path``: both entities exist, but no chain of facts links them
+====  ===========================================================================
+"""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_NOT_CONFORMING = 1
+EXIT_BAD_INPUT = 2
+EXIT_REMOTE = 3
+EXIT_NO_PATH = 4
+
+
+class KgError(Exception):
+    """Base of every library error; `exit_code` is what the command line exits with."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def report(self) -> str:
+        """The text the command line shows for this error (on stderr)."""
+        return str(self)
 
 
 @dataclass(frozen=True, order=True)
@@ -21,9 +53,53 @@ class Problem:
         return f"{where}: {self.message}{hint}"
 
 
-class InputError(Exception):
+class InputError(KgError):
     """Bad input: carries every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def report(self) -> str:
+        n = len(self.problems)
+        return (f"{self}\n{n} problem{'s' if n != 1 else ''} found; nothing was written.")
+
+
+class NotFound(KgError):
+    """A file or folder is missing. `hint` says how to make it, when we know."""
+
+    def __init__(self, path: object, hint: str = ""):
+        self.path, self.hint = path, hint
+        super().__init__(f"{path}: not found" + (f" ({hint})" if hint else ""))
+
+
+class RemoteError(KgError):
+    """A remote store or endpoint refused, failed, or could not be reached."""
+
+    exit_code = EXIT_REMOTE
+
+
+def close_matches(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
+    """The choices that look like `word`, best first (difflib's ratio, cutoff 0.6).
+
+    >>> close_matches("yaer", ["year", "date", "batch"])
+    ['year']
+    """
+    return difflib.get_close_matches(word, sorted(choices), n=n, cutoff=0.6)
+
+
+def did_you_mean(word: str, choices: Iterable[str], otherwise: str | None = None) -> str:
+    """A hint for a misspelt name: the closest choice, else `otherwise` (default: all choices).
+
+    >>> did_you_mean("settleIn", ["settledIn", "locatedIn"])
+    "did you mean 'settledIn'?"
+    >>> did_you_mean("zzz", ["b", "a"])
+    'allowed: a, b'
+    >>> did_you_mean("zzz", ["a"], otherwise="see 'kg queries'")
+    "see 'kg queries'"
+    """
+    choices = sorted(choices)
+    close = close_matches(word, choices)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return otherwise if otherwise is not None else "allowed: " + ", ".join(choices)

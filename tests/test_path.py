@@ -6,7 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.graph.paths import AmbiguousName, NoPath, UnknownName, find_path, resolve
+from kg.graph.paths import NoPath, find_path, resolve
+from kg.names import AmbiguousName, UnknownName
 from kg.graph.projection import project
 from kg.rdf.store import load_store
 
@@ -76,13 +77,13 @@ def test_same_entity_is_zero_hops(built):
     assert result.exit_code == 0 and "are the same entity" in result.stdout
 
 
-def test_no_path_is_a_clear_message_and_exit_1(built, graph):
+def test_no_path_is_a_clear_message_and_exit_4(built, graph):
     # the body that published the cluster list is linked only to its list, not to the companies
     with pytest.raises(NoPath):
         find_path(graph, "zj-manufacturing-leading-group-office", "jingrui-electronics")
     result = run(built, "zj-manufacturing-leading-group-office", "晶睿电子")
-    assert result.exit_code == 1
-    assert result.stdout.startswith(
+    assert result.exit_code == 4  # its own code: not "does not conform" (1)
+    assert result.stderr.startswith(
         "No connection: no chain of facts links 浙江省制造业高质量发展(数字经济发展)领导小组办公室 "
         "(zj-manufacturing-leading-group-office) and 晶睿电子 (jingrui-electronics)")
 

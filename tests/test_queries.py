@@ -89,7 +89,7 @@ def test_a_hostile_parameter_is_only_a_value(oxigraph, rdflib_engine, built):
     # as an entity name it is simply not found
     out = CliRunner().invoke(main, ["query", "park-companies", "--param", f"park={hostile}",
                                     "--graph", str(built / "kg.ttl")])
-    assert out.exit_code == 2 and "no entity has the id, label or alias" in out.output
+    assert out.exit_code == 2 and "no entity has this id, label or alias" in out.output
 
 
 def test_entity_parameters_accept_id_label_alias_and_iri(oxigraph):

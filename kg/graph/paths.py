@@ -13,45 +13,24 @@ from __future__ import annotations
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.errors import EXIT_NO_PATH, KgError
 from kg.graph.analytics import fact
+from kg.graph.projection import node_index
 from kg.graph.report import STAGE_ZH
 
 INFERRED_COST = 0.001  # an inferred hop costs a little more, so stated facts win ties
 
 
-class PathError(LookupError):
-    """A path question that cannot be answered; the message says why, for a reader."""
+class NoPath(KgError):
+    """Both entities exist, but no chain of facts links them."""
 
-
-class UnknownName(PathError):
-    def __init__(self, name: str, suggestions: list[str]):
-        self.name, self.suggestions = name, suggestions
-        hint = f" Did you mean: {'; '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"'{name}': no entity has this id, label or alias.{hint}")
-
-
-class AmbiguousName(PathError):
-    def __init__(self, name: str, candidates: list[str]):
-        self.name, self.candidates = name, candidates
-        listed = "\n".join(f"  {c}" for c in candidates)
-        super().__init__(f"'{name}' names {len(candidates)} entities; give one of these ids:\n"
-                         f"{listed}")
-
-
-class NoPath(PathError):
-    pass
-
-
-def describe(g: nx.Graph, n: str) -> str:
-    """'id (label, Class)' for lists of candidates."""
-    d = g.nodes[n]
-    return f"{n} ({d.get('label', n)}, {d.get('cls', '')})"
+    exit_code = EXIT_NO_PATH
 
 
 def resolve(g: nx.Graph, name: str) -> str:
-    """The node a name stands for: an id, or an exact label or alias (zh or en).
+    """The node a name stands for, by the one rule of `kg.names`.
 
-    Raises `UnknownName` (with near matches) or `AmbiguousName` (with the candidates).
+    Raises `kg.names.UnknownName` (with near matches) or `AmbiguousName` (with the candidates).
 
     Examples
     --------
@@ -63,26 +42,11 @@ def resolve(g: nx.Graph, name: str) -> str:
     >>> resolve(g, "晶睿")
     Traceback (most recent call last):
     ...
-    kg.graph.paths.AmbiguousName: '晶睿' names 2 entities; give one of these ids:
+    kg.names.AmbiguousName: '晶睿' names 2 entities; give one of these ids:
       a (晶睿电子, Company)
       b (晶睿, Product)
     """
-    name = name.strip()
-    if name in g:
-        return name
-    folded = name.casefold()
-    hits = sorted(n for n, d in g.nodes(data=True)
-                  if name == d.get("label") or name in d.get("aliases", ())
-                  or folded == (d.get("label_en") or "").casefold()
-                  or folded in {a.casefold() for a in d.get("aliases", ())})
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        raise AmbiguousName(name, [describe(g, n) for n in hits])
-    near = sorted(n for n, d in g.nodes(data=True) if len(folded) > 1 and any(
-        folded in text.casefold() for text in
-        [n, d.get("label", ""), d.get("label_en", ""), *d.get("aliases", ())]))
-    raise UnknownName(name, [describe(g, n) for n in near[:8]])
+    return node_index(g).resolve(name)
 
 
 def _hop_cost(g: nx.MultiDiGraph):

@@ -27,6 +27,7 @@ from __future__ import annotations
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.names import NameIndex, Named
 from kg.seeds import schema
 from kg.sparql.run import PROLOGUE
 
@@ -162,3 +163,16 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
                    year=None, batch=None, rank=None, date=None, role=None, specialty=None,
                    stage=None, awarded_by=None, list=None)
     return g
+
+
+def node_index(g: nx.Graph) -> NameIndex:
+    """The projection's entities found by id, label or alias (the rule of `kg.names`).
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", label="晶睿电子", label_en="Jingrui Electronics", aliases=["晶睿"], cls="Company")
+    >>> node_index(g).resolve("jingrui electronics")
+    'a'
+    """
+    return NameIndex(Named(n, d.get("label", n), d.get("cls", ""),
+                           (d.get("label", ""), d.get("label_en", ""), *d.get("aliases", ())))
+                     for n, d in g.nodes(data=True))

@@ -6,14 +6,13 @@ problem found in every file, each with `file:line:col`.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from kg.seeds import schema
-from kg.errors import InputError, Problem
+from kg.errors import InputError, Problem, did_you_mean
 from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -116,12 +115,6 @@ def squash(text: str) -> str:
     return "".join(text.split())
 
 
-def _did_you_mean(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else \
-        "allowed: " + ", ".join(sorted(choices))
-
-
 class _Checker:
     """Collects problems while reading one seeds folder."""
 
@@ -150,7 +143,7 @@ class _Checker:
         for key in rec:
             if key not in allowed:
                 self.problem(path, rec.key_marks[key], f"unknown key '{key}' in {what}",
-                             _did_you_mean(key, allowed))
+                             did_you_mean(key, allowed))
         ok = True
         for key in required:
             if rec.get(key) in (None, ""):
@@ -225,7 +218,7 @@ class _Checker:
         for key in data:
             if key not in TOP_KEYS:
                 self.problem(path, data.key_marks[key], f"unknown section '{key}'",
-                             _did_you_mean(key, TOP_KEYS))
+                             did_you_mean(key, TOP_KEYS))
             elif not isinstance(data[key], MarkedList):
                 self.problem(path, data.value_marks[key], f"section '{key}' must be a list",
                              "start each item with '- '")
@@ -285,7 +278,7 @@ class _Checker:
                 self.problems.append(Problem(
                     art.where.path, art.where.line, art.where.col,
                     f"article '{art.id}' names unknown page '{art.page}'",
-                    _did_you_mean(art.page, self.pages)))
+                    did_you_mean(art.page, self.pages)))
                 continue
             all_lines = page.text.splitlines()
             first, last = art.lines
@@ -316,7 +309,7 @@ class _Checker:
         etype = rec["type"]
         if etype not in schema.ENTITY_TYPES:
             self.problem(path, self._value_mark(rec, "type"), f"unknown entity type '{etype}'",
-                         _did_you_mean(str(etype), schema.ENTITY_TYPES))
+                         did_you_mean(str(etype), schema.ENTITY_TYPES))
             return
         extra = schema.ENTITY_TYPES[etype].get("extra", set())
         for key in ("level", "segments"):
@@ -350,7 +343,7 @@ class _Checker:
         relation = schema.RELATIONS.get(name)
         if relation is None:
             self.problem(path, self._value_mark(rec, "relation"), f"unknown relation '{name}'",
-                         _did_you_mean(str(name), schema.RELATIONS) +
+                         did_you_mean(str(name), schema.RELATIONS) +
                          " (the relations are listed in seeds/README.md)")
             return
         given = [k for k in ("object", "value", "quantity") if k in rec]
@@ -419,7 +412,7 @@ class _Checker:
         if qualifier not in schema.QUANTITY_QUALIFIERS:
             self.problem(path, self._value_mark(q, "qualifier"),
                          f"unknown qualifier {qualifier!r}",
-                         _did_you_mean(str(qualifier), schema.QUANTITY_QUALIFIERS))
+                         did_you_mean(str(qualifier), schema.QUANTITY_QUALIFIERS))
             ok = False
         return Quantity(Decimal(amount), unit, qualifier) if ok else None
 
@@ -430,7 +423,7 @@ class _Checker:
         if relation.range == "stage":
             if value not in schema.STAGES:
                 self.problem(path, mark, f"unknown stage {value!r}",
-                             _did_you_mean(str(value), schema.STAGES))
+                             did_you_mean(str(value), schema.STAGES))
                 return None
             return value
         return self.text(path, rec, "value")
@@ -450,7 +443,7 @@ class _Checker:
         if key == "stage":
             if value not in schema.STAGES:
                 self.problem(path, mark, f"unknown stage {value!r}",
-                             _did_you_mean(str(value), schema.STAGES))
+                             did_you_mean(str(value), schema.STAGES))
                 return None
             return value
         return self.text(path, rec, key)
@@ -460,7 +453,7 @@ class _Checker:
         entity = self.entities.get(ident) if isinstance(ident, str) else None
         if entity is None:
             self.problem(path, mark, f"{what}: unknown id {ident!r}",
-                         _did_you_mean(str(ident), self.entities) if isinstance(ident, str)
+                         did_you_mean(str(ident), self.entities) if isinstance(ident, str)
                          else "write an entity id")
         elif entity.type not in types:
             self.problem(path, mark, f"{what}: '{ident}' is a {entity.type}",
@@ -469,7 +462,7 @@ class _Checker:
     def check_quote(self, path, mark, source, quote, what) -> None:
         if source not in self.articles:
             self.problem(path, mark, f"{what}: unknown source '{source}'",
-                         _did_you_mean(source, self.articles))
+                         did_you_mean(source, self.articles))
             return
         text = self.article_text.get(source)
         if text is None:

@@ -12,12 +12,10 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from kg.errors import RemoteError
+
 DEFAULT_GRAPH = "https://w3id.org/industrial-park-kg/id/graph/kg"
 PASSWORD_VARIABLE = "KG_PASSWORD"
-
-
-class RemoteError(Exception):
-    """The remote store refused, failed, or did not keep what was sent."""
 
 
 @dataclass

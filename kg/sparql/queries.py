@@ -16,13 +16,13 @@ Values are bound as RDF terms with `kg.sparql.run.bind`, never pasted into the q
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kg.errors import InputError, Problem
+from kg.errors import InputError, Problem, did_you_mean
+from kg.names import AmbiguousName, NameIndex, Named
 from kg.sparql.run import XSD, QueryError, Result, Select, Term, bind, iri, literal, values_block
 
 HEADER_KEYS = {"title", "question-zh", "question-en", "param", "example"}
@@ -75,10 +75,8 @@ def parse_query_file(path: Path, problems: list[Problem]) -> NamedQuery | None:
             continue
         key, value = match.group(1), (match.group(2) or "").strip()
         if key not in HEADER_KEYS:
-            close = difflib.get_close_matches(key, HEADER_KEYS, n=1)
             problems.append(Problem(shown, number, 3, f"unknown header key '{key}'",
-                                    f"did you mean '{close[0]}'?" if close else
-                                    "use " + ", ".join(sorted(HEADER_KEYS))))
+                                    did_you_mean(key, HEADER_KEYS)))
         elif key == "param":
             p = _PARAM.match(value)
             if not p or p.group("type") not in PARAM_TYPES:
@@ -115,62 +113,79 @@ def load_queries(folder: str | Path) -> dict[str, NamedQuery]:
     return queries
 
 
-# Labels, aliases and ids are looked up by value (index lookups), not by scanning.
+# Exact labels, aliases and ids are looked up by value (index lookups, not a scan); only a
+# name with no exact match falls back to every name, compared by kg.names' folding rule.
 RESOLVE_ENTITY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?e ?label WHERE {
+SELECT DISTINCT ?e ?label ?cls WHERE {
   { __LABELS__ ?e rdfs:label|skos:altLabel ?l . }
   __IRIS__
+  ?e a ?cls . FILTER(STRSTARTS(STR(?cls), "https://w3id.org/industrial-park-kg/ontology/"))
   OPTIONAL { ?e rdfs:label ?label FILTER(lang(?label) = "zh") }
 } ORDER BY ?e"""
 
 # For graphs built with another base IRI: match the id at the end of any entity IRI.
-RESOLVE_BY_SUFFIX = """SELECT DISTINCT ?e ?label WHERE {
+RESOLVE_BY_SUFFIX = """SELECT DISTINCT ?e ?label ?cls WHERE {
   ?e a ?cls . FILTER(STRSTARTS(STR(?cls), "https://w3id.org/industrial-park-kg/ontology/"))
   FILTER(REPLACE(STR(?e), "^.*/", "") = ?needle)
   OPTIONAL { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = "zh") }
 } ORDER BY ?e"""
 
 ALL_NAMES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT DISTINCT ?name WHERE {
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?e ?cls ?label ?name WHERE {
   ?e a ?cls . FILTER(STRSTARTS(STR(?cls), "https://w3id.org/industrial-park-kg/ontology/"))
-  { ?e rdfs:label ?l BIND(STR(?l) AS ?name) } UNION { ?e a ?c2 BIND(REPLACE(STR(?e), "^.*/", "") AS ?name) }
+  OPTIONAL { ?e rdfs:label ?label FILTER(lang(?label) = "zh") }
+  OPTIONAL { ?e rdfs:label|skos:altLabel ?name }
 }"""
 
 
-def resolve_entity(value: str, run: Runner) -> Term:
-    """An entity's IRI from its id, exact label or alias (zh or en), or the IRI itself."""
-    from kg.rdf.mapping import DEFAULT_BASE
-    from kg.seeds.schema import ENTITY_TYPES
-    from kg.seeds.loader import ID_PATTERN
+def _named(rows) -> list[Named]:
+    """Entities from rows of ?e ?cls ?label [?name]: the id (end of the IRI) is a name too."""
+    found: dict[str, tuple[str, str, list[str]]] = {}
+    for row in rows:
+        key = row["e"].value
+        label = row.get("label")
+        cls = row.get("cls")
+        entry = found.setdefault(key, (label.value if label else "",
+                                       cls.value.rsplit("/", 1)[-1] if cls else "", []))
+        entry[2].append(key.rsplit("/", 1)[-1])
+        if row.get("name"):
+            entry[2].append(row["name"].value)
+    return [Named(key, label, cls, tuple(dict.fromkeys(names)))
+            for key, (label, cls, names) in sorted(found.items())]
 
+
+def resolve_entity(value: str, run: Runner) -> Term:
+    """An entity's IRI from its id, label or alias (kg.names' rule), or the IRI itself."""
+    from kg.rdf.mapping import DEFAULT_BASE
+    from kg.seeds.loader import ID_PATTERN
+    from kg.seeds.schema import ENTITY_TYPES
+
+    value = value.strip()
     if re.match(r"^https?://", value):
         return iri(value)
     labels = [literal(value, lang="zh"), literal(value, lang="en"), literal(value)]
     iris = ([iri(f"{DEFAULT_BASE}{t['path']}/{value}") for t in ENTITY_TYPES.values()]
             if ID_PATTERN.match(value) else [])
     # rdflib fails on an empty VALUES block, so the id branch is left out when not an id
-    by_id = f"UNION {{ {values_block('e', iris)} ?e a ?cls . }}" if iris else ""
+    by_id = f"UNION {{ {values_block('e', iris)} }}" if iris else ""
     query = (RESOLVE_ENTITY.replace("__LABELS__", values_block("l", labels))
              .replace("__IRIS__", by_id))
-    found = _found(run(query))
+    found = _named(_rows(run(query)))
     if not found:
-        found = _found(run(bind(RESOLVE_BY_SUFFIX, {"needle": literal(value)})))
-    if len(found) == 1:
-        return iri(next(iter(found)))
-    if not found:
-        names = run(ALL_NAMES)
-        close = difflib.get_close_matches(value, [r["name"].value for r in names.rows], n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise QueryError(f"no entity has the id, label or alias {value!r}{hint}")
-    candidates = ", ".join(f"{iri_} ({label.value if label else ''})"
-                           for iri_, label in sorted(found.items()))
-    raise QueryError(f"{value!r} names {len(found)} entities: {candidates}; pass an id or IRI")
+        found = _named(_rows(run(bind(RESOLVE_BY_SUFFIX, {"needle": literal(value)}))))
+    if len(found) > 1:
+        raise AmbiguousName(value, [e.describe() for e in found])
+    if found:
+        return iri(found[0].key)
+    # no exact name: the one folding rule over every name (a scan, only on this path)
+    return iri(NameIndex(_named(_rows(run(ALL_NAMES)))).resolve(value))
 
 
-def _found(answer: Result) -> dict:
+def _rows(answer: Result) -> list[dict]:
     assert isinstance(answer, Select)
-    return {row["e"].value: row.get("label") for row in answer.rows}
+    return answer.rows
 
 
 def param_term(param: Param, value: str, run: Runner) -> Term:
@@ -192,9 +207,8 @@ def bind_params(query: NamedQuery, given: dict[str, str], run: Runner) -> str:
     known = {p.name: p for p in query.params}
     for name in given:
         if name not in known:
-            close = difflib.get_close_matches(name, known, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else \
-                ("parameters: " + ", ".join(known) if known else "it takes no parameters")
+            hint = did_you_mean(name, known, "parameters: " + ", ".join(known) if known
+                                else "it takes no parameters")
             raise QueryError(f"query '{query.name}' has no parameter '{name}' ({hint})")
     terms = {}
     for param in query.params:

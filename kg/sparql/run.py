@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
+from kg.errors import EXIT_REMOTE, KgError, RemoteError
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 PREFIXES = {
@@ -37,12 +39,14 @@ PROLOGUE = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in PREFIXES.items
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-class QueryError(Exception):
+class QueryError(KgError):
     """A query that cannot run: bad syntax, a bad parameter, an endpoint that refused."""
 
 
-class EndpointError(QueryError):
+class EndpointError(QueryError, RemoteError):
     """The endpoint could not be reached or failed (5xx): not the query's fault."""
+
+    exit_code = EXIT_REMOTE
 
 
 @dataclass(frozen=True, order=True)

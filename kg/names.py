@@ -1,0 +1,113 @@
+"""Finding an entity by name: one rule for every command that takes a name.
+
+A name is an entity's id, its IRI, or one of its labels or aliases in any language. An exact
+match wins; when nothing matches exactly, names are compared after Unicode NFKC folding
+(full-width ``（丽水）`` equals ``(丽水)``) and case folding (``jingrui electronics`` finds
+``Jingrui Electronics``). More than one hit is an error that lists the candidates; none is an
+error that lists names containing it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kg.errors import KgError
+
+MAX_LISTED = 10  # candidates or near names listed in one error
+
+
+def fold(text: str) -> str:
+    """The form names are compared in when no exact match exists.
+
+    >>> fold(" 同创（丽水）Special ")
+    '同创(丽水)special'
+    """
+    return unicodedata.normalize("NFKC", text).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Named:
+    """One entity and the names it is found by."""
+
+    key: str  # what a lookup returns: a node id or an IRI
+    label: str = ""  # the zh label, for messages
+    cls: str = ""
+    names: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """'key (label, Class)' for lists of candidates."""
+        inner = ", ".join(x for x in (self.label, self.cls) if x)
+        return f"{self.key} ({inner})" if inner else self.key
+
+
+class UnknownName(KgError):
+    def __init__(self, name: str, near: list[str]):
+        self.name, self.near = name, near
+        hint = (f" Did you mean: {'; '.join(near)}?" if near else
+                " Give an id, a Chinese or English label or an alias ('kg stats' counts what "
+                "the graph holds).")
+        super().__init__(f"'{name}': no entity has this id, label or alias.{hint}")
+
+
+class AmbiguousName(KgError):
+    def __init__(self, name: str, candidates: list[str]):
+        self.name, self.candidates = name, candidates
+        listed = "\n".join(f"  {c}" for c in candidates)
+        super().__init__(f"'{name}' names {len(candidates)} entities; give one of these ids:\n"
+                         f"{listed}")
+
+
+class NameIndex:
+    """Entities looked up by any of their names, by the rule in this module's docstring.
+
+    >>> index = NameIndex([Named("a", "甲公司", "Company", ("甲公司", "Jia", "甲")),
+    ...                    Named("b", "乙公司", "Company", ("乙公司", "甲"))])
+    >>> index.resolve("jia"), index.resolve("b")
+    ('a', 'b')
+    >>> index.resolve("甲")
+    Traceback (most recent call last):
+    ...
+    kg.names.AmbiguousName: '甲' names 2 entities; give one of these ids:
+      a (甲公司, Company)
+      b (乙公司, Company)
+    >>> index.resolve("公司")
+    Traceback (most recent call last):
+    ...
+    kg.names.UnknownName: '公司': no entity has this id, label or alias. Did you mean: a (甲公司, Company); b (乙公司, Company)?
+    """
+
+    def __init__(self, entities: Iterable[Named]):
+        self.entities = {e.key: e for e in entities}
+        self.exact: dict[str, set[str]] = defaultdict(set)
+        self.folded: dict[str, set[str]] = defaultdict(set)
+        for e in self.entities.values():
+            for name in (e.key, *e.names):
+                if name:
+                    self.exact[name].add(e.key)
+                    self.folded[fold(name)].add(e.key)
+
+    def matches(self, name: str) -> list[str]:
+        """The keys `name` stands for: the exact matches, else the folded ones (sorted)."""
+        name = name.strip()
+        return sorted(self.exact.get(name) or self.folded.get(fold(name)) or ())
+
+    def resolve(self, name: str) -> str:
+        """The one key `name` stands for; raises `UnknownName` or `AmbiguousName`."""
+        hits = self.matches(name)
+        if len(hits) == 1:
+            return hits[0]
+        if hits:
+            raise AmbiguousName(name.strip(), [self.entities[k].describe() for k in hits])
+        raise UnknownName(name.strip(), self.near(name))
+
+    def near(self, name: str) -> list[str]:
+        """Entities with a name that contains `name` (folded), for an error's hint."""
+        wanted = fold(name)
+        if len(wanted) < 2:
+            return []
+        keys = sorted({k for text, ks in self.folded.items() if wanted in text for k in ks})
+        return [self.entities[k].describe() for k in keys[:MAX_LISTED]]
+
