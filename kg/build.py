@@ -1,25 +1,21 @@
-"""One build: load and check the seeds, map to RDF, validate, write the exports."""
+"""One build: load and check the seeds, map to RDF, validate, write the exports and their store."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import pyoxigraph as ox
+
 from kg.graph.scores import analytics_for
+from kg.project import store_of
 from kg.rdf.export import render, union_graph, write_atomically
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
+from kg.rdf.store import StoreMeta, seeds_fingerprint, write_store
+from kg.rdf.validate import NotConforming, validate_graph
 from kg.seeds.loader import load_seeds
-from kg.rdf.store import seeds_fingerprint, write_store
-from kg.rdf.validate import ValidationResult, validate_graph
-
-
-class NotConforming(Exception):
-    """The graph was built but breaks the shapes; nothing was written."""
-
-    def __init__(self, result: ValidationResult):
-        self.result = result
-        super().__init__(f"{len(result.violations)} SHACL violations")
 
 
 @dataclass
@@ -28,14 +24,17 @@ class BuildResult:
     entities: int
     facts: int
     triples: int
+    store: Path | None
 
 
-def build(seeds_dir: str | Path = "seeds", out_dir: str | Path = "exports",
-          ontology_dir: str | Path = "ontology", base: str = DEFAULT_BASE,
-          validate: bool = True,
+def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
+          base: str = DEFAULT_BASE, validate: bool = True,
           progress: Callable[[str], None] = lambda _: None,
-          store_dir: str | Path | None = None) -> BuildResult:
-    """Build the exports from the seeds. Raises InputError or NotConforming before writing."""
+          with_store: bool = True) -> BuildResult:
+    """Build the exports from the seeds into `out_dir`, and its embedded store `out_dir/.store`.
+
+    Raises InputError or NotConforming before anything is written.
+    """
     progress(f"loading and checking seeds in {seeds_dir}/")
     seeds = load_seeds(seeds_dir)
     progress(f"{len(seeds.entities)} entities and {len(seeds.facts)} facts from "
@@ -50,10 +49,15 @@ def build(seeds_dir: str | Path = "seeds", out_dir: str | Path = "exports",
     progress("serialising")
     rendered = render(dataset)
     progress("computing network analytics (analytics.ttl)")
-    rendered["analytics.ttl"] = analytics_for(rendered["kg.ttl"])
+    built = ox.Store()
+    built.bulk_load(rendered["kg.nt"], format=ox.RdfFormat.N_TRIPLES)
+    rendered["analytics.ttl"] = analytics_for(built, base)
     files = write_atomically(rendered, out_dir, progress)
-    if store_dir is not None:
-        progress(f"filling the embedded store at {store_dir}")
-        write_store(store_dir, rendered["kg.nt"], rendered["kg.trig"],
-                    seeds_fingerprint(seeds_dir))
-    return BuildResult(files, len(seeds.entities), len(seeds.facts), len(graph))
+    store = None
+    if with_store:
+        store = store_of(out_dir)
+        progress(f"filling the embedded store at {store}")
+        meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_fingerprint(seeds_dir),
+                         hashlib.sha256(rendered["kg.ttl"]).hexdigest())
+        write_store(store, rendered["kg.nt"], rendered["kg.trig"], meta)
+    return BuildResult(files, len(seeds.entities), len(seeds.facts), len(graph), store)

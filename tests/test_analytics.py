@@ -276,7 +276,7 @@ def test_csv_folder_for_spreadsheets(built, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--format", "csv"], "give a folder with --out"),
     (["--out", "somewhere"], "--out is for --format csv"),
-    (["no/such/kg.ttl"], "run 'kg build' first"),
+    (["no/such/kg.ttl"], "no/such/kg.ttl: not found"),  # a typed path: no build hint
 ])
 def test_bad_usage_is_exit_2_without_traceback(args, message):
     result = CliRunner().invoke(main, ["analyze", *args])

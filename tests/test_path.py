@@ -117,7 +117,7 @@ def test_ambiguous_name_is_exit_2_listing_candidates(built, tmp_path):
 
 def test_missing_graph_is_exit_2(built, tmp_path):
     result = run(built, "a", "b", graph_file=tmp_path / "none.ttl")
-    assert result.exit_code == 2 and "run 'kg build' first" in result.stderr
+    assert result.exit_code == 2 and "none.ttl: not found" in result.stderr
 
 
 def test_readme_example_is_real_output(built):

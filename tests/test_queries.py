@@ -195,15 +195,13 @@ def test_bind_rejects_a_bad_iri():
 
 
 def test_store_is_used_when_fresh_and_bypassed_with_a_note_when_stale(tmp_path):
-    seeds = tmp_path / "seeds"
+    seeds = tmp_path / "seeds"  # tmp_path is a project: it holds seeds/sources.yaml
     shutil.copytree(SEEDS, seeds)
-    store = tmp_path / "store"
     runner = CliRunner()
-    built = runner.invoke(main, ["build", "--seeds", str(seeds), "--out", str(tmp_path / "out"),
-                                 "--ontology", str(ONTOLOGY), "--store", str(store)])
+    built = runner.invoke(main, ["--project", str(tmp_path), "build"])
     assert built.exit_code == 0, built.output
-    args = ["query", "park-companies", "--seeds", str(seeds), "--store", str(store),
-            "--format", "json"]
+    assert (tmp_path / "exports" / ".store").is_dir()
+    args = ["--project", str(tmp_path), "query", "park-companies", "--format", "json"]
     fresh = runner.invoke(main, args)
     assert fresh.exit_code == 0 and "note:" not in fresh.output
     names = {r["company"] for r in json.loads(fresh.output)}
@@ -215,7 +213,7 @@ def test_store_is_used_when_fresh_and_bypassed_with_a_note_when_stale(tmp_path):
         "label: 特尔阀门高科技材料有限公司", "label: 特尔阀门高科技材料公司"), encoding="utf-8")
     stale = runner.invoke(main, args)
     assert stale.exit_code == 0
-    assert "older than" in stale.stderr and "answering from" in stale.stderr
+    assert "changed after the store" in stale.stderr and "answering from" in stale.stderr
     names = {r["company"] for r in json.loads(stale.stdout)}
     assert "特尔阀门高科技材料公司" in names
 

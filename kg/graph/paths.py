@@ -49,6 +49,19 @@ def resolve(g: nx.Graph, name: str) -> str:
     return node_index(g).resolve(name)
 
 
+def resolve_both(g: nx.Graph, source: str, target: str) -> tuple[str, str]:
+    """Both ends of a path question; one error reports every name that does not resolve."""
+    ends, problems = [], []
+    for name in (source, target):
+        try:
+            ends.append(resolve(g, name))
+        except KgError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise KgError("\n".join(problems))
+    return ends[0], ends[1]
+
+
 def _hop_cost(g: nx.MultiDiGraph):
     def cost(u, v, _data) -> float:
         facts = [*g.get_edge_data(u, v, default={}).values(),

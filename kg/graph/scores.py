@@ -44,15 +44,9 @@ def _int(x: int) -> Literal:
     return Literal(int(x), datatype=XSD.integer)
 
 
-def _base(g: nx.MultiDiGraph, node: str) -> str:
-    """The base IRI the graph was built with, from one entity's IRI (base + path + / + id)."""
-    data = g.nodes[node]
-    tail = f"{schema.ENTITY_TYPES[data['cls']]['path']}/{node}"
-    return data["iri"][: -len(tail)]
-
-
-def analytics_graph(g: nx.MultiDiGraph, analysis: dict) -> Graph:
-    """The analysis as an rdflib Graph over the IRIs of the projected entities.
+def analytics_graph(g: nx.MultiDiGraph, analysis: dict, base: str) -> Graph:
+    """The analysis as an rdflib Graph over the IRIs of the projected entities; segment
+    assessments get IRIs under `base`, the base the graph was built with.
 
     Examples
     --------
@@ -60,7 +54,7 @@ def analytics_graph(g: nx.MultiDiGraph, analysis: dict) -> Graph:
     >>> g.add_node("a", cls="Company", label="甲", iri="http://x/company/a")
     >>> g.add_node("p", cls="Park", label="园", iri="http://x/park/p")
     >>> _ = g.add_edge("a", "p", key="locatedIn", relation="locatedIn")
-    >>> rdf = analytics_graph(g, analyze(g))
+    >>> rdf = analytics_graph(g, analyze(g), "http://x/")
     >>> score = rdf.value(URIRef("http://x/company/a"), IPK.pageRank)
     >>> str(score), score.datatype == XSD.decimal
     ('0.500000', True)
@@ -87,7 +81,7 @@ def analytics_graph(g: nx.MultiDiGraph, analysis: dict) -> Graph:
         triples |= {(s, IPK.inPark, iri(p)) for p in k["parks"]}
     for cov in analysis["chains"]:
         for seg in cov["segments"]:
-            a = URIRef(f"{_base(g, cov['park'])}assessment/{cov['park']}--{seg['id']}")
+            a = URIRef(f"{base}assessment/{cov['park']}--{seg['id']}")
             triples |= {
                 (a, RDF.type, IPK.SegmentAssessment),
                 (a, RDFS.label, Literal(f"{cov['park_label']}·{cov['chain_label']}·"
@@ -114,15 +108,13 @@ def analytics_graph(g: nx.MultiDiGraph, analysis: dict) -> Graph:
     return out
 
 
-def analytics_turtle(g: nx.MultiDiGraph, analysis: dict) -> bytes:
+def analytics_turtle(g: nx.MultiDiGraph, analysis: dict, base: str) -> bytes:
     """The analysis as Turtle bytes, with a header saying what it is. Same input, same bytes."""
-    body = analytics_graph(g, analysis).serialize(format="turtle")
+    body = analytics_graph(g, analysis, base).serialize(format="turtle")
     return (HEADER + body).encode("utf-8")
 
 
-def analytics_for(kg_turtle: bytes) -> bytes:
-    """Project the Turtle of a built graph, analyse it, and return analytics.ttl's bytes."""
-    store = ox.Store()
-    store.load(kg_turtle, format=ox.RdfFormat.TURTLE)
+def analytics_for(store: ox.Store, base: str) -> bytes:
+    """Project a built graph, analyse it, and return analytics.ttl's bytes."""
     g = project(store)
-    return analytics_turtle(g, analyze(g))
+    return analytics_turtle(g, analyze(g), base)

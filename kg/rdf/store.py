@@ -1,8 +1,10 @@
 """Oxigraph stores of the built graph: in memory for one-off reads, and the persistent
-embedded store under `.kg/` that `kg build` fills so queries need not re-parse Turtle.
+embedded store that `kg build` fills beside its exports (``OUT/.store``) so queries need not
+re-parse Turtle.
 
-The persistent store remembers a fingerprint of the seeds it was built from; a reader compares
-it with the seeds on disk to tell a fresh store from a stale one.
+The persistent store remembers which seeds folder it was built from, a fingerprint of those
+seeds, and a hash of the kg.ttl written with it; a reader compares them with what is on disk
+to tell a fresh store from a stale one, or from a store of other seeds.
 """
 
 from __future__ import annotations
@@ -15,14 +17,32 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-DEFAULT_STORE = Path(".kg") / "store"
+from kg.errors import KgError, NotFound
+
+
+
+class UnreadableGraph(KgError):
+    """A graph file that is not valid Turtle."""
 
 
 def load_store(turtle_path: str | Path) -> ox.Store:
     """An in-memory Oxigraph store holding the Turtle file, in its default graph."""
     store = ox.Store()
-    store.bulk_load(path=str(turtle_path), format=ox.RdfFormat.TURTLE)
+    try:
+        store.bulk_load(path=str(turtle_path), format=ox.RdfFormat.TURTLE)
+    except FileNotFoundError:
+        raise NotFound(turtle_path) from None
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise UnreadableGraph(f"{turtle_path}: not readable as Turtle: {exc}") from None
     return store
+
+
+def file_digest(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def seeds_fingerprint(seeds_dir: str | Path) -> str:
@@ -41,7 +61,18 @@ def _meta_path(store_dir: Path) -> Path:
     return store_dir.parent / f"{store_dir.name}.json"
 
 
-def write_store(store_dir: str | Path, ntriples: bytes, trig: bytes, fingerprint: str) -> int:
+@dataclass(frozen=True)
+class StoreMeta:
+    """What a store holds: the seeds folder and fingerprint it was built from, and the
+    sha256 of the kg.ttl written with it."""
+
+    seeds_dir: str
+    seeds: str
+    graph: str
+    quads: int = 0
+
+
+def write_store(store_dir: str | Path, ntriples: bytes, trig: bytes, meta: StoreMeta) -> int:
     """Fill a new store beside the old one, then swap: readers never see half a store.
 
     The union graph goes into the default graph and each source's triples into its named
@@ -58,35 +89,70 @@ def write_store(store_dir: str | Path, ntriples: bytes, trig: bytes, fingerprint
     store.flush()
     quads = len(store)
     del store  # closes RocksDB before the directory moves
+    _meta_path(store_dir).unlink(missing_ok=True)  # no reader trusts the old record meanwhile
     shutil.rmtree(old, ignore_errors=True)
     if store_dir.exists():
         store_dir.rename(old)
     fresh.rename(store_dir)
     shutil.rmtree(old, ignore_errors=True)
-    meta = {"seeds": fingerprint, "quads": quads}
+    record = {"seeds_dir": meta.seeds_dir, "seeds": meta.seeds, "graph": meta.graph,
+              "quads": quads}
     tmp = _meta_path(store_dir).with_suffix(".tmp")
-    tmp.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     tmp.replace(_meta_path(store_dir))
     return quads
 
 
+def read_meta(store_dir: str | Path) -> StoreMeta | None:
+    """The record of a store, or None when there is no (complete) store."""
+    store_dir, meta_path = Path(store_dir), _meta_path(Path(store_dir))
+    if not store_dir.is_dir() or not meta_path.is_file():
+        return None
+    try:
+        record = json.loads(meta_path.read_text(encoding="utf-8"))
+        return StoreMeta(str(record.get("seeds_dir", "")), str(record.get("seeds", "")),
+                         str(record.get("graph", "")), int(record.get("quads", 0)))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
 @dataclass
 class StoreState:
-    status: str  # "fresh", "stale" or "missing"
+    status: str  # "fresh", "stale", "other" (built from other seeds) or "missing"
     message: str
 
 
 def store_state(store_dir: str | Path, seeds_dir: str | Path) -> StoreState:
-    store_dir = Path(store_dir)
-    meta_path = _meta_path(store_dir)
-    if not store_dir.is_dir() or not meta_path.is_file():
+    """Whether the store at `store_dir` holds a build of the seeds in `seeds_dir` as they are."""
+    meta = read_meta(store_dir)
+    if meta is None:
         return StoreState("missing", f"no store at {store_dir} (run 'kg build')")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    if Path(seeds_dir).is_dir() and meta.get("seeds") != seeds_fingerprint(seeds_dir):
-        return StoreState("stale", f"the store at {store_dir} is older than {seeds_dir}/ "
+    seeds = Path(seeds_dir)
+    if meta.seeds_dir and Path(meta.seeds_dir) != seeds.resolve():
+        return StoreState("other", f"the store at {store_dir} holds a build of "
+                                   f"{meta.seeds_dir}, not of {seeds}")
+    if seeds.is_dir() and meta.seeds != seeds_fingerprint(seeds):
+        return StoreState("stale", f"{seeds} changed after the store at {store_dir} was built "
                                    "(run 'kg build' to refresh it)")
     return StoreState("fresh", f"using the store at {store_dir}")
 
 
+def store_for_graph(graph_file: str | Path, store_dir: str | Path) -> bool:
+    """True when the store at `store_dir` was written with exactly this kg.ttl."""
+    meta = read_meta(store_dir)
+    return meta is not None and bool(meta.graph) and meta.graph == file_digest(graph_file)
+
+
 def open_read_only(store_dir: str | Path) -> ox.Store:
     return ox.Store.read_only(str(store_dir))
+
+
+def open_graph(graph_file: str | Path) -> ox.Store:
+    """A built graph to read: the store `kg build` wrote beside it when that store was written
+    with this very file (no parsing), else the file loaded into memory."""
+    from kg.project import store_of
+
+    store_dir = store_of(Path(graph_file).parent)
+    if Path(graph_file).is_file() and store_for_graph(graph_file, store_dir):
+        return open_read_only(store_dir)
+    return load_store(graph_file)

@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.errors import InputError, Problem
+from kg.errors import EXIT_NOT_CONFORMING, InputError, KgError, NotFound, Problem
 
 ONTOLOGY_FILE = "ipk.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -29,6 +29,32 @@ class ValidationResult:
     conforms: bool
     violations: list[Violation]
     triples: int
+
+    def report(self) -> str:
+        """One line per violation, then a count."""
+        lines = []
+        for v in self.violations:
+            who = f"{v.focus_label} ({v.focus})" if v.focus_label else v.focus
+            where = f" {v.path}" if v.path else ""
+            value = f" = {v.value}" if v.value else ""
+            lines.append(f"{v.severity}: {who}{where}{value}: {v.message}")
+        lines.append(f"{len(self.violations)} violations in {self.triples:,} triples.")
+        return "\n".join(lines)
+
+
+class NotConforming(KgError):
+    """The graph breaks the shapes. From `kg build`, nothing was written."""
+
+    exit_code = EXIT_NOT_CONFORMING
+
+    def __init__(self, result: ValidationResult, written: bool = False):
+        self.result = result
+        self.written = written
+        super().__init__(f"{len(result.violations)} SHACL violations")
+
+    def report(self) -> str:
+        return self.result.report() + "\nThe graph does not conform to the shapes" + (
+            "." if self.written else "; nothing was written.")
 
 
 def load_ontology(ontology_dir: str | Path) -> tuple[Graph, Graph]:
@@ -81,3 +107,15 @@ def validate_graph(data: Graph, ontology_dir: str | Path) -> ValidationResult:
             message=" / ".join(str(m) for m in messages) or "constraint not met",
             severity=_short(data, report.value(result, SH.resultSeverity)).split(":")[-1]))
     return ValidationResult(bool(conforms), sorted(set(violations)), len(data))
+
+
+def read_graph(path: str | Path) -> Graph:
+    """A Turtle file parsed with rdflib (the graph pySHACL validates)."""
+    graph = Graph()
+    try:
+        graph.parse(str(path), format="turtle")
+    except FileNotFoundError:
+        raise NotFound(path) from None
+    except Exception as exc:  # rdflib raises many kinds for malformed Turtle
+        raise KgError(f"{path}: not readable as Turtle: {exc}") from None
+    return graph

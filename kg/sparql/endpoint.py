@@ -17,6 +17,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from kg.errors import KgError, NotFound
+from kg.sparql.engines import Engine, oxigraph_file_engine, read_only_store_engine
+from kg.sparql.queries import NamedQuery, Runner, bind_params
 from kg.sparql.run import Ask, QueryError, Triples, render, run_oxigraph, to_turtle
 
 SELECT_TYPES = {
@@ -291,6 +294,52 @@ document.getElementById("run").addEventListener("click", async () => {
 });
 </script></body></html>
 """
+
+
+@dataclass
+class Served:
+    """What `kg serve` serves: a store folder or a Turtle file, an engine over it for the
+    query page's examples, and a note for the user."""
+
+    source: str
+    engine: Engine
+    note: str | None = None
+
+
+def served_graph(graph_file: str | Path) -> Served:
+    """A built graph file; its own store when `kg build` wrote one with this very file."""
+    from kg.project import store_of
+    from kg.rdf.store import store_for_graph
+
+    store_dir = store_of(Path(graph_file).parent)
+    if store_for_graph(graph_file, store_dir):
+        return Served(str(store_dir), read_only_store_engine(store_dir))
+    return Served(str(graph_file), oxigraph_file_engine(graph_file))
+
+
+def served_store(exports: Path, seeds: Path) -> Served:
+    """The store of the build in `exports`; served as it is when the seeds changed since."""
+    from kg.project import store_of
+    from kg.rdf.store import store_state
+
+    store_dir = store_of(exports)
+    state = store_state(store_dir, seeds)
+    if state.status == "missing":
+        raise NotFound(store_dir, "run 'kg build' first, or pass --graph FILE")
+    note = None if state.status == "fresh" else f"{state.message}; serving it as it is"
+    return Served(str(store_dir), read_only_store_engine(store_dir), note)
+
+
+def example_queries(named: dict[str, NamedQuery], run: Runner) -> dict[str, tuple[str, str]]:
+    """The query page's examples: each named query's question and its text with the defaults
+    bound (the unbound text when a default does not resolve in this graph)."""
+    examples = {}
+    for name, query in named.items():
+        try:
+            examples[name] = (query.question_zh, bind_params(query, {}, run))
+        except KgError:
+            examples[name] = (query.question_zh, query.text)
+    return examples
 
 
 def render_page(examples: dict[str, tuple[str, str]]) -> bytes:

@@ -8,6 +8,8 @@ from typing import Callable
 
 from kg.sparql.run import Result, run_oxigraph, run_rdflib, run_remote
 
+ENGINES = ("oxigraph", "rdflib")
+
 
 @dataclass
 class Engine:
@@ -24,9 +26,9 @@ def oxigraph_file_engine(graph_file: str | Path) -> Engine:
 
 
 def rdflib_engine(graph_file: str | Path) -> Engine:
-    from rdflib import Graph
+    from kg.rdf.validate import read_graph
 
-    graph = Graph().parse(str(graph_file), format="turtle")
+    graph = read_graph(graph_file)
     return Engine(f"rdflib (in memory, {graph_file})", lambda q: run_rdflib(graph, q))
 
 
@@ -41,23 +43,36 @@ def read_only_store_engine(store_dir: str | Path) -> Engine:
     return Engine(f"oxigraph store {store_dir}", lambda q: run_oxigraph(store, q))
 
 
-def store_engine(store_dir: str | Path, seeds_dir: str | Path) -> Engine:
-    """The embedded store when it is fresh; otherwise the seeds, built in memory, with a note.
+def graph_file_engine(graph_file: str | Path, engine: str = "oxigraph") -> Engine:
+    """A built graph file read by the chosen engine; Oxigraph reads the store beside it when
+    that store was written with this very file (see kg.rdf.store.open_graph)."""
+    from kg.rdf.store import open_graph
 
-    Raises InputError when the store is stale and the seeds do not check out.
+    if engine == "rdflib":
+        return rdflib_engine(graph_file)
+    store = open_graph(graph_file)
+    return Engine(f"oxigraph ({graph_file})", lambda q: run_oxigraph(store, q))
+
+
+def store_engine(store_dir: str | Path | None, seeds_dir: str | Path) -> Engine:
+    """The embedded store when it holds the seeds as they are; otherwise the seeds, built in
+    memory, with a note saying why.
+
+    Raises InputError when the store does not fit and the seeds do not check out.
     """
     import pyoxigraph as ox
 
     from kg.rdf.export import union_graph
     from kg.rdf.mapping import map_seeds
-    from kg.seeds.loader import load_seeds
     from kg.rdf.store import store_state
+    from kg.seeds.loader import load_seeds
 
-    state = store_state(store_dir, seeds_dir)
-    if state.status == "fresh":
+    state = store_state(store_dir, seeds_dir) if store_dir is not None else None
+    if state is not None and state.status == "fresh":
         return read_only_store_engine(store_dir)
     graph = union_graph(map_seeds(load_seeds(seeds_dir)))
     store = ox.Store()
     store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return Engine(f"oxigraph (in memory, from {seeds_dir}/)", lambda q: run_oxigraph(store, q),
-                  note=f"{state.message}; answering from {seeds_dir}/ built in memory")
+                  note=(f"{state.message}; " if state else "") +
+                       f"answering from {seeds_dir}/ built in memory")

@@ -12,7 +12,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from kg.errors import RemoteError
+from kg.errors import KgError, RemoteError
 
 DEFAULT_GRAPH = "https://w3id.org/industrial-park-kg/id/graph/kg"
 PASSWORD_VARIABLE = "KG_PASSWORD"
@@ -64,6 +64,8 @@ def count_ntriples(data: bytes) -> int:
 def push(gsp_url: str, ntriples: bytes, graph: str = DEFAULT_GRAPH, user: str | None = None,
          timeout: float = 300.0) -> PushResult:
     """Replace `graph` in the store at `gsp_url` with the N-Triples, then verify by counting."""
+    if graph != "default" and not graph.startswith(("http://", "https://", "urn:")):
+        raise KgError(f"--graph must be an absolute IRI or 'default', got {graph!r}")
     target = graph_url(gsp_url, graph)
     opener = _opener(target, user)
     sent = count_ntriples(ntriples)

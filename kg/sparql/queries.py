@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kg.errors import InputError, Problem, did_you_mean
+from kg.errors import InputError, KgError, NotFound, Problem, did_you_mean
 from kg.names import AmbiguousName, NameIndex, Named
 from kg.sparql.run import XSD, QueryError, Result, Select, Term, bind, iri, literal, values_block
 
@@ -100,17 +100,42 @@ def parse_query_file(path: Path, problems: list[Problem]) -> NamedQuery | None:
                       fields["question-en"], params, example, text)
 
 
-def load_queries(folder: str | Path) -> dict[str, NamedQuery]:
-    """Every `*.rq` in `folder`, by name; InputError lists every bad header."""
+def load_queries(folders: str | Path | list[Path]) -> dict[str, NamedQuery]:
+    """Every `*.rq` in the folders, by name, a later folder's query replacing an earlier one
+    of the same name; InputError lists every bad header."""
     problems: list[Problem] = []
     queries = {}
-    for path in sorted(Path(folder).glob("*.rq")):
-        parsed = parse_query_file(path, problems)
-        if parsed:
-            queries[parsed.name] = parsed
+    for folder in folders if isinstance(folders, list) else [Path(folders)]:
+        for path in sorted(Path(folder).glob("*.rq")):
+            parsed = parse_query_file(path, problems)
+            if parsed:
+                queries[parsed.name] = parsed
     if problems:
         raise InputError(problems)
-    return queries
+    return dict(sorted(queries.items()))
+
+
+def ad_hoc_query(text: str) -> NamedQuery:
+    """Query text typed by the user: a query without a header or parameters."""
+    return NamedQuery("ad-hoc", Path("-"), "ad hoc", "", "", [], [], text)
+
+
+def find_query(name: str, folders: list[Path]) -> NamedQuery:
+    """A named query from the folders, or a `.rq` file by its path.
+
+    A file without our header is still a query, just without parameters.
+    """
+    path = Path(name)
+    if name.endswith(".rq") or path.is_file():
+        if not path.is_file():
+            raise NotFound(path)
+        return parse_query_file(path, []) or NamedQuery(
+            path.stem, path, "", "", "", [], [], path.read_text(encoding="utf-8"))
+    available = load_queries(folders)
+    if name not in available:
+        hint = did_you_mean(name, available, otherwise="")
+        raise KgError(f"no named query '{name}' ({hint + ' ' if hint else ''}see 'kg queries')")
+    return available[name]
 
 
 # Exact labels, aliases and ids are looked up by value (index lookups, not a scan); only a

@@ -1,0 +1,217 @@
+"""A project folder: found by walking up from the current folder, as git finds its repository.
+
+A project is a folder holding ``seeds/sources.yaml``. Its parts:
+
+- ``seeds/``: the curated YAML and ``seeds/sources/``, the archived source texts;
+- ``exports/``: what ``kg build`` writes, and ``exports/.store``, the embedded Oxigraph store
+  of that build (each build's store lives with its output, so a build elsewhere never touches it);
+- ``ontology/`` and ``queries/``: optional. The ontology and the named queries ship with the
+  package; a project's own ``ontology/`` replaces the shipped one, and its ``queries/`` add to
+  the shipped queries or override one of the same name.
+
+`--project DIR` or the ``KG_PROJECT`` environment variable name a project explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.errors import KgError, NotFound
+
+ENV_VARIABLE = "KG_PROJECT"
+MARKER = Path("seeds") / "sources.yaml"
+STORE_NAME = ".store"  # inside the exports folder; git-ignored
+
+
+class NoProject(KgError):
+    """No project where one was needed."""
+
+
+def packaged(name: str) -> Path:
+    """A data folder that ships with the package (``ontology`` or ``queries``).
+
+    In a source checkout it is the top-level folder of that name; in an installed package it
+    is installed as ``kg/<name>`` (pyproject.toml maps it there).
+
+    >>> (packaged("ontology") / "shapes.ttl").is_file()
+    True
+    """
+    here = Path(__file__).resolve().parent
+    for folder in (here / name, here.parent / name):
+        if folder.is_dir():
+            return folder
+    raise NotFound(here / name, "the package is incomplete: reinstall it")
+
+
+def is_project(folder: Path) -> bool:
+    return (folder / MARKER).is_file()
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that is a project, or None."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if is_project(folder):
+            return folder
+    return None
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def seeds(self) -> Path:
+        return self.root / "seeds"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def graph(self) -> Path:
+        return self.exports / "kg.ttl"
+
+    @property
+    def ontology(self) -> Path:
+        own = self.root / "ontology"
+        return own if (own / "shapes.ttl").is_file() else packaged("ontology")
+
+    @property
+    def queries(self) -> list[Path]:
+        """Folders of named queries, later ones overriding earlier ones by name."""
+        own = self.root / "queries"
+        shipped = packaged("queries")
+        if own.is_dir() and own.resolve() != shipped.resolve():
+            return [shipped, own]
+        return [shipped]
+
+
+def open_project(explicit: str | Path | None = None, cwd: Path | None = None) -> Project:
+    """The project named by `explicit` or ``$KG_PROJECT``, else the one around `cwd`.
+
+    Raises `NoProject` saying how to point at one.
+    """
+    named = explicit or os.environ.get(ENV_VARIABLE) or None
+    if named:
+        root = Path(named)
+        if not root.is_dir():
+            raise NoProject(f"project folder '{named}' not found")
+        if not is_project(root):
+            raise NoProject(f"'{named}' is not a kg project: it has no {MARKER.as_posix()} "
+                            "(create one with 'kg init DIR')")
+        return Project(root.resolve())
+    here = cwd or Path.cwd()
+    root = find_root(here)
+    if root is None:
+        raise NoProject(f"no kg project in {here} or any folder above it (a project holds "
+                        f"{MARKER.as_posix()}): run the command inside one, pass --project DIR "
+                        f"or set {ENV_VARIABLE}=DIR, or create one with 'kg init DIR'")
+    return Project(root)
+
+
+def store_of(out_dir: str | Path) -> Path:
+    """The embedded store of the build written to `out_dir`."""
+    return Path(out_dir) / STORE_NAME
+
+
+def existing(path: str | Path, default_hint: str | None = None) -> Path:
+    """`path` if it exists. A path the user typed is 'not found'; a default one says how to
+    make it (`default_hint`, e.g. "run 'kg build' first")."""
+    path = Path(path)
+    if not path.exists():
+        raise NotFound(path, default_hint or "")
+    return path
+
+
+# -- kg init ----------------------------------------------------------------------------------
+# A made-up example, labelled as one: the fact below is sourced from this text and nothing else.
+EXAMPLE_TEXT = """示例园区新闻
+(示例文本,随 kg init 提供,不是真实报道)
+示例科技有限公司于2024年落户示例园区。
+"""
+
+SOURCES_YAML = """\
+# The sources every fact cites. A fact's `source:` names an article id below; its `quote:`
+# must appear verbatim (white space ignored) within the article's lines of the page file.
+pages:
+  - id: example-page
+    label: 示例版面
+    label_en: An example page that ships with 'kg init' (not a real report)
+    file: sources/example-page.txt
+
+articles:
+  - id: example-article
+    page: example-page
+    lines: [1, 3]          # first and last line of the article in the page file
+    title: 示例园区新闻
+    byline: (示例文本,随 kg init 提供,不是真实报道)   # as printed in the source
+"""
+
+EXAMPLE_YAML = """\
+# An example to copy: two entities and one fact, each with its source and a verbatim quote.
+# Replace them with your own; 'kg check' names the file and line of anything wrong.
+entities:
+  - id: example-park         # a stable ASCII id: the IRI is base + park/ + id
+    type: Park
+    label: 示例园区           # the Chinese name; label_en and aliases are optional
+    source: example-article  # an article id from sources.yaml
+    quote: 示例园区           # the words of the source that name it, verbatim
+  - id: example-company
+    type: Company
+    label: 示例科技有限公司
+    source: example-article
+    quote: 示例科技有限公司
+
+facts:
+  # The company settled in the park in 2024: subject, relation and object are ids; `year` is
+  # one of the relation's qualifiers; the quote is copied from the source text.
+  - subject: example-company
+    relation: settledIn
+    object: example-park
+    year: 2024
+    source: example-article
+    quote: 于2024年落户示例园区
+"""
+
+README_TEXT = """\
+# {name}
+
+A knowledge-graph project for the `kg` tool: curated YAML in `seeds/`, every fact with its
+source (archived in `seeds/sources/`) and a verbatim quote.
+
+```sh
+kg check     # check the seeds: YAML, keys, types, references, quotes
+kg build     # build, validate and write exports/ (kg.ttl, kg.nt, kg.jsonld, kg.trig)
+kg query park-companies --param park=示例园区
+```
+
+Add a `queries/` folder for your own named queries and an `ontology/` folder to replace the
+shipped ontology and shapes.
+"""
+
+GITIGNORE = "exports/.store/\nexports/.store.json\nexports/views/\nexports/graph/\n.kg/\n"
+
+
+def init_project(folder: str | Path) -> list[Path]:
+    """Create an empty project in `folder` (new, or empty): seeds with one example fact and
+    its source text, a README and a .gitignore. Returns the files written."""
+    root = Path(folder)
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise KgError(f"{root}: exists and is not an empty folder (kg init never overwrites)")
+    files = {
+        MARKER: SOURCES_YAML,
+        Path("seeds") / "sources" / "example-page.txt": EXAMPLE_TEXT,
+        Path("seeds") / "example.yaml": EXAMPLE_YAML,
+        Path("README.md"): README_TEXT.format(name=root.resolve().name),
+        Path(".gitignore"): GITIGNORE,
+    }
+    written = []
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
