@@ -321,16 +321,15 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
     given = parse_param_options(params)
     named = ad_hoc_query(sparql_text) if sparql_text else find_query(name, _queries(queries_dir))
     if endpoint:
-        chosen = engines.remote_engine(endpoint, timeout)
-    elif graph_file or engine == "rdflib":
-        chosen = engines.graph_file_engine(_built(graph_file), engine)
+        chosen = engines.choose_engine(endpoint=endpoint, timeout=timeout)
+    elif graph_file or engine == "rdflib":  # rdflib reads a file; it has no store
+        chosen = engines.choose_engine(graph_file=_built(graph_file), engine=engine)
     else:
-        seeds = _seeds(seeds_dir)
         try:
             store = store_of(_project().exports)
         except NoProject:  # seeds given outside a project: no store to use
             store = None
-        chosen = engines.store_engine(store, seeds)
+        chosen = engines.choose_engine(store_dir=store, seeds_dir=_seeds(seeds_dir))
     if chosen.note:
         click.echo(f"note: {chosen.note}", err=True)
     result = chosen.run(bind_params(named, given, chosen.run))

@@ -76,3 +76,17 @@ def store_engine(store_dir: str | Path | None, seeds_dir: str | Path) -> Engine:
     return Engine(f"oxigraph (in memory, from {seeds_dir}/)", lambda q: run_oxigraph(store, q),
                   note=(f"{state.message}; " if state else "") +
                        f"answering from {seeds_dir}/ built in memory")
+
+
+def choose_engine(*, endpoint: str | None = None, graph_file: str | Path | None = None,
+                  engine: str = "oxigraph", store_dir: str | Path | None = None,
+                  seeds_dir: str | Path | None = None, timeout: float = 60.0) -> Engine:
+    """What answers `kg query`: an endpoint when given, else a graph file when given, else
+    the project's store for its seeds (see `store_engine`)."""
+    if endpoint:
+        return remote_engine(endpoint, timeout)
+    if graph_file is not None:
+        return graph_file_engine(graph_file, engine)
+    if seeds_dir is None:
+        raise ValueError("choose_engine needs an endpoint, a graph file or a seeds folder")
+    return store_engine(store_dir, seeds_dir)
