@@ -20,9 +20,9 @@ from conftest import ONTOLOGY, ROOT
 from kg.cli import main
 from kg.graph.projection import project
 from kg.rdf.store import load_store
-from kg.views.page import index_html, page_html
-from kg.views.build import (CLASS_COLOURS, MAX_NODES, MORE, FocusError, build_views, class_labels,
+from kg.views import (CLASS_COLOURS, MAX_NODES, MORE, FocusError, build_views, class_labels,
                       find_entity)
+from kg.views.page import index_html, page_html
 from synthetic import SEGMENTS, synthetic_projection
 
 STANDARD = ["overview", "park", "chain", "honours"]

@@ -18,8 +18,8 @@ from browser import BrowserMissing, launch, open_page
 from conftest import ONTOLOGY, ROOT
 from kg.graph.projection import project
 from kg.rdf.store import load_store
+from kg.views import build_views, class_labels, write_views
 from kg.views.page import page_html
-from kg.views.build import build_views, class_labels, write_views
 from synthetic import synthetic_projection
 
 VIEWS = ["overview", "park", "chain", "honours", "focus-jingrui-electronics"]
