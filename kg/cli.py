@@ -469,14 +469,12 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
       kg viz
       kg viz --focus 晶睿电子 --depth 2
     """
-    from kg.views import FocusError, write_views
+    from kg.views import write_views
 
     if not Path(graph_file).is_file():
         raise BadInput(f"{graph_file}: not found (run 'kg build' first)")
     try:
         views, paths = write_views(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes)
-    except FocusError as exc:
-        raise BadInput(f"error: {exc}") from None
     except (SyntaxError, ValueError, OSError) as exc:
         raise BadInput(f"{graph_file}: not readable as Turtle: {exc}") from None
     for view in views:

@@ -2,8 +2,8 @@
 
 from kg.views.layout import CLASS_COLOURS, DEFAULT_DEPTH, MAX_NODES, MORE
 from kg.views.model import View
-from kg.views.parts import FocusError, class_labels, find_entity
+from kg.views.parts import class_labels
 from kg.views.write import build_views, write_views
 
-__all__ = ["CLASS_COLOURS", "DEFAULT_DEPTH", "MAX_NODES", "MORE", "FocusError", "View",
-           "build_views", "class_labels", "find_entity", "write_views"]
+__all__ = ["CLASS_COLOURS", "DEFAULT_DEPTH", "MAX_NODES", "MORE", "View", "build_views",
+           "class_labels", "write_views"]

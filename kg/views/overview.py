@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 
 from kg.views.layout import MAX_NODES, MORE
 from kg.views.model import View
-from kg.views.parts import (Context, colour, cut_note, edges_among, entity_node, more_lines, names_of,
-                            rank, size)
+from kg.views.parts import (Context, colour, cut_note, edges_among, entity_node, more_lines, rank,
+                            size)
 
 TITLE = "总览 Overview"
 SUMMARY = ("全部实体，按类别着色，按连接数定大小 / every entity, coloured by class, sized by "
@@ -36,7 +36,7 @@ def overview(ctx: Context, max_nodes: int = MAX_NODES) -> View:
             "id": f"class:{cls}", "label": f"{zh}\n×{len(ranked)}", "cls": cls,
             "size": size(len(ranked), len(members[by_size[0]])),
             "color": {"background": colour(cls), "border": "#3e4c59"},
-            "names": [zh, en, cls, *(x for n in ranked for x in names_of(g.nodes[n], n))],
+            "names": [zh, en, cls, *(x for n in ranked for x in ctx.names(n))],
             "tip": {"head": f"{zh} / {en}: {len(ranked)} 个实体 entities",
                     "lines": more_lines([f"{ctx.label(n)} ({g.degree(n)})" for n in ranked],
                                         ["连接最多的 most linked (facts):"])}})

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence, Sized
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.graph.projection import node_index
+from kg.names import NameIndex
 from kg.seeds import schema
 from kg.views.layout import CLASS_COLOURS, FACTS_IN_TOOLTIP, MORE, MORE_COLOUR, TOP_NAMES
 from kg.views.model import View
@@ -53,6 +55,7 @@ class Context:
     g: nx.MultiDiGraph
     classes: ClassLabels
     max_degree: int
+    index: NameIndex = field(repr=False)  # the one name rule: focus lookup and page search
 
     def label(self, n: Node) -> str:
         return self.g.nodes[n].get("label") or str(n)
@@ -61,10 +64,14 @@ class Context:
         zh, en = self.classes.get(cls, ("其他类别", "other classes") if cls == MORE else (cls, cls))
         return f"{zh} / {en}" if zh != en else zh
 
+    def names(self, n: Node) -> list[str]:
+        """What the page's search finds `n` by: zh and en label, aliases, id (non-empty)."""
+        return list(dict.fromkeys(x for x in (*self.index.entities[n].names, str(n)) if x))
+
 
 def context(g: nx.MultiDiGraph, classes: ClassLabels | None = None) -> Context:
     degrees = [d for _, d in g.degree()]
-    return Context(g, classes or class_labels(None), max(degrees, default=0) or 1)
+    return Context(g, classes or class_labels(None), max(degrees, default=0) or 1, node_index(g))
 
 
 def size(value: float, top: float) -> float:
@@ -74,59 +81,6 @@ def size(value: float, top: float) -> float:
 
 def colour(cls: str) -> str:
     return CLASS_COLOURS.get(cls, MORE_COLOUR)
-
-
-# Finding the focus ----------------------------------------------------------------------------
-
-class FocusError(ValueError):
-    """`--focus` names no entity, or more than one; the message lists what to do."""
-
-
-def names_of(attrs: dict, ident: Node) -> list[str]:
-    """The names a node is found by: zh label, en label, aliases, id (non-empty, in order)."""
-    names = [attrs.get("label") or "", attrs.get("label_en") or "", *attrs.get("aliases", ()),
-             str(ident)]
-    return list(dict.fromkeys(n for n in names if n))
-
-
-def find_entity(g: nx.MultiDiGraph, name: str) -> str:
-    """The node whose id, zh or en label or alias is `name` (case-insensitive for labels).
-
-    Raises FocusError listing the candidates when the name is ambiguous, or near names when
-    nothing matches.
-
-    >>> g = nx.MultiDiGraph()
-    >>> g.add_node("a", label="甲公司", label_en="Jia", aliases=["甲"], cls="Company")
-    >>> g.add_node("b", label="乙公司", label_en="", aliases=["甲"], cls="Company")
-    >>> find_entity(g, "jia"), find_entity(g, "b")
-    ('a', 'b')
-    >>> find_entity(g, "甲")
-    Traceback (most recent call last):
-    ...
-    kg.views.parts.FocusError: '甲' names 2 entities; give --focus one of their ids:
-      a  甲公司 (Company)
-      b  乙公司 (Company)
-    """
-    if name in g:
-        return name
-    wanted = name.strip().casefold()
-    hits = sorted(n for n, attrs in g.nodes(data=True)
-                  if wanted in (x.casefold() for x in names_of(attrs, n)))
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        width = max(len(str(n)) for n in hits)
-        lines = [f"  {str(n):<{width}}  {g.nodes[n].get('label', n)} ({g.nodes[n].get('cls', '')})"
-                 for n in hits]
-        raise FocusError(f"'{name}' names {len(hits)} entities; give --focus one of their ids:\n"
-                         + "\n".join(lines))
-    near = sorted(n for n, attrs in g.nodes(data=True)
-                  if wanted and any(wanted in x.casefold() for x in names_of(attrs, n)))
-    hint = (" Names that contain it: " + ", ".join(f"{g.nodes[n].get('label', n)} ({n})"
-                                                  for n in near[:10])
-            if near else " Give an id, a Chinese or English label or an alias ('kg stats' "
-                         "counts what the graph holds).")
-    raise FocusError(f"no entity has the id, label or alias '{name}'.{hint}")
 
 
 # Tooltips -------------------------------------------------------------------------------------
@@ -230,7 +184,7 @@ def entity_node(ctx: Context, n: Node, **extra: Any) -> dict:
             "size": size(ctx.g.degree(n), ctx.max_degree),
             "color": {"background": fill, "border": "#3e4c59",
                       "highlight": {"background": fill, "border": "#000000"}},
-            "names": names_of(a, n), "tip": node_tip(ctx, n)}
+            "names": ctx.names(n), "tip": node_tip(ctx, n)}
     if extra.get("shape") == "box":
         node["font"] = {"color": _ink(fill)}
     node.update(extra)
@@ -245,7 +199,7 @@ def more_node(ctx: Context, ident: str, hidden: Sequence[Node], what: tuple[str,
                         f"holds at most {max_nodes} nodes"])
     node = {"id": ident, "label": f"+{len(hidden)}", "cls": MORE, "shape": "box",
             "color": {"background": MORE_COLOUR, "border": "#7b8794"},
-            "names": [n for x in hidden for n in names_of(ctx.g.nodes[x], x)],
+            "names": [n for x in hidden for n in ctx.names(x)],
             "tip": {"head": f"另有 {len(hidden)} 个{what[0]} / {len(hidden)} more {what[1]}",
                     "lines": lines}}
     node.update(extra)

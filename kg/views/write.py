@@ -17,13 +17,14 @@ from kg.views.model import View
 from kg.views.overview import overview
 from kg.views.page import index_html, page_html
 from kg.views.park import park
-from kg.views.parts import ClassLabels, class_labels, context, find_entity
+from kg.views.parts import ClassLabels, class_labels, context
 
 
 def build_views(g: nx.MultiDiGraph, classes: ClassLabels | None = None,
                 focus_on: str | None = None, depth: int = DEFAULT_DEPTH,
                 max_nodes: int = MAX_NODES) -> list[View]:
-    """The standard views, plus the focus view around `focus_on` (a name `find_entity` knows).
+    """The standard views, plus the focus view around `focus_on` (any name `kg.names` finds;
+    raises `kg.names.UnknownName` or `AmbiguousName`).
 
     The projection `g` is only read.
     """
@@ -31,7 +32,7 @@ def build_views(g: nx.MultiDiGraph, classes: ClassLabels | None = None,
     views = [overview(ctx, max_nodes), park(ctx, max_nodes), chain(ctx, max_nodes),
              honours(ctx, max_nodes)]
     if focus_on is not None:
-        views.append(focus(ctx, find_entity(g, focus_on), depth, max_nodes))
+        views.append(focus(ctx, ctx.index.resolve(focus_on), depth, max_nodes))
     return views
 
 
