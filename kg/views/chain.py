@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import networkx as nx
-
+from kg.graph.analytics import chain_segments
 from kg.views.layout import BOX, COL_W, GAP_COLOUR, MAX_NODES, ROW_H
 from kg.views.model import View
 from kg.views.parts import (Context, Node, cut_note, edges_among, entity_node, fill, more_edge,
@@ -12,24 +11,11 @@ from kg.views.parts import (Context, Node, cut_note, edges_among, entity_node, f
 COMPANIES = ("Company", "EnterpriseGroup")
 
 
-def _chain_order(g: nx.MultiDiGraph, chain: Node) -> list:
-    segments = sorted((v for _, v, d in g.out_edges(chain, data=True)
-                       if d.get("relation") == "hasSegment"), key=str)
-    flow = nx.DiGraph()
-    flow.add_nodes_from(segments)
-    flow.add_edges_from((u, v) for u, v, d in g.subgraph(segments).edges(data=True)
-                        if d.get("relation") == "upstreamOf")
-    try:
-        return list(nx.lexicographical_topological_sort(flow, key=str))
-    except nx.NetworkXUnfeasible:  # a cycle in the data: keep id order rather than fail
-        return segments
-
-
 def _columns(ctx: Context, ch: Node, placed: set[Node]) -> list[tuple[Node | None, list]]:
     """The chain's columns: companies with no stated segment (under the chain), then each
     segment in order with its companies, most linked first; a company stands in one place."""
     g = ctx.g
-    segments = _chain_order(g, ch)
+    segments = chain_segments(g, ch)
     in_segment = [sorted((u for u, _, d in g.in_edges(seg, data=True)
                           if d.get("relation") == "inSegment"
                           and g.nodes[u].get("cls") in COMPANIES), key=str)
