@@ -17,7 +17,7 @@ from kg.rdf.mapping import DEFAULT_BASE
 from kg.errors import InputError, KgError
 from kg.sparql.run import FORMATS as SPARQL_FORMATS
 from kg.tables import format_table
-from kg.views import DEFAULT_DEPTH, MAX_NODES
+from kg.views import DEFAULT_DEPTH, MAX_NODES, write_views_of_file
 
 EXIT_NOT_CONFORMING = 1
 EXIT_BAD_INPUT = 2
@@ -469,12 +469,11 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
       kg viz
       kg viz --focus 晶睿电子 --depth 2
     """
-    from kg.views import write_views
-
     if not Path(graph_file).is_file():
         raise BadInput(f"{graph_file}: not found (run 'kg build' first)")
     try:
-        views, paths = write_views(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes)
+        views, paths = write_views_of_file(graph_file, out_dir, ontology_dir, focus_on, depth,
+                                           max_nodes)
     except (SyntaxError, ValueError, OSError) as exc:
         raise BadInput(f"{graph_file}: not readable as Turtle: {exc}") from None
     for view in views:

@@ -21,7 +21,8 @@ from kg.cli import main
 from kg.graph.projection import node_index, project
 from kg.names import UnknownName
 from kg.rdf.store import load_store
-from kg.views import CLASS_COLOURS, MAX_NODES, MORE, build_views, class_labels
+from kg.views import (CLASS_COLOURS, MAX_NODES, MORE, build_views, class_labels, write_views,
+                      write_views_of_file)
 from kg.views.page import index_html, page_html
 from synthetic import SEGMENTS, synthetic_projection
 
@@ -292,6 +293,16 @@ def test_viz_output_is_byte_identical_from_run_to_run(built, tmp_path):
     assert len(files) == 6
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_write_views_takes_a_projected_graph_and_writes_what_the_file_gives(built, graph,
+                                                                            classes, tmp_path):
+    from_file, _ = write_views_of_file(built / "kg.ttl", tmp_path / "a", ONTOLOGY, "晶睿电子")
+    from_graph, paths = write_views(graph, tmp_path / "b", classes, "晶睿电子")
+    assert [v.name for v in from_graph] == [v.name for v in from_file]
+    assert sorted(p.name for p in paths) == sorted(p.name for p in (tmp_path / "a").iterdir())
+    for path in paths:
+        assert path.read_bytes() == (tmp_path / "a" / path.name).read_bytes(), path.name
 
 
 def test_viz_focus_on_an_ambiguous_name_lists_the_candidates_and_exits_2(mini_seeds, tmp_path):

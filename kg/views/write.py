@@ -36,18 +36,27 @@ def build_views(g: nx.MultiDiGraph, classes: ClassLabels | None = None,
     return views
 
 
-def write_views(graph_file: str | Path, out_dir: str | Path = "exports/views",
-                ontology_dir: str | Path | None = "ontology", focus_on: str | None = None,
+def write_views(g: nx.MultiDiGraph, out_dir: str | Path = "exports/views",
+                classes: ClassLabels | None = None, focus_on: str | None = None,
                 depth: int = DEFAULT_DEPTH,
                 max_nodes: int = MAX_NODES) -> tuple[list[View], list[Path]]:
-    """Build the views of a built graph (Turtle) and write them, with index.html, to `out_dir`.
+    """Build the views of the projection `g` and write them, with index.html, to `out_dir`.
 
     Returns (views, paths). The index also links focus views written earlier to `out_dir`.
+    Nothing is written when a view cannot be built (an unknown focus, say).
     """
-    g = project(load_store(graph_file))
-    classes = class_labels(ontology_dir)
+    classes = classes or class_labels(None)
     views = build_views(g, classes, focus_on, depth, max_nodes)
     files = {f"{v.name}.html": page_html(v, classes).encode("utf-8") for v in views}
     earlier = sorted(p.name for p in Path(out_dir).glob("focus-*.html") if p.name not in files)
     files["index.html"] = index_html(views, earlier, g).encode("utf-8")
     return views, write_atomically(files, out_dir)
+
+
+def write_views_of_file(graph_file: str | Path, out_dir: str | Path = "exports/views",
+                        ontology_dir: str | Path | None = "ontology",
+                        focus_on: str | None = None, depth: int = DEFAULT_DEPTH,
+                        max_nodes: int = MAX_NODES) -> tuple[list[View], list[Path]]:
+    """`write_views` for a built graph in Turtle, with the class labels of `ontology_dir`."""
+    return write_views(project(load_store(graph_file)), out_dir, class_labels(ontology_dir),
+                       focus_on, depth, max_nodes)
