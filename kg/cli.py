@@ -17,8 +17,8 @@ import click
 from kg.errors import KgError
 from kg.project import NoProject, Project, existing, open_project, packaged, store_of
 from kg.sparql.run import FORMATS as FORMATS_SPARQL
-from kg.views.build import DEFAULT_DEPTH
-from kg.views.build import MAX_NODES as DEFAULT_MAX_NODES
+from kg.views.layout import DEFAULT_DEPTH
+from kg.views.layout import MAX_NODES as DEFAULT_MAX_NODES
 
 GRAPH_HINT = "run 'kg build' first"
 
@@ -449,11 +449,12 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
       kg viz
       kg viz --focus 晶睿电子 --depth 2
     """
-    from kg.views.build import write_views
+    from kg.views import write_views_of_file
 
     path = _built(graph_file)
     out = Path(out_dir) if out_dir is not None else _project().exports / "views"
-    views, paths = write_views(path, out, _ontology(ontology_dir), focus_on, depth, max_nodes)
+    views, paths = write_views_of_file(path, out, _ontology(ontology_dir), focus_on, depth,
+                                       max_nodes)
     for view in views:
         cut = " (grouped or ranked: over --max-nodes)" if view.note else ""
         click.echo(f"{out}/{view.name}.html: {len(view.nodes)} nodes, "

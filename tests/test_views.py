@@ -18,11 +18,12 @@ from click.testing import CliRunner
 
 from conftest import ONTOLOGY, ROOT
 from kg.cli import main
-from kg.graph.projection import project
+from kg.graph.projection import node_index, project
+from kg.names import UnknownName
 from kg.rdf.store import load_store
+from kg.views import (CLASS_COLOURS, MAX_NODES, MORE, build_views, class_labels, write_views,
+                      write_views_of_file)
 from kg.views.page import index_html, page_html
-from kg.views.build import (CLASS_COLOURS, MAX_NODES, MORE, FocusError, build_views, class_labels,
-                      find_entity)
 from synthetic import SEGMENTS, synthetic_projection
 
 STANDARD = ["overview", "park", "chain", "honours"]
@@ -166,13 +167,14 @@ def test_focus_view_reaches_depth_links_around_the_entity(graph, classes):
     assert by_id(view)["jingrui-electronics"]["fixed"] is True
 
 
-def test_find_entity_by_id_label_english_label_and_alias(graph):
-    assert find_entity(graph, "lishui-edz") == "lishui-edz"
-    assert find_entity(graph, "丽水经开区") == "lishui-edz"
-    assert find_entity(graph, "lishui eDZ") == "lishui-edz"  # an alias, any case
-    assert find_entity(graph, "Jingrui Electronics") == "jingrui-electronics"
-    with pytest.raises(FocusError, match="no entity .* Names that contain it: .*晶睿电子"):
-        find_entity(graph, "电子")
+def test_focus_finds_by_id_label_english_label_and_alias(graph, classes):
+    index = node_index(graph)  # the rule build_views resolves --focus with
+    assert index.resolve("lishui-edz") == "lishui-edz"
+    assert index.resolve("丽水经开区") == "lishui-edz"
+    assert index.resolve("lishui eDZ") == "lishui-edz"  # an alias, any case
+    assert index.resolve("Jingrui Electronics") == "jingrui-electronics"
+    with pytest.raises(UnknownName, match="'电子': no entity .* Did you mean: .*晶睿电子"):
+        build_views(graph, classes, focus_on="电子")
 
 
 def test_large_graph_views_hold_at_most_max_nodes_and_say_what_they_grouped(classes):
@@ -293,6 +295,16 @@ def test_viz_output_is_byte_identical_from_run_to_run(built, tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
+def test_write_views_takes_a_projected_graph_and_writes_what_the_file_gives(built, graph,
+                                                                            classes, tmp_path):
+    from_file, _ = write_views_of_file(built / "kg.ttl", tmp_path / "a", ONTOLOGY, "晶睿电子")
+    from_graph, paths = write_views(graph, tmp_path / "b", classes, "晶睿电子")
+    assert [v.name for v in from_graph] == [v.name for v in from_file]
+    assert sorted(p.name for p in paths) == sorted(p.name for p in (tmp_path / "a").iterdir())
+    for path in paths:
+        assert path.read_bytes() == (tmp_path / "a" / path.name).read_bytes(), path.name
+
+
 def test_viz_focus_on_an_ambiguous_name_lists_the_candidates_and_exits_2(mini_seeds, tmp_path):
     from kg.build import build
 
@@ -306,14 +318,14 @@ def test_viz_focus_on_an_ambiguous_name_lists_the_candidates_and_exits_2(mini_se
                                        str(tmp_path / "views"), "--focus", "特尔阀门"])
     assert result.exit_code == 2
     assert result.output == (
-        "error: '特尔阀门' names 2 entities; give --focus one of their ids:\n"
-        "  teer-valve       特尔阀门高科技材料有限公司 (Company)\n"
-        "  zj-economy-dept  浙江省经济和信息化厅 (PublicBody)\n")
+        "'特尔阀门' names 2 entities; give one of these ids:\n"
+        "  teer-valve (特尔阀门高科技材料有限公司, Company)\n"
+        "  zj-economy-dept (浙江省经济和信息化厅, PublicBody)\n")
     assert not (tmp_path / "views").exists()
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--focus", "no such company"], "error: no entity has the id, label or alias"),
+    (["--focus", "no such company"], "'no such company': no entity has this id, label or alias"),
     (["--depth", "0"], "Invalid value for '--depth'"),
 ])
 def test_viz_bad_input_exits_2_without_traceback(built, tmp_path, args, message):

@@ -18,8 +18,8 @@ from browser import BrowserMissing, launch, open_page
 from conftest import ONTOLOGY, ROOT
 from kg.graph.projection import project
 from kg.rdf.store import load_store
+from kg.views import build_views, class_labels, write_views_of_file
 from kg.views.page import page_html
-from kg.views.build import build_views, class_labels, write_views
 from synthetic import synthetic_projection
 
 VIEWS = ["overview", "park", "chain", "honours", "focus-jingrui-electronics"]
@@ -52,7 +52,7 @@ def browser():
 @pytest.fixture(scope="module")
 def seed_views(built, tmp_path_factory):
     out = tmp_path_factory.mktemp("views")
-    views, _ = write_views(built / "kg.ttl", out, ONTOLOGY, focus_on="晶睿电子")
+    views, _ = write_views_of_file(built / "kg.ttl", out, ONTOLOGY, focus_on="晶睿电子")
     return {v.name: (v, out / f"{v.name}.html") for v in views}
 
 
@@ -62,7 +62,7 @@ def markup_views(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("markup")
     build(ROOT / "tests" / "fixtures" / "markup", out, ONTOLOGY)
-    views, _ = write_views(out / "kg.ttl", out / "views", ONTOLOGY, focus_on="teer-valve")
+    views, _ = write_views_of_file(out / "kg.ttl", out / "views", ONTOLOGY, focus_on="teer-valve")
     return {v.name: (v, out / "views" / f"{v.name}.html") for v in views}
 
 

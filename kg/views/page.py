@@ -26,7 +26,10 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-from kg.views.build import CLASS_COLOURS, GAP_COLOUR, LAYOUT_SEED, MORE, MORE_COLOUR, View
+import networkx as nx
+
+from kg.views.layout import CLASS_COLOURS, GAP_COLOUR, LAYOUT_SEED, MORE, MORE_COLOUR
+from kg.views.model import View
 
 VIS_VERSION = "9.1.2"
 
@@ -53,7 +56,7 @@ def script_safe(js: str) -> str:
     return re.sub(r"<(/script|!--)", lambda m: "<\\" + m.group(1), js, flags=re.I)
 
 
-def json_for_script(data) -> str:
+def json_for_script(data: object) -> str:
     """JSON that cannot end or confuse the <script> block it sits in.
 
     >>> json_for_script({"label": "</script><img src=x>"})
@@ -341,7 +344,7 @@ def page_html(view: View, classes: dict[str, tuple[str, str]]) -> str:
 """
 
 
-def index_html(views: list[View], earlier_focus: list[str], g) -> str:
+def index_html(views: list[View], earlier_focus: list[str], g: nx.MultiDiGraph) -> str:
     """The index: one line per view; focus views written earlier are listed after them."""
     items = [f'<li><a href="{escape(v.name)}.html">{escape(v.title)}</a> — {escape(v.summary)} '
              f"({len(v.nodes)} 个节点 nodes){' · ' + escape(v.note) if v.note else ''}</li>"

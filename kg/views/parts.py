@@ -1,0 +1,277 @@
+"""The building blocks views share: context, tooltips, entity and "+N" nodes, ranking, cuts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence, Sized
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from kg.graph.projection import node_index
+from kg.names import NameIndex
+from kg.seeds import schema
+from kg.views.layout import CLASS_COLOURS, FACTS_IN_TOOLTIP, MORE, MORE_COLOUR, TOP_NAMES
+from kg.views.model import View
+
+Node = str  # a node of the projection: an entity id
+ClassLabels = dict[str, tuple[str, str]]  # class local name -> (zh, en)
+
+STAGE_LABELS = {local: (zh, en) for local, zh, en in schema.STAGES.values()}
+
+
+def class_labels(ontology_dir: str | Path | None) -> ClassLabels:
+    """The zh and en labels of the entity classes from ``ontology/ipk.ttl``; local names as
+    a fallback when the ontology or a label is missing.
+
+    >>> class_labels(None)["Company"]
+    ('Company', 'Company')
+    """
+    labels = {cls: (cls, cls) for cls in schema.ENTITY_TYPES}
+    path = Path(ontology_dir) / "ipk.ttl" if ontology_dir is not None else None
+    if path is None or not path.is_file():
+        return labels
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    query = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?c ?zh ?en WHERE { ?c rdfs:label ?zh, ?en
+        FILTER(lang(?zh) = "zh" && lang(?en) = "en") }"""
+    rows = store.query(query)
+    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
+    for row in rows:
+        cls = row["c"].value.rsplit("/", 1)[-1]
+        if cls in labels:
+            labels[cls] = (row["zh"].value, row["en"].value)
+    return labels
+
+
+@dataclass
+class Context:
+    """The projection a view reads, with what every view asks of it."""
+
+    g: nx.MultiDiGraph
+    classes: ClassLabels
+    max_degree: int
+    index: NameIndex = field(repr=False)  # the one name rule: focus lookup and page search
+
+    def label(self, n: Node) -> str:
+        return self.g.nodes[n].get("label") or str(n)
+
+    def class_text(self, cls: str) -> str:
+        zh, en = self.classes.get(cls, ("其他类别", "other classes") if cls == MORE else (cls, cls))
+        return f"{zh} / {en}" if zh != en else zh
+
+    def names(self, n: Node) -> list[str]:
+        """What the page's search finds `n` by: zh and en label, aliases, id (non-empty)."""
+        return list(dict.fromkeys(x for x in (*self.index.entities[n].names, str(n)) if x))
+
+
+def context(g: nx.MultiDiGraph, classes: ClassLabels | None = None) -> Context:
+    degrees = [d for _, d in g.degree()]
+    return Context(g, classes or class_labels(None), max(degrees, default=0) or 1, node_index(g))
+
+
+def size(value: float, top: float) -> float:
+    """A node's size: the square root of its share of `top`, between 12 and 40."""
+    return round(12 + 28 * math.sqrt(max(value, 0) / (top or 1)), 1)
+
+
+def colour(cls: str) -> str:
+    return CLASS_COLOURS.get(cls, MORE_COLOUR)
+
+
+# Tooltips -------------------------------------------------------------------------------------
+
+def _qualifiers(ctx: Context, d: dict) -> list[str]:
+    lines = []
+    if d.get("year") is not None:
+        lines.append(f"年份 year: {d['year']}")
+    if d.get("date"):
+        lines.append(f"日期 date: {d['date']}")
+    if d.get("batch") is not None:
+        lines.append(f"批次 batch: 第{d['batch']}批 (no. {d['batch']})")
+    if d.get("stage"):
+        zh, en = STAGE_LABELS.get(d["stage"], (d["stage"], d["stage"]))
+        lines.append(f"阶段 stage: {zh} / {en}")
+    for key, title in (("awarded_by", "授予 awarded by"), ("list", "名单 list")):
+        if d.get(key):
+            other = d[key]
+            lines.append(f"{title}: {ctx.label(other) if other in ctx.g else other}")
+    for key, title in (("role", "角色 role"), ("specialty", "特色 specialty"),
+                       ("rank", "排序 rank")):
+        if d.get(key) not in (None, ""):
+            lines.append(f"{title}: {d[key]}")
+    if d.get("inferred"):
+        lines.append("推断 inferred: implied by the source, not stated in so many words")
+    return lines
+
+
+def _provenance(quote: str, source: str) -> list[str]:
+    lines = [f"“{quote}”"] if quote else []
+    if source:
+        lines.append(f"— 来源 source: {source}")
+    return lines
+
+
+def edge_tip(ctx: Context, u: Node, v: Node, d: dict) -> dict:
+    """Tooltip of an edge: the relation's labels, the two ends, qualifiers, quote and source."""
+    head = d.get("label") or d.get("relation", "")
+    if d.get("label_en") and d["label_en"] != head:
+        head = f"{head} · {d['label_en']}"
+    lines = [f"{ctx.label(u)} → {ctx.label(v)}", *_qualifiers(ctx, d),
+             *_provenance(d.get("quote") or "", d.get("source") or "")]
+    return {"head": head, "lines": lines}
+
+
+def _fact_line(ctx: Context, d: dict, other: Node, outgoing: bool) -> str:
+    arrow = "→" if outgoing else "←"
+    rel = d.get("label") or d.get("relation", "")
+    if d.get("label_en"):
+        rel = f"{rel} {d['label_en']}"
+    year = f" ({d['year']})" if d.get("year") is not None else ""
+    return f"{arrow} {rel}: {ctx.label(other)}{year}"
+
+
+def node_tip(ctx: Context, n: Node) -> dict:
+    """Tooltip of an entity: zh and en label, class, id, aliases, key facts, its own quote."""
+    a = ctx.g.nodes[n]
+    head = a.get("label") or str(n)
+    if a.get("label_en"):
+        head = f"{head} · {a['label_en']}"
+    lines = [f"类别 class: {ctx.class_text(a.get('cls', ''))}", f"id: {n}"]
+    if a.get("aliases"):
+        lines.append("别名 aliases: " + ", ".join(a["aliases"]))
+    facts = sorted([_fact_line(ctx, d, v, True) for _, v, d in ctx.g.out_edges(n, data=True)]
+                   + [_fact_line(ctx, d, u, False) for u, _, d in ctx.g.in_edges(n, data=True)])
+    lines.extend(facts[:FACTS_IN_TOOLTIP])
+    if len(facts) > FACTS_IN_TOOLTIP:
+        lines.append(f"… 另有 {len(facts) - FACTS_IN_TOOLTIP} 条事实 / "
+                     f"{len(facts) - FACTS_IN_TOOLTIP} more facts")
+    lines.extend(_provenance(a.get("quote") or "", a.get("source") or ""))
+    return {"head": head, "lines": lines}
+
+
+def more_lines(hidden: Sequence[str], intro: Sequence[str]) -> list[str]:
+    """`intro`, then the first `TOP_NAMES` of `hidden` and a count of the rest."""
+    lines = [*intro, *hidden[:TOP_NAMES]]
+    if len(hidden) > TOP_NAMES:
+        lines.append(f"… {len(hidden) - TOP_NAMES} more")
+    return lines
+
+
+# Nodes and edges ------------------------------------------------------------------------------
+
+def _ink(fill: str) -> str:
+    """Dark text on light fills, white on dark ones.
+
+    >>> _ink("#ffbb78"), _ink("#393b79")
+    ('#1f2933', '#ffffff')
+    """
+    r, g, b = (int(fill[i:i + 2], 16) for i in (1, 3, 5))
+    return "#1f2933" if 0.299 * r + 0.587 * g + 0.114 * b > 140 else "#ffffff"
+
+
+def entity_node(ctx: Context, n: Node, **extra: Any) -> dict:
+    """An entity as a vis-network node: a dot sized by degree, or a box (``shape="box"``)
+    with the label inside."""
+    a = ctx.g.nodes[n]
+    cls = a.get("cls", "")
+    fill = colour(cls)
+    node = {"id": str(n), "label": a.get("label") or str(n), "cls": cls,
+            "size": size(ctx.g.degree(n), ctx.max_degree),
+            "color": {"background": fill, "border": "#3e4c59",
+                      "highlight": {"background": fill, "border": "#000000"}},
+            "names": ctx.names(n), "tip": node_tip(ctx, n)}
+    if extra.get("shape") == "box":
+        node["font"] = {"color": _ink(fill)}
+    node.update(extra)
+    return node
+
+
+def more_node(ctx: Context, ident: str, hidden: Sequence[Node], what: tuple[str, str],
+              max_nodes: int, **extra: Any) -> dict:
+    """A "+N" node counting entities a view does not show one by one."""
+    lines = more_lines([ctx.label(n) for n in hidden],
+                       [f"未逐一显示：本视图最多 {max_nodes} 个节点 / not shown one by one: a view "
+                        f"holds at most {max_nodes} nodes"])
+    node = {"id": ident, "label": f"+{len(hidden)}", "cls": MORE, "shape": "box",
+            "color": {"background": MORE_COLOUR, "border": "#7b8794"},
+            "names": [n for x in hidden for n in ctx.names(x)],
+            "tip": {"head": f"另有 {len(hidden)} 个{what[0]} / {len(hidden)} more {what[1]}",
+                    "lines": lines}}
+    node.update(extra)
+    return node
+
+
+def more_edge(ctx: Context, more: dict, to: Node, relation: tuple[str, str]) -> dict:
+    """The dashed edge from a "+N" node to the node its hidden members link to."""
+    return {"id": f"{more['id']}|{to}", "from": more["id"], "to": str(to), "dashes": True,
+            "tip": {"head": f"{relation[0]} · {relation[1]}", "lines": [ctx.label(to)]}}
+
+
+def edges_among(ctx: Context, shown: Iterable[Node], skip: Collection[str] = (),
+                label_years: bool = False) -> list[dict]:
+    """The facts between the `shown` nodes as vis-network edges, except `skip` relations."""
+    edges = []
+    for u, v, k, d in sorted(ctx.g.subgraph(shown).edges(keys=True, data=True),
+                             key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
+        if d.get("relation") in skip:
+            continue
+        edge = {"id": f"{u}|{v}|{k}", "from": str(u), "to": str(v), "tip": edge_tip(ctx, u, v, d)}
+        if label_years and d.get("year") is not None:
+            edge["label"] = str(d["year"])
+        edges.append(edge)
+    return edges
+
+
+# Cutting a view down to max_nodes -------------------------------------------------------------
+
+def rank(ctx: Context, nodes: Iterable[Node]) -> list:
+    """Most linked first, then by id: the ranking every cut uses."""
+    return sorted(nodes, key=lambda n: (-ctx.g.degree(n), str(n)))
+
+
+def fill(groups: Mapping[Any, Sized], budget: int) -> int:
+    """The largest number of members per group that fits `budget` nodes, counting one "+N"
+    node for each group that has more.
+
+    Three nodes: one member of each group and a "+2" for the rest of "a"; four: everything.
+
+    >>> fill({"a": [1, 2, 3], "b": [1]}, 3), fill({"a": [1, 2, 3], "b": [1]}, 4)
+    (1, 3)
+    """
+    def cost(q: int) -> int:
+        return sum(min(len(m), q) + (len(m) > q) for m in groups.values())
+
+    top = max((len(m) for m in groups.values()), default=0)
+    q = 0
+    while q < top and cost(q + 1) <= budget:
+        q += 1
+    return q
+
+
+def cut_note(total: int, shown: int, max_nodes: int, how: tuple[str, str]) -> str:
+    """The page's note on a cut view: how many entities belong, the limit, and what was done."""
+    return (f"图中有 {total} 个相关实体，超过一个视图的上限 {max_nodes}：{how[0]}。"
+            f" / {total} entities belong here, more than the {max_nodes} a view holds: "
+            f"{how[1]} ({shown} nodes shown).")
+
+
+def top_view(ctx: Context, name: str, title: str, summary: str, ranked: list, max_nodes: int,
+             how: tuple[str, str], extra: Mapping[Node, dict] | None = None) -> View:
+    """A physics view of the top of `ranked`; when it cuts, one "+N" node counts the rest and
+    a note says so. `extra` holds more vis-network attributes for some nodes."""
+    extra = extra or {}
+    if len(ranked) <= max_nodes:
+        shown, note = ranked, ""
+    else:
+        shown = ranked[:max_nodes - 1]
+        note = cut_note(len(ranked), max_nodes, max_nodes, how)
+    nodes = [entity_node(ctx, n, **extra.get(n, {})) for n in sorted(shown, key=str)]
+    if len(shown) < len(ranked):
+        nodes.append(more_node(ctx, "more:rest", ranked[len(shown):], ("实体", "entities"),
+                               max_nodes))
+    return View(name, title, summary, nodes, edges_among(ctx, shown), physics=True, note=note)
