@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository layout, a fixture seeds folder, and one build of the real seeds."""
+"""Fixtures and hooks only; shared constants and helpers live in tests/helpers.py."""
 
 from __future__ import annotations
 
@@ -7,11 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-ONTOLOGY = ROOT / "ontology"
-EXPORTS = ROOT / "exports"
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+from helpers import MINI, ONTOLOGY, SEEDS
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
-from conftest import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, ROOT
 from kg.graph import analytics
 from kg.graph.analytics import (HONOUR_POINTS, LEADING_POINTS, NOT_FINAL_STAGES, POSITION_POINTS,
                           SEGMENT_POINTS, STRENGTH, analyze, rate_segment)

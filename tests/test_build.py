@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from conftest import EXPORTS, ONTOLOGY, ROOT, SEEDS
+from helpers import EXPORTS, ONTOLOGY, ROOT, SEEDS
 
 EXPORT_NAMES = ["analytics.ttl", "kg.jsonld", "kg.nt", "kg.trig", "kg.ttl"]
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, ROOT
 from kg.cli import main
 
 COMMANDS = sorted(main.commands)

@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
-from conftest import ROOT
+from helpers import ROOT
 from kg.sparql import endpoint
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

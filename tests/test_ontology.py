@@ -7,7 +7,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from conftest import ONTOLOGY
+from helpers import ONTOLOGY
 from kg.seeds import schema
 from kg.rdf.namespace import IPK
 from kg.rdf.validate import validate_graph

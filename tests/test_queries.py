@@ -7,17 +7,16 @@ import io
 import json
 import shutil
 import xml.etree.ElementTree as ET
-from collections import Counter
 
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from conftest import ONTOLOGY, ROOT, SEEDS
+from helpers import ONTOLOGY, ROOT, SEEDS, canonical
 from kg.sparql import engines
 from kg.cli import main
 from kg.sparql.queries import bind_params, load_queries
-from kg.sparql.run import Select, Triples, bind, literal
+from kg.sparql.run import bind, literal
 
 QUERIES = load_queries(ROOT / "queries")
 NAMES = sorted(QUERIES)
@@ -31,15 +30,6 @@ def oxigraph(built):
 @pytest.fixture(scope="module")
 def rdflib_engine(built):
     return engines.rdflib_engine(built / "kg.ttl")
-
-
-def canonical(result):
-    if isinstance(result, Select):
-        return Counter(tuple(sorted((k, v.canonical()) for k, v in row.items()))
-                       for row in result.rows)
-    if isinstance(result, Triples):
-        return Counter(tuple(t.canonical() for t in triple) for triple in result.triples)
-    return result.value
 
 
 def test_at_least_fifteen_named_queries_with_full_headers():

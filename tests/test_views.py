@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 from click.testing import CliRunner
 
-from conftest import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, ROOT
 from kg.cli import main
 from kg.graph.projection import project
 from kg.rdf.store import load_store

@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from browser import BrowserMissing, launch, open_page
-from conftest import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, ROOT
 from kg.graph.projection import project
 from kg.rdf.store import load_store
 from kg.views.page import page_html
