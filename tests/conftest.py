@@ -1,4 +1,12 @@
-"""Fixtures and hooks only; shared constants and helpers live in tests/helpers.py."""
+"""Fixtures and hooks only; shared constants and helpers live in tests/helpers.py.
+
+Markers (registered in pyproject.toml, run with --strict-markers):
+  browser  the test opens pages in headless Chromium (it uses the `browser` fixture)
+  remote   the test starts an Oxigraph server or talks HTTP to one (it uses `oxigraph_server`)
+  slow     the test is left out of the fast tier, `python -m pytest -m "not slow"`
+A test marked browser or remote is slow as well; the hook below adds that, and it adds browser
+and remote to any test that uses those fixtures, so the fast tier never starts either.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,21 @@ from pathlib import Path
 import pytest
 
 from helpers import MINI, ONTOLOGY, SEEDS
+
+# A test using one of these fixtures (directly or through another fixture) gets the marker.
+MARKER_OF_FIXTURE = {"browser": "browser", "oxigraph_server": "remote"}
+SLOW_MARKERS = ("browser", "remote")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects anything
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, marker in MARKER_OF_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker(marker):
+                item.add_marker(marker)
+        if any(item.get_closest_marker(m) for m in SLOW_MARKERS) and \
+                not item.get_closest_marker("slow"):
+            item.add_marker("slow")
 
 
 @pytest.fixture

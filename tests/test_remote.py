@@ -18,6 +18,7 @@ from kg.sparql.queries import bind_params, load_queries
 QUERIES = load_queries(ROOT / "queries")
 
 
+# every test using this fixture is marked remote and slow (tests/conftest.py)
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
     exe = oxigraph_executable()

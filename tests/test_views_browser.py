@@ -33,6 +33,7 @@ PAINTED = """() => {
 }"""
 
 
+# every test using this fixture is marked browser and slow (tests/conftest.py)
 @pytest.fixture(scope="module")
 def browser():
     try:
