@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import MINI, ONTOLOGY, SEEDS
+from helpers import MINI, MINI_QUERIES, ONTOLOGY, SEEDS
 
 # A test using one of these fixtures (directly or through another fixture) gets the marker.
 MARKER_OF_FIXTURE = {"browser": "browser", "oxigraph_server": "remote"}
@@ -48,4 +48,14 @@ def built(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("exports")
     build(SEEDS, out, ONTOLOGY)
+    return out
+
+
+@pytest.fixture(scope="session")
+def mini_queries_built(tmp_path_factory) -> Path:
+    """tests/fixtures/mini-queries built once into a temporary exports folder."""
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("mini-queries")
+    build(MINI_QUERIES, out, ONTOLOGY)
     return out

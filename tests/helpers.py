@@ -19,6 +19,7 @@ EXPORTS = ROOT / "exports"
 QUERIES_DIR = ROOT / "queries"
 FIXTURES = TESTS / "fixtures"
 MINI = FIXTURES / "mini"
+MINI_QUERIES = FIXTURES / "mini-queries"  # small seeds on which the named queries have answers
 
 
 def oxigraph_executable() -> str | None:
