@@ -19,8 +19,8 @@ EXPORT_NAMES = ["analytics.ttl", "kg.jsonld", "kg.nt", "kg.trig", "kg.ttl"]
 def build_in_subprocess(out, hash_seed: str) -> None:
     env = dict(os.environ, PYTHONHASHSEED=hash_seed)
     subprocess.run([sys.executable, "-m", "kg", "build", "--seeds", str(SEEDS), "--ontology",
-                    str(ONTOLOGY), "--out", str(out)], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+                    str(ONTOLOGY), "--out", str(out), "--store", f"{out}-store"], cwd=ROOT,
+                   env=env, check=True, capture_output=True)
 
 
 def test_two_builds_are_byte_identical(tmp_path):

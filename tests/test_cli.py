@@ -64,7 +64,8 @@ def test_build_exits_1_and_writes_nothing_when_the_graph_breaks_a_shape(mini_see
                  " sh:message \"every company needs a brand\"@en ] .\n")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--ontology",
-                                       str(strict), "--out", str(out)])
+                                       str(strict), "--out", str(out),
+                                       "--store", str(tmp_path / "store")])
     assert result.exit_code == 1
     assert "every company needs a brand" in result.output
     assert "nothing was written" in result.output

@@ -324,7 +324,8 @@ def test_viz_bad_input_exits_2_without_traceback(built, tmp_path, args, message)
 
 
 def test_viz_on_a_missing_or_broken_graph_exits_2(tmp_path):
-    missing = CliRunner().invoke(main, ["viz", str(tmp_path / "no.ttl")])
+    missing = CliRunner().invoke(main, ["viz", str(tmp_path / "no.ttl"), "--out",
+                                        str(tmp_path / "v")])
     assert missing.exit_code == 2 and "run 'kg build' first" in missing.output
     broken = tmp_path / "broken.ttl"
     broken.write_text("this is not turtle .", encoding="utf-8")
