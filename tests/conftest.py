@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import MINI, MINI_QUERIES, ONTOLOGY, SEEDS
+from helpers import MINI, MINI_QUERIES, ONTOLOGY, PROTECTED, SEEDS, tree_digest
 
 # A test using one of these fixtures (directly or through another fixture) gets the marker.
 MARKER_OF_FIXTURE = {"browser": "browser", "oxigraph_server": "remote"}
@@ -31,6 +31,20 @@ def pytest_collection_modifyitems(config, items):
         if any(item.get_closest_marker(m) for m in SLOW_MARKERS) and \
                 not item.get_closest_marker("slow"):
             item.add_marker("slow")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def working_tree_untouched():
+    """Fails the session when any test wrote to the working tree's .kg/ or exports/."""
+    before = tree_digest(*PROTECTED)
+    yield
+    after = tree_digest(*PROTECTED)
+    if after != before:
+        changed = sorted(name for name in before.keys() | after.keys()
+                         if before.get(name) != after.get(name))
+        shown = ", ".join(changed[:20]) + (f" and {len(changed) - 20} more" if changed[20:] else "")
+        pytest.fail("the tests changed the working tree's .kg/ or exports/ (a command fell back "
+                    f"to a default path? give it a tmp_path): {shown}", pytrace=False)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ conftest.py holds only fixtures and hooks (pytest loads it itself; it is not imp
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sys
@@ -20,6 +21,9 @@ QUERIES_DIR = ROOT / "queries"
 FIXTURES = TESTS / "fixtures"
 MINI = FIXTURES / "mini"
 MINI_QUERIES = FIXTURES / "mini-queries"  # small seeds on which the named queries have answers
+
+# What the suite must never write to: the working tree's embedded store and its exports.
+PROTECTED = (ROOT / ".kg", EXPORTS)
 
 
 def oxigraph_executable() -> str | None:
@@ -44,7 +48,6 @@ def canonical(result):
     return result.value
 
 
-
 def free_port() -> int:
     """A TCP port on the loopback interface that nothing listens on (now)."""
     import socket
@@ -52,3 +55,21 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def tree_digest(*folders: Path) -> dict[str, str]:
+    """Every file and folder under `folders` (which may be missing), by its path relative to
+    ROOT: the SHA-256 of a file's bytes, a link's target, "folder" for a folder."""
+    digest = {}
+    for folder in folders:
+        if not folder.exists():
+            continue
+        for path in sorted([folder, *folder.rglob("*")]):
+            name = str(path.relative_to(ROOT))
+            if path.is_symlink():
+                digest[name] = "link " + os.readlink(path)
+            elif path.is_dir():
+                digest[name + "/"] = "folder"
+            else:
+                digest[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
