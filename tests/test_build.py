@@ -23,6 +23,7 @@ def build_in_subprocess(out, hash_seed: str) -> None:
                    env=env, check=True, capture_output=True)
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path):
     # Different hash seeds shuffle Python's sets and dicts of strings: output must not care.
     build_in_subprocess(tmp_path / "a", "1")

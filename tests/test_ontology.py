@@ -96,11 +96,13 @@ def test_every_class_has_a_shape(ontology):
     assert RDF.Statement in targets
 
 
+@pytest.mark.slow
 def test_built_graph_conforms(graph):
     result = validate_graph(graph, ONTOLOGY)
     assert result.conforms, [str(v) for v in result.violations[:5]]
 
 
+@pytest.mark.slow
 def test_shapes_catch_a_statement_without_quote_and_a_bad_quantity(graph):
     broken = Graph()
     for prefix, ns in graph.namespaces():

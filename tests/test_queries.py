@@ -235,6 +235,7 @@ def test_bind_rejects_a_bad_iri():
     assert "VALUES (?s)" in bind("SELECT * WHERE { ?s ?p ?o }", {"s": literal("a")})
 
 
+@pytest.mark.slow
 def test_store_is_used_when_fresh_and_bypassed_with_a_note_when_stale(tmp_path):
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)

@@ -281,6 +281,7 @@ def test_viz_writes_index_linking_every_view_one_line_each(built, tmp_path):
     assert 'href="focus-jingrui-electronics.html">聚焦 Focus: 晶睿电子' in index  # still linked
 
 
+@pytest.mark.slow
 def test_viz_output_is_byte_identical_from_run_to_run(built, tmp_path):
     for run, seed in (("a", "1"), ("b", "2")):
         subprocess.run([sys.executable, "-m", "kg", "viz", str(built / "kg.ttl"), "--out",
