@@ -1,4 +1,12 @@
-"""Shared fixtures: the repository layout, a fixture seeds folder, and one build of the real seeds."""
+"""Fixtures and hooks only; shared constants and helpers live in tests/helpers.py.
+
+Markers (registered in pyproject.toml, run with --strict-markers):
+  browser  the test opens pages in headless Chromium (it uses the `browser` fixture)
+  remote   the test starts an Oxigraph server or talks HTTP to one (it uses `oxigraph_server`)
+  slow     the test is left out of the fast tier, `python -m pytest -m "not slow"`
+A test marked browser or remote is slow as well; the hook below adds that, and it adds browser
+and remote to any test that uses those fixtures, so the fast tier never starts either.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +15,36 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
-ONTOLOGY = ROOT / "ontology"
-EXPORTS = ROOT / "exports"
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+from helpers import MINI, MINI_QUERIES, ONTOLOGY, PROTECTED, SEEDS, tree_digest
+
+# A test using one of these fixtures (directly or through another fixture) gets the marker.
+MARKER_OF_FIXTURE = {"browser": "browser", "oxigraph_server": "remote"}
+SLOW_MARKERS = ("browser", "remote")
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects anything
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, marker in MARKER_OF_FIXTURE.items():
+            if fixture in getattr(item, "fixturenames", ()) and not item.get_closest_marker(marker):
+                item.add_marker(marker)
+        if any(item.get_closest_marker(m) for m in SLOW_MARKERS) and \
+                not item.get_closest_marker("slow"):
+            item.add_marker("slow")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def working_tree_untouched():
+    """Fails the session when any test wrote to the working tree's .kg/ or exports/."""
+    before = tree_digest(*PROTECTED)
+    yield
+    after = tree_digest(*PROTECTED)
+    if after != before:
+        changed = sorted(name for name in before.keys() | after.keys()
+                         if before.get(name) != after.get(name))
+        shown = ", ".join(changed[:20]) + (f" and {len(changed) - 20} more" if changed[20:] else "")
+        pytest.fail("the tests changed the working tree's .kg/ or exports/ (a command fell back "
+                    f"to a default path? give it a tmp_path): {shown}", pytrace=False)
 
 
 @pytest.fixture
@@ -29,4 +62,14 @@ def built(tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("exports")
     build(SEEDS, out, ONTOLOGY)
+    return out
+
+
+@pytest.fixture(scope="session")
+def mini_queries_built(tmp_path_factory) -> Path:
+    """tests/fixtures/mini-queries built once into a temporary exports folder."""
+    from kg.build import build
+
+    out = tmp_path_factory.mktemp("mini-queries")
+    build(MINI_QUERIES, out, ONTOLOGY)
     return out

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the tests need (Debian and PyPI packages), then run them.
-# Used by the README's quick start and by .ci/run. Extra arguments go to pytest.
+# Used by the README's quick start and by .ci/run. Extra arguments go to pytest; without -m
+# every tier runs (browser, remote and slow tests included); -m "not slow" is the fast tier.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
-from conftest import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, ROOT
 from kg.graph import analytics
 from kg.graph.analytics import (HONOUR_POINTS, LEADING_POINTS, NOT_FINAL_STAGES, POSITION_POINTS,
                           SEGMENT_POINTS, STRENGTH, analyze, rate_segment)
@@ -70,6 +70,7 @@ def test_json_has_the_promised_keys_and_matches_the_library(as_json, analysis):
     assert as_json == json.loads(json.dumps(analysis))
 
 
+@pytest.mark.slow
 def test_json_output_is_byte_identical_across_hash_seeds(built):
     """Louvain runs with a fixed seed and everything is sorted: same graph, same bytes."""
     outputs = []
@@ -359,6 +360,7 @@ def test_scores_in_rdf_match_the_report(built, as_json):
         assert int(scores.value(iri[k["id"]], IPK.keyEnterpriseRank)) == k["rank"]
 
 
+@pytest.mark.slow
 def test_scores_conform_to_the_shapes_and_use_only_declared_terms(built):
     union = Graph().parse(built / "kg.ttl", format="turtle")
     union.parse(built / "analytics.ttl", format="turtle")

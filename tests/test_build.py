@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from conftest import EXPORTS, ONTOLOGY, ROOT, SEEDS
+from helpers import EXPORTS, ONTOLOGY, ROOT, SEEDS
 
 EXPORT_NAMES = ["analytics.ttl", "kg.jsonld", "kg.nt", "kg.trig", "kg.ttl"]
 
@@ -19,10 +19,11 @@ EXPORT_NAMES = ["analytics.ttl", "kg.jsonld", "kg.nt", "kg.trig", "kg.ttl"]
 def build_in_subprocess(out, hash_seed: str) -> None:
     env = dict(os.environ, PYTHONHASHSEED=hash_seed)
     subprocess.run([sys.executable, "-m", "kg", "build", "--seeds", str(SEEDS), "--ontology",
-                    str(ONTOLOGY), "--out", str(out)], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+                    str(ONTOLOGY), "--out", str(out)], cwd=ROOT,
+                   env=env, check=True, capture_output=True)
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path):
     # Different hash seeds shuffle Python's sets and dicts of strings: output must not care.
     build_in_subprocess(tmp_path / "a", "1")

@@ -10,7 +10,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from conftest import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, ROOT
 from kg.cli import main
 
 COMMANDS = sorted(main.commands)
@@ -34,6 +34,7 @@ def test_unknown_option_is_a_usage_error():
     assert CliRunner().invoke(main, ["build", "--no-such-option"]).exit_code == 2
 
 
+@pytest.mark.slow
 def test_validate_exit_codes(built, tmp_path):
     runner = CliRunner()
     ok = runner.invoke(main, ["validate", str(built / "kg.ttl"), "--ontology", str(ONTOLOGY)])

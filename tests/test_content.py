@@ -10,7 +10,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from conftest import SEEDS
+from helpers import SEEDS
 from kg.seeds.loader import squash
 from kg.sparql.stats import PREFIXES
 

@@ -15,7 +15,7 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
-from conftest import ROOT
+from helpers import ROOT
 from kg.sparql import endpoint
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -110,6 +110,7 @@ def test_updates_are_refused_and_change_nothing(server):
     assert triple_count(server) == before
 
 
+@pytest.mark.slow
 def test_a_slow_query_is_stopped_and_the_server_goes_on(server):
     started = time.monotonic()
     status, _, body = get(f"{server}/sparql?" + urllib.parse.urlencode({"query": SLOW}))
@@ -170,6 +171,7 @@ def test_accept_negotiation():
     assert endpoint.negotiate("image/png", False) is None
 
 
+@pytest.mark.slow
 def test_kg_serve_listens_on_loopback_by_default(built, tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--port", "0", "--graph", str(built / "kg.ttl"),

@@ -7,7 +7,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from conftest import ONTOLOGY
+from helpers import ONTOLOGY
 from kg.seeds import schema
 from kg.rdf.namespace import IPK
 from kg.rdf.validate import validate_graph
@@ -96,11 +96,13 @@ def test_every_class_has_a_shape(ontology):
     assert RDF.Statement in targets
 
 
+@pytest.mark.slow
 def test_built_graph_conforms(graph):
     result = validate_graph(graph, ONTOLOGY)
     assert result.conforms, [str(v) for v in result.violations[:5]]
 
 
+@pytest.mark.slow
 def test_shapes_catch_a_statement_without_quote_and_a_bad_quantity(graph):
     broken = Graph()
     for prefix, ns in graph.namespaces():

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.project import find_root, open_project, packaged
 
-ROOT = Path(__file__).resolve().parent.parent
+from helpers import ROOT
 
 
 def kg(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

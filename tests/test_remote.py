@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
+import sys
 import time
 import urllib.request
-from collections import Counter
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT
+from helpers import ROOT, canonical, free_port, oxigraph_executable
 from kg.sparql import engines
 from kg.cli import main
 from kg.sparql.queries import bind_params, load_queries
-from kg.sparql.run import Select
 
 QUERIES = load_queries(ROOT / "queries")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
+# every test using this fixture is marked remote and slow (tests/conftest.py)
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
-    exe = shutil.which("oxigraph")
+    exe = oxigraph_executable()
     if exe is None:
-        pytest.fail("the Oxigraph server is not installed: pip install oxigraph (tests/run.sh does)")
+        pytest.fail("the Oxigraph server is not installed (neither next to "
+                    f"{sys.executable} nor on PATH): pip install oxigraph (tests/run.sh does)")
     port = free_port()
     location = tmp_path_factory.mktemp("oxigraph")
     process = subprocess.Popen([exe, "serve", "--location", str(location), "--bind",
@@ -49,15 +42,6 @@ def oxigraph_server(tmp_path_factory):
     yield base
     process.terminate()
     process.wait(20)
-
-
-def canonical(result):
-    if isinstance(result, Select):
-        return Counter(tuple(sorted((k, v.canonical()) for k, v in row.items()))
-                       for row in result.rows)
-    if hasattr(result, "triples"):
-        return Counter(tuple(t.canonical() for t in triple) for triple in result.triples)
-    return result.value
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from helpers import ONTOLOGY
 from kg.cli import main
 from kg.errors import InputError
 from kg.seeds.loader import load_seeds
@@ -144,7 +145,8 @@ def test_all_problems_at_once_across_files(mini_seeds):
 def test_cli_reports_exit_2_without_traceback_and_keeps_exports(mini_seeds, tmp_path):
     out = tmp_path / "exports"
     runner = CliRunner()
-    ok = runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(out)])
+    args = ["--ontology", str(ONTOLOGY)]  # the build's store goes to OUT/.store
+    ok = runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(out), *args])
     assert ok.exit_code == 0, ok.output
     before = {f.name: f.read_bytes() for f in out.iterdir() if f.is_file()}
     assert set(before) == {"kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "analytics.ttl",
@@ -152,7 +154,7 @@ def test_cli_reports_exit_2_without_traceback_and_keeps_exports(mini_seeds, tmp_
 
     edit(mini_seeds / "facts.yaml", "year: 2011", "year: 11")
     edit(mini_seeds / "facts.yaml", "relation: hasHonour", "relation: hasHonor")
-    bad = runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(out)])
+    bad = runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(out), *args])
     assert bad.exit_code == 2
     assert "Traceback" not in bad.output
     assert bad.exception is None or isinstance(bad.exception, SystemExit)

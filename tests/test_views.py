@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 from click.testing import CliRunner
 
-from conftest import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, ROOT
 from kg.cli import main
 from kg.graph.projection import node_index, project
 from kg.names import UnknownName
@@ -283,6 +283,7 @@ def test_viz_writes_index_linking_every_view_one_line_each(built, tmp_path):
     assert 'href="focus-jingrui-electronics.html">聚焦 Focus: 晶睿电子' in index  # still linked
 
 
+@pytest.mark.slow
 def test_viz_output_is_byte_identical_from_run_to_run(built, tmp_path):
     for run, seed in (("a", "1"), ("b", "2")):
         subprocess.run([sys.executable, "-m", "kg", "viz", str(built / "kg.ttl"), "--out",
@@ -336,7 +337,8 @@ def test_viz_bad_input_exits_2_without_traceback(built, tmp_path, args, message)
 
 
 def test_viz_on_a_missing_or_broken_graph_exits_2(tmp_path):
-    missing = CliRunner().invoke(main, ["viz", str(tmp_path / "no.ttl")])
+    missing = CliRunner().invoke(main, ["viz", str(tmp_path / "no.ttl"), "--out",
+                                        str(tmp_path / "v")])
     assert missing.exit_code == 2 and "no.ttl: not found" in missing.output  # a typed path
     broken = tmp_path / "broken.ttl"
     broken.write_text("this is not turtle .", encoding="utf-8")

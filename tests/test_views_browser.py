@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 
 from browser import BrowserMissing, launch, open_page
-from conftest import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, ROOT
 from kg.graph.projection import project
 from kg.rdf.store import load_store
 from kg.views import build_views, class_labels, write_views_of_file
@@ -33,6 +33,7 @@ PAINTED = """() => {
 }"""
 
 
+# every test using this fixture is marked browser and slow (tests/conftest.py)
 @pytest.fixture(scope="module")
 def browser():
     try:

@@ -1,0 +1,75 @@
+"""Shared constants and helpers of the test suite; test modules import them from here.
+
+conftest.py holds only fixtures and hooks (pytest loads it itself; it is not imported).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+SEEDS = ROOT / "seeds"
+ONTOLOGY = ROOT / "ontology"
+EXPORTS = ROOT / "exports"
+QUERIES_DIR = ROOT / "queries"
+FIXTURES = TESTS / "fixtures"
+MINI = FIXTURES / "mini"
+MINI_QUERIES = FIXTURES / "mini-queries"  # small seeds on which the named queries have answers
+
+# What the suite must never write to: the working tree's embedded store and its exports.
+PROTECTED = (ROOT / ".kg", EXPORTS)
+
+
+def oxigraph_executable() -> str | None:
+    """The Oxigraph server (PyPI `oxigraph`): next to this Python (a venv's bin/, where pip puts
+    it even when the venv is not activated), else on PATH; None when neither has it."""
+    for name in ("oxigraph", "oxigraph.exe"):
+        exe = Path(sys.executable).parent / name
+        if exe.is_file() and os.access(exe, os.X_OK):
+            return str(exe)
+    return shutil.which("oxigraph")
+
+
+def canonical(result):
+    """A query result as a comparable value: rows or triples as a multiset of canonical terms."""
+    from kg.sparql.run import Select, Triples
+
+    if isinstance(result, Select):
+        return Counter(tuple(sorted((k, v.canonical()) for k, v in row.items()))
+                       for row in result.rows)
+    if isinstance(result, Triples):
+        return Counter(tuple(t.canonical() for t in triple) for triple in result.triples)
+    return result.value
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on (now)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tree_digest(*folders: Path) -> dict[str, str]:
+    """Every file and folder under `folders` (which may be missing), by its path relative to
+    ROOT: the SHA-256 of a file's bytes, a link's target, "folder" for a folder."""
+    digest = {}
+    for folder in folders:
+        if not folder.exists():
+            continue
+        for path in sorted([folder, *folder.rglob("*")]):
+            name = str(path.relative_to(ROOT))
+            if path.is_symlink():
+                digest[name] = "link " + os.readlink(path)
+            elif path.is_dir():
+                digest[name + "/"] = "folder"
+            else:
+                digest[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digest
