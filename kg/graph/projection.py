@@ -31,11 +31,9 @@ from kg.names import NameIndex, Named
 from kg.seeds import schema
 from kg.sparql.run import PROLOGUE
 
-_PREFIXES = PROLOGUE
-
 _ENTITY_CLASSES = " ".join(f"ipk:{t}" for t in schema.ENTITY_TYPES)
 
-ENTITIES = _PREFIXES + f"""
+ENTITIES = PROLOGUE + f"""
 SELECT ?e ?cls ?zh ?en ?quote ?src ?level
        (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="\\u001f") AS ?aliases) WHERE {{
   VALUES ?cls {{ {_ENTITY_CLASSES} }}
@@ -48,7 +46,7 @@ SELECT ?e ?cls ?zh ?en ?quote ?src ?level
   OPTIONAL {{ ?e ipk:level ?level }}
 }} GROUP BY ?e ?cls ?zh ?en ?quote ?src ?level ORDER BY ?e"""
 
-FACT_EDGES = _PREFIXES + f"""
+FACT_EDGES = PROLOGUE + f"""
 SELECT ?st ?s ?p ?o ?year ?date ?batch ?stage ?role ?specialty ?rank ?awardedBy ?list
        ?inferred ?quote ?src WHERE {{
   ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
@@ -68,7 +66,7 @@ SELECT ?st ?s ?p ?o ?year ?date ?batch ?stage ?role ?specialty ?rank ?awardedBy 
   OPTIONAL {{ ?st prov:wasDerivedFrom ?src }}
 }} ORDER BY ?s ?p ?o ?st"""
 
-CHAIN_EDGES = _PREFIXES + """
+CHAIN_EDGES = PROLOGUE + """
 SELECT ?s ?p ?o ?quote ?src WHERE {
   { ?s ipk:hasSegment ?o . BIND(ipk:hasSegment AS ?p) BIND(?s AS ?chain) }
   UNION

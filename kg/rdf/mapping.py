@@ -15,16 +15,11 @@ from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
 from rdflib.namespace import PROV
 
 from kg.seeds import schema
-from kg.rdf.namespace import IPK
+from kg.rdf.namespace import IPK, PREFIXES, bind_prefixes
 from kg.seeds.loader import Entity, Fact, Quantity, Seeds
 
 DEFAULT_BASE = "https://w3id.org/industrial-park-kg/id/"
-SDO = Namespace("https://schema.org/")
-
-PREFIXES = {
-    "ipk": IPK._NS, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "prov": PROV,
-    "schema": SDO,
-}
+SDO = Namespace(PREFIXES["schema"])
 
 # YAML qualifier key -> ipk property on the statement node.
 STATEMENT_QUALIFIERS = {"year": IPK.year, "date": IPK.date, "batch": IPK.batch,
@@ -94,8 +89,7 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE) -> Dataset:
     """Build the RDF dataset: one named graph per source, the union is the knowledge graph."""
     mint = Minter(base)
     ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
+    bind_prefixes(ds)
     iri = {e.id: mint.entity(e) for e in seeds.entities.values()}
 
     for page in seeds.pages.values():
