@@ -145,3 +145,14 @@ def test_qualifier_shapes_allow_exactly_the_schema_relations():
     for key, prop in STATEMENT_QUALIFIERS.items():
         expected = {IPK[r.name] for r in schema.RELATIONS.values() if key in r.qualifiers}
         assert found.get(prop) == expected, key
+
+
+def _labels(graph: Graph, term: URIRef) -> dict[str, str]:
+    return {label.language: str(label) for label in graph.objects(term, RDFS.label)}
+
+
+def test_ontology_declares_exactly_the_stage_table(ontology):
+    in_ontology = set(ontology.subjects(RDF.type, IPK.Stage))
+    assert in_ontology == {URIRef(NS + s.local) for s in schema.STAGES.values()}
+    for stage in schema.STAGES.values():
+        assert _labels(ontology, URIRef(NS + stage.local)) == {"zh": stage.zh, "en": stage.en}

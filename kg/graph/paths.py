@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from kg.errors import EXIT_NO_PATH, KgError
 from kg.graph.analytics import fact
 from kg.graph.projection import node_index
-from kg.graph.report import STAGE_ZH
+from kg.seeds import schema
 
 INFERRED_COST = 0.001  # an inferred hop costs a little more, so stated facts win ties
 
@@ -113,7 +113,7 @@ def hop_sentence(f: dict, titles: dict[str, str] | None = None) -> str:
     titles = titles or {}
     when = [str(f["year"])] if f["year"] is not None else []
     if f.get("stage"):
-        when.append(STAGE_ZH.get(f["stage"], f["stage"]))
+        when.append(schema.stage_zh(f["stage"]))
     en = f" ({f['label_en']})" if f.get("label_en") else ""
     line = f"{f['subject_label']} {f['label']}{en} {f['object_label']}"
     line += (", " + ", ".join(when) if when else "") + "."

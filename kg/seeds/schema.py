@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 # Entity types: YAML `type` -> (ontology class local name, IRI path segment, extra fields).
 # Extra fields are type-specific keys an entity record may carry besides the common ones.
@@ -196,16 +197,37 @@ QUALIFIER_KEYS = FACT_KEYS - {"subject", "relation", "object", "value", "quantit
 # Qualifiers whose value is the id of an entity of these types.
 QUALIFIER_REFS = {"awarded_by": ("PublicBody",), "list": ("HonourList",), "honour": ("Honour",)}
 
-# Stages of honours, lists and projects: YAML key -> (ontology individual, zh, en).
-STAGES: dict[str, tuple[str, str, str]] = {
-    "proposed": ("Proposed", "拟", "proposed"),
-    "publicised": ("Publicised", "公示", "publicised for comment"),
-    "published": ("Published", "公布", "published"),
-    "recognised": ("Recognised", "认定", "recognised"),
-    "completion-accepted": ("CompletionAccepted", "竣工验收", "completion accepted"),
-    "graduated": ("Graduated", "毕业", "graduated"),
-    "aim": ("Aim", "目标", "aim, not yet achieved"),
+
+class Stage(NamedTuple):
+    local: str  # ontology individual, a member of ipk:Stage
+    zh: str
+    en: str
+
+
+# Stages of honours, lists and projects: YAML key -> Stage. A test proves that
+# ontology/ipk.ttl declares exactly these individuals with these labels.
+STAGES: dict[str, Stage] = {
+    "proposed": Stage("Proposed", "拟", "proposed"),
+    "publicised": Stage("Publicised", "公示", "publicised for comment"),
+    "published": Stage("Published", "公布", "published"),
+    "recognised": Stage("Recognised", "认定", "recognised"),
+    "completion-accepted": Stage("CompletionAccepted", "竣工验收", "completion accepted"),
+    "graduated": Stage("Graduated", "毕业", "graduated"),
+    "aim": Stage("Aim", "目标", "aim, not yet achieved"),
 }
+# The projection names a stage by its individual: local name -> Stage.
+STAGE_BY_LOCAL: dict[str, Stage] = {stage.local: stage for stage in STAGES.values()}
+
+
+def stage_zh(local: str) -> str:
+    """The zh label of a stage individual; anything else as given.
+
+    >>> stage_zh("Proposed"), stage_zh("Unheard")
+    ('拟', 'Unheard')
+    """
+    stage = STAGE_BY_LOCAL.get(local)
+    return stage.zh if stage else local
+
 
 # Qualifiers of approximate figures: YAML key -> (ontology individual, zh, en).
 # The zh marker goes before the number, except 以上 which follows it.
