@@ -17,6 +17,7 @@ from kg.errors import EXIT_NO_PATH, KgError
 from kg.graph.analytics import fact
 from kg.graph.projection import node_index
 from kg.seeds import schema
+from kg.sparql.run import PROLOGUE
 
 INFERRED_COST = 0.001  # an inferred hop costs a little more, so stated facts win ties
 
@@ -95,7 +96,7 @@ def find_path(g: nx.MultiDiGraph, a: str, b: str) -> list[dict]:
 
 def article_titles(store: ox.Store) -> dict[str, str]:
     """Headlines of the source articles, by article id, for citing a hop's source."""
-    rows = store.query("SELECT ?a ?h WHERE { ?a <https://schema.org/headline> ?h }")
+    rows = store.query(PROLOGUE + "SELECT ?a ?h WHERE { ?a schema:headline ?h }")
     return {row["a"].value.rsplit("/", 1)[-1]: row["h"].value for row in rows}
 
 
