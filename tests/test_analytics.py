@@ -23,7 +23,7 @@ from kg.graph.analytics import (HONOUR_POINTS, LEADING_POINTS, NOT_FINAL_STAGES,
 from kg.cli import main
 from kg.rdf.namespace import IPK
 from kg.graph.projection import project
-from kg.sparql.stats import PREFIXES
+from kg.sparql.run import PROLOGUE
 from kg.rdf.store import load_store
 from kg.rdf.validate import validate_graph
 
@@ -53,7 +53,7 @@ def as_json(built):
 
 
 def ask(store, query: str) -> list:
-    return list(store.query(PREFIXES + query))
+    return list(store.query(PROLOGUE + query))
 
 
 def semiconductor(analysis) -> dict:

@@ -12,7 +12,7 @@ import pytest
 
 from helpers import SEEDS
 from kg.seeds.loader import squash
-from kg.sparql.stats import PREFIXES
+from kg.sparql.run import PROLOGUE
 
 ID = "https://w3id.org/industrial-park-kg/id/"
 
@@ -25,7 +25,7 @@ def store(built) -> ox.Store:
 
 
 def values(store, query: str, var: str) -> set[str]:
-    prefixes = PREFIXES + "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+    prefixes = PROLOGUE + "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
     return {row[var].value for row in store.query(prefixes + query)}
 
 
@@ -50,7 +50,7 @@ def test_enterprise_groups(store):
 
 
 def test_semiconductor_chain_has_six_ordered_segments(store):
-    rows = list(store.query(PREFIXES + """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    rows = list(store.query(PROLOGUE + """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?l ?n WHERE { ?chain ipk:hasSegment ?seg . ?chain rdfs:label "半导体全产业链"@zh .
         ?seg ipk:segmentOrder ?n ; rdfs:label ?l FILTER(lang(?l)="zh") } ORDER BY ?n"""))
     assert [r["l"].value for r in rows] == ["芯片材料", "装备", "设计", "制造", "封测", "应用"]
@@ -67,12 +67,12 @@ def test_teer_valve_profile(store):
 
 
 def test_approximate_figures_keep_their_qualifier(store):
-    rows = list(store.query(PREFIXES + """SELECT ?amount ?approx WHERE {
+    rows = list(store.query(PROLOGUE + """SELECT ?amount ?approx WHERE {
         ?chain rdfs:label "滚动功能部件产业链"@zh ; ipk:enterpriseCount ?q .
         ?q ipk:amount ?amount ; ipk:approximation ?approx }"""))
     assert [(Decimal(r["amount"].value), r["approx"].value.rsplit("/", 1)[-1]) for r in rows] == \
         [(400, "MoreThan")]
-    invest = list(store.query(PREFIXES + """SELECT ?amount ?norm ?approx WHERE {
+    invest = list(store.query(PROLOGUE + """SELECT ?amount ?norm ?approx WHERE {
         ?p rdfs:label "半导体芯片产业园二期项目"@zh ; ipk:totalInvestment ?q .
         ?q ipk:amount ?amount ; ipk:normalizedAmount ?norm ; ipk:approximation ?approx }"""))
     assert [(Decimal(r["amount"].value), Decimal(r["norm"].value),
@@ -97,7 +97,7 @@ def test_little_giant_2024_for_jingrui(store):
 
 
 def test_key_provincial_smes_are_proposed_by_the_provincial_department(store):
-    rows = list(store.query(PREFIXES + """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    rows = list(store.query(PROLOGUE + """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
         SELECT ?c ?body ?stage WHERE {
         ?st rdf:predicate ipk:hasHonour ; rdf:subject ?c ; rdf:object ?h ;
@@ -111,7 +111,7 @@ def test_key_provincial_smes_are_proposed_by_the_provincial_department(store):
 def test_every_statement_has_a_verbatim_quote_from_its_article(store):
     """Independent of the loader: read the archived page and the article line ranges from RDF."""
     page = (SEEDS / "sources" / "lishui-edz-news-page.txt").read_text(encoding="utf-8").splitlines()
-    rows = list(store.query(PREFIXES + """SELECT ?x ?quote ?start ?end WHERE {
+    rows = list(store.query(PROLOGUE + """SELECT ?x ?quote ?start ?end WHERE {
         ?x ipk:quote ?quote ; prov:wasDerivedFrom ?art .
         ?art ipk:lineStart ?start ; ipk:lineEnd ?end }"""))
     assert len(rows) > 300

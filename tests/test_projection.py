@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from kg.graph.files import EDGE_COLUMNS
 from kg.graph.projection import project
 from kg.rdf.store import load_store
+from kg.seeds import schema
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,25 @@ def test_edges_carry_their_statement_qualifiers_and_quote(store):
         "FILTER NOT EXISTS { ?o a <https://w3id.org/industrial-park-kg/ontology/Quantity> } "
         "FILTER(lang(?l) = 'zh') }")))["n"].value)
     assert len(stmt_edges) == object_facts
+
+
+def test_every_edge_has_one_attribute_per_statement_qualifier_and_one_column(store):
+    g = project(store)
+    keys = [q.key for q in schema.STATEMENT_QUALIFIERS]
+    base = {"relation", "label", "label_en", "statement", "quote", "source", "inferred"}
+    assert all(set(d) == base | set(keys) for _, _, d in g.edges(data=True))
+    assert [attr for _h, attr in EDGE_COLUMNS if attr in keys] == keys
+    by_key = {}
+    for _, _, d in g.edges(data=True):
+        for key in keys:
+            if d[key] is not None:
+                by_key.setdefault(key, set()).add(type(d[key]))
+    assert set(by_key) == set(keys)  # the real seeds use every statement qualifier
+    for q in schema.STATEMENT_QUALIFIERS:
+        assert by_key[q.key] == {int if q.integer else str}, q.key
+    for _, _, d in g.edges(data=True):  # entities and stages by local name
+        assert d["awarded_by"] is None or g.nodes[d["awarded_by"]]["cls"] == "PublicBody"
+        assert d["stage"] is None or d["stage"] in schema.STAGE_BY_LOCAL
 
 
 def test_chain_order_is_in_the_projection(store):

@@ -55,7 +55,8 @@ ANCHOR_RULE = ("an anchor is a company in the segment that is a leading enterpri
 # Key-enterprise score = position + honours + segments + leading.
 POSITION_POINTS = 10  # × the company's PageRank / the highest PageRank of any company
 HONOUR_POINTS = {"national": 3, "provincial": 2, "municipal": 1}  # per distinct honour held
-NOT_FINAL_STAGES = frozenset({"Proposed", "Publicised"})  # 拟, 公示: the honour counts half
+# 拟, 公示: the honour counts half. Named by seeds key, so a renamed stage fails here.
+NOT_FINAL_STAGES = frozenset(schema.STAGES[key].local for key in ("proposed", "publicised"))
 SEGMENT_POINTS = 2  # per distinct chain segment served (inSegment, or makes a product in it)
 LEADING_POINTS = 4  # per leadingEnterpriseIn fact (a chain, industry or platform)
 SCORE_RULE = (f"score = position + honours + segments + leading; position = "

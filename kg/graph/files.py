@@ -16,18 +16,21 @@ import re
 
 import networkx as nx
 
+from kg.seeds import schema
+
 FORMATS = ("graphml", "gexf", "csv")
 LIST_SEPARATOR = "; "
 
 NODE_COLUMNS = [("id:ID", "id"), ("label", "label"), ("label_en", "label_en"),
                 ("aliases:string[]", "aliases"), ("class", "cls"), ("level", "level"),
                 ("iri", "iri"), ("quote", "quote"), ("source", "source"), (":LABEL", "cls")]
-EDGE_COLUMNS = [(":START_ID", None), (":END_ID", None), (":TYPE", "relation"),
-                ("label", "label"), ("label_en", "label_en"), ("year:int", "year"),
-                ("date", "date"), ("batch:int", "batch"), ("rank:int", "rank"),
-                ("stage", "stage"), ("role", "role"), ("specialty", "specialty"),
-                ("awarded_by", "awarded_by"), ("list", "list"), ("inferred:boolean", "inferred"),
-                ("quote", "quote"), ("source", "source"), ("statement", "statement")]
+# (header, edge attribute); a typed header says the Neo4j type, an untyped one is a string.
+EDGE_COLUMNS: list[tuple[str, str | None]] = [
+    (":START_ID", None), (":END_ID", None), (":TYPE", "relation"),
+    ("label", "label"), ("label_en", "label_en"),
+    *((f"{q.key}:int" if q.integer else q.key, q.key) for q in schema.STATEMENT_QUALIFIERS),
+    ("inferred:boolean", "inferred"), ("quote", "quote"), ("source", "source"),
+    ("statement", "statement")]
 
 
 def _flat(attrs: dict) -> dict:

@@ -16,7 +16,8 @@ import pyoxigraph as ox
 from kg.errors import EXIT_NO_PATH, KgError
 from kg.graph.analytics import fact
 from kg.graph.projection import node_index
-from kg.graph.report import STAGE_ZH
+from kg.seeds import schema
+from kg.sparql.run import PROLOGUE
 
 INFERRED_COST = 0.001  # an inferred hop costs a little more, so stated facts win ties
 
@@ -108,7 +109,7 @@ def find_path(g: nx.MultiDiGraph, a: str, b: str) -> list[dict]:
 
 def article_titles(store: ox.Store) -> dict[str, str]:
     """Headlines of the source articles, by article id, for citing a hop's source."""
-    rows = store.query("SELECT ?a ?h WHERE { ?a <https://schema.org/headline> ?h }")
+    rows = store.query(PROLOGUE + "SELECT ?a ?h WHERE { ?a schema:headline ?h }")
     return {row["a"].value.rsplit("/", 1)[-1]: row["h"].value for row in rows}
 
 
@@ -126,7 +127,7 @@ def hop_sentence(f: dict, titles: dict[str, str] | None = None) -> str:
     titles = titles or {}
     when = [str(f["year"])] if f["year"] is not None else []
     if f.get("stage"):
-        when.append(STAGE_ZH.get(f["stage"], f["stage"]))
+        when.append(schema.stage_zh(f["stage"]))
     en = f" ({f['label_en']})" if f.get("label_en") else ""
     line = f"{f['subject_label']} {f['label']}{en} {f['object_label']}"
     line += (", " + ", ".join(when) if when else "") + "."

@@ -8,11 +8,13 @@ What it keeps:
 - **Edges**: every fact whose object is an entity, as a directed edge subject → object keyed by
   the relation name, so two facts between the same pair stay two edges. The fact's statement
   node is folded into edge attributes: ``relation``, ``label``/``label_en`` of the relation,
-  ``year``, ``date``, ``batch``, ``stage``, ``role``, ``specialty``, ``rank``, ``awarded_by`` and
-  ``list`` (entity ids), ``inferred`` (bool), ``quote``, ``source`` (article id),
-  ``statement`` (IRI). Chain structure, which has no statement of its own, adds
-  ``hasSegment`` (chain → segment) and ``upstreamOf`` (segment → next) edges whose provenance
-  is the chain's own quote.
+  ``statement`` (IRI), ``quote``, ``source`` (article id), ``inferred`` (bool), and one
+  attribute per statement qualifier of `kg.seeds.schema.QUALIFIERS`, named by its YAML key
+  (``year``, ``date``, ``batch``, ``rank``, ``stage``, ``role``, ``specialty``, ``awarded_by``,
+  ``list``): an int for years and whole numbers, the local name for entities and stages,
+  else the text; None when the fact does not say. Chain structure, which has no statement of
+  its own, adds ``hasSegment`` (chain → segment) and ``upstreamOf`` (segment → next) edges
+  whose provenance is the chain's own quote.
 
 What it leaves out, on purpose: literals (text, years, figures) and Quantity nodes, rdf:type
 objects (classes would become hubs), statement nodes themselves, articles and pages (every fact
@@ -31,11 +33,9 @@ from kg.names import NameIndex, Named
 from kg.seeds import schema
 from kg.sparql.run import PROLOGUE
 
-_PREFIXES = PROLOGUE
-
 _ENTITY_CLASSES = " ".join(f"ipk:{t}" for t in schema.ENTITY_TYPES)
 
-ENTITIES = _PREFIXES + f"""
+ENTITIES = PROLOGUE + f"""
 SELECT ?e ?cls ?zh ?en ?quote ?src ?level
        (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="\\u001f") AS ?aliases) WHERE {{
   VALUES ?cls {{ {_ENTITY_CLASSES} }}
@@ -48,27 +48,24 @@ SELECT ?e ?cls ?zh ?en ?quote ?src ?level
   OPTIONAL {{ ?e ipk:level ?level }}
 }} GROUP BY ?e ?cls ?zh ?en ?quote ?src ?level ORDER BY ?e"""
 
-FACT_EDGES = _PREFIXES + f"""
-SELECT ?st ?s ?p ?o ?year ?date ?batch ?stage ?role ?specialty ?rank ?awardedBy ?list
+# One variable per statement qualifier, named by its YAML key.
+_QUALIFIER_VARS = " ".join(f"?{q.key}" for q in schema.STATEMENT_QUALIFIERS)
+_QUALIFIER_OPTIONALS = "\n".join(f"  OPTIONAL {{ ?st ipk:{q.prop} ?{q.key} }}"
+                                  for q in schema.STATEMENT_QUALIFIERS)
+
+FACT_EDGES = PROLOGUE + f"""
+SELECT ?st ?s ?p ?o {_QUALIFIER_VARS}
        ?inferred ?quote ?src WHERE {{
   ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
   VALUES ?cls {{ {_ENTITY_CLASSES} }}
   ?o a ?cls .
-  OPTIONAL {{ ?st ipk:year ?year }}
-  OPTIONAL {{ ?st ipk:date ?date }}
-  OPTIONAL {{ ?st ipk:batch ?batch }}
-  OPTIONAL {{ ?st ipk:stage ?stage }}
-  OPTIONAL {{ ?st ipk:role ?role }}
-  OPTIONAL {{ ?st ipk:specialty ?specialty }}
-  OPTIONAL {{ ?st ipk:rank ?rank }}
-  OPTIONAL {{ ?st ipk:awardedBy ?awardedBy }}
-  OPTIONAL {{ ?st ipk:inList ?list }}
+{_QUALIFIER_OPTIONALS}
   OPTIONAL {{ ?st ipk:inferred ?inferred }}
   OPTIONAL {{ ?st ipk:quote ?quote }}
   OPTIONAL {{ ?st prov:wasDerivedFrom ?src }}
 }} ORDER BY ?s ?p ?o ?st"""
 
-CHAIN_EDGES = _PREFIXES + """
+CHAIN_EDGES = PROLOGUE + """
 SELECT ?s ?p ?o ?quote ?src WHERE {
   { ?s ipk:hasSegment ?o . BIND(ipk:hasSegment AS ?p) BIND(?s AS ?chain) }
   UNION
@@ -87,9 +84,23 @@ def local_name(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _value(solution, name: str):
+def _value(solution: ox.QuerySolution, name: str) -> str | None:
     term = solution[name]
     return None if term is None else term.value
+
+
+def qualifier_attrs(solution: ox.QuerySolution) -> dict[str, int | str | None]:
+    """The statement qualifiers of one FACT_EDGES solution as edge attributes."""
+    attrs: dict[str, int | str | None] = {}
+    for q in schema.STATEMENT_QUALIFIERS:
+        value = _value(solution, q.key)
+        if value is None:
+            attrs[q.key] = None
+        elif q.integer:
+            attrs[q.key] = int(value)
+        else:
+            attrs[q.key] = local_name(value) if q.node else value
+    return attrs
 
 
 def relation_labels(relation: str) -> tuple[str, str]:
@@ -139,14 +150,7 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
                  "statement": row["st"].value, "quote": _value(row, "quote") or "",
                  "source": local_name(_value(row, "src") or ""),
                  "inferred": _value(row, "inferred") == "true"}
-        for name in ("year", "batch", "rank"):
-            value = _value(row, name)
-            attrs[name] = int(value) if value is not None else None
-        for name in ("date", "role", "specialty"):
-            attrs[name] = _value(row, name)
-        for name, key in (("stage", "stage"), ("awardedBy", "awarded_by"), ("list", "list")):
-            value = _value(row, name)
-            attrs[key] = local_name(value) if value else None
+        attrs.update(qualifier_attrs(row))
         key = relation
         n = 1
         while g.has_edge(s, o, key):  # the same relation twice (two sources): keep both
@@ -160,8 +164,7 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
         g.add_edge(s, o, key=relation, relation=relation, label=zh, label_en=en,
                    statement=None, quote=_value(row, "quote") or "",
                    source=local_name(_value(row, "src") or ""), inferred=False,
-                   year=None, batch=None, rank=None, date=None, role=None, specialty=None,
-                   stage=None, awarded_by=None, list=None)
+                   **{q.key: None for q in schema.STATEMENT_QUALIFIERS})
     return g
 
 

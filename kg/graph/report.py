@@ -15,7 +15,6 @@ from kg.graph.analytics import ANCHOR_RULE, SCORE_RULE, STRENGTH
 from kg.tables import format_table
 
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
-STAGE_ZH = {individual: zh for individual, zh, _en in schema.STAGES.values()}
 SHOWN_MEMBERS = 8
 
 
@@ -42,7 +41,7 @@ def honour_text(h: dict) -> str:
     if h["year"] is not None:
         details.append(str(h["year"]))
     if h["stage"]:
-        details.append(", ".join(STAGE_ZH.get(s, s) for s in h["stage"].split(", ")))
+        details.append(", ".join(schema.stage_zh(s) for s in h["stage"].split(", ")))
     return f"{h['label']} ({', '.join(details)}){_flag(h['inferred'])}"
 
 

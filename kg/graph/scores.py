@@ -22,8 +22,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from kg.seeds import schema
 from kg.graph.analytics import DIGITS, analyze
-from kg.rdf.mapping import PREFIXES
-from kg.rdf.namespace import IPK
+from kg.rdf.namespace import IPK, bind_prefixes
 from kg.graph.projection import project
 
 STRENGTH_INDIVIDUALS = {"strong": IPK.StrongSegment, "potential": IPK.PotentialSegment,
@@ -101,8 +100,7 @@ def analytics_graph(g: nx.MultiDiGraph, analysis: dict, base: str) -> Graph:
                                                 lang="en")))
             triples |= {(a, IPK.segmentCompany, iri(c["id"])) for c in seg["companies"]}
     out = Graph()
-    for prefix, ns in PREFIXES.items():
-        out.bind(prefix, ns)
+    bind_prefixes(out)
     for triple in sorted(triples):
         out.add(triple)
     return out

@@ -16,14 +16,13 @@ from typing import Callable
 
 from rdflib import Dataset, Graph
 
-from kg.rdf.mapping import PREFIXES
+from kg.rdf.namespace import PREFIXES, bind_prefixes
 
 
 def union_graph(ds: Dataset) -> Graph:
     """All triples of all named graphs, once each, as one graph with our prefixes."""
     g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
+    bind_prefixes(g)
     for triple in sorted({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}):
         g.add(triple)
     return g
@@ -41,8 +40,7 @@ def trig(ds: Dataset) -> str:
     parts = ["\n".join(_prefix_lines()), ""]
     for name in sorted(graphs):
         g = Graph()
-        for prefix, ns in PREFIXES.items():
-            g.bind(prefix, ns)
+        bind_prefixes(g)
         for triple in sorted(graphs[name]):
             g.add(triple)
         body = [line for line in g.serialize(format="turtle").splitlines()
@@ -54,8 +52,8 @@ def trig(ds: Dataset) -> str:
     return "\n".join(parts)
 
 
-def jsonld_context() -> dict:
-    return {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+def jsonld_context() -> dict[str, str]:
+    return dict(PREFIXES)
 
 
 def render(ds: Dataset) -> dict[str, bytes]:

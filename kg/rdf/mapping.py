@@ -11,27 +11,15 @@ from __future__ import annotations
 import hashlib
 from decimal import Decimal
 
-from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV
 
 from kg.seeds import schema
-from kg.rdf.namespace import IPK
+from kg.rdf.namespace import IPK, PREFIXES, bind_prefixes
 from kg.seeds.loader import Entity, Fact, Quantity, Seeds
 
 DEFAULT_BASE = "https://w3id.org/industrial-park-kg/id/"
-SDO = Namespace("https://schema.org/")
-
-PREFIXES = {
-    "ipk": IPK._NS, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "prov": PROV,
-    "schema": SDO,
-}
-
-# YAML qualifier key -> ipk property on the statement node.
-STATEMENT_QUALIFIERS = {"year": IPK.year, "date": IPK.date, "batch": IPK.batch,
-                        "stage": IPK.stage, "awarded_by": IPK.awardedBy, "list": IPK.inList,
-                        "role": IPK.role, "specialty": IPK.specialty, "rank": IPK.rank}
-# Qualifiers that describe a figure go on its Quantity node.
-FIGURE_QUALIFIERS = {"scope": IPK.scope, "honour": IPK.countsHoldersOf, "as_of": IPK.asOf}
+SDO = Namespace(PREFIXES["schema"])
 
 
 def zh(text: str) -> Literal:
@@ -55,6 +43,28 @@ def decimal_literal(amount: Decimal) -> Literal:
     """xsd:decimal in its canonical form (a digit each side of the point), as Turtle writes it."""
     text = amount_text(amount)
     return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+
+
+def value_term(kind: schema.ValueKind, value: int | str,
+               iri: dict[str, URIRef]) -> URIRef | Literal:
+    """A checked seed value of `kind` as an RDF term: a qualifier or a literal relation's value.
+
+    >>> value_term("date", "2024-11", {}).datatype == XSD.gYearMonth
+    True
+    >>> value_term("stage", "proposed", {}) == IPK.Proposed
+    True
+    """
+    if kind == "year":
+        return year_literal(value)
+    if kind == "date":
+        return date_literal(value)
+    if kind == "stage":
+        return IPK[schema.STAGES[value].local]
+    if kind == "entity":
+        return iri[value]
+    if kind == "integer":
+        return Literal(value)
+    return zh(value)
 
 
 def quantity_label(q: Quantity) -> str:
@@ -94,8 +104,7 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE) -> Dataset:
     """Build the RDF dataset: one named graph per source, the union is the knowledge graph."""
     mint = Minter(base)
     ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
+    bind_prefixes(ds)
     iri = {e.id: mint.entity(e) for e in seeds.entities.values()}
 
     for page in seeds.pages.values():
@@ -157,19 +166,15 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE) -> Dataset:
     return ds
 
 
-def _map_fact(g, fact: Fact, iri: dict, mint: Minter) -> None:
+def _map_fact(g: Graph, fact: Fact, iri: dict[str, URIRef], mint: Minter) -> None:
     key = fact_key(fact)
     subject, predicate = iri[fact.subject], IPK[fact.relation]
     if fact.object is not None:
         obj = iri[fact.object]
     elif fact.quantity is not None:
         obj = _map_quantity(g, fact, iri, mint.hashed("quantity", *key))
-    elif schema.RELATIONS[fact.relation].range == "year":
-        obj = year_literal(fact.value)
-    elif schema.RELATIONS[fact.relation].range == "stage":
-        obj = IPK[schema.STAGES[fact.value][0]]
     else:
-        obj = zh(fact.value)
+        obj = value_term(schema.RELATIONS[fact.relation].range, fact.value, iri)
     g.add((subject, predicate, obj))
 
     stmt = mint.hashed("statement", *key)
@@ -177,23 +182,9 @@ def _map_fact(g, fact: Fact, iri: dict, mint: Minter) -> None:
     g.add((stmt, RDF.subject, subject))
     g.add((stmt, RDF.predicate, predicate))
     g.add((stmt, RDF.object, obj))
-    for key_name, value in sorted(fact.qualifiers.items()):
-        prop = STATEMENT_QUALIFIERS.get(key_name)
-        if prop is None:
-            continue  # a figure qualifier, already on the Quantity node
-        if key_name == "year":
-            value = year_literal(value)
-        elif key_name == "date":
-            value = date_literal(value)
-        elif key_name == "stage":
-            value = IPK[schema.STAGES[value][0]]
-        elif key_name in schema.QUALIFIER_REFS:
-            value = iri[value]
-        elif isinstance(value, int):
-            value = Literal(value)
-        else:
-            value = zh(value)
-        g.add((stmt, prop, value))
+    for q in schema.STATEMENT_QUALIFIERS:
+        if q.key in fact.qualifiers:
+            g.add((stmt, IPK[q.prop], value_term(q.kind, fact.qualifiers[q.key], iri)))
     if fact.note:
         g.add((stmt, SKOS.editorialNote, Literal(fact.note)))
     if fact.inferred:
@@ -203,7 +194,7 @@ def _map_fact(g, fact: Fact, iri: dict, mint: Minter) -> None:
     g.add((stmt, IPK.quote, zh(fact.quote)))
 
 
-def _map_quantity(g, fact: Fact, iri: dict, node: URIRef) -> URIRef:
+def _map_quantity(g: Graph, fact: Fact, iri: dict[str, URIRef], node: URIRef) -> URIRef:
     q = fact.quantity
     unit = schema.UNITS[q.unit]
     g.add((node, RDF.type, IPK.Quantity))
@@ -215,8 +206,7 @@ def _map_quantity(g, fact: Fact, iri: dict, node: URIRef) -> URIRef:
     if unit.factor is not None:
         g.add((node, IPK.normalizedAmount, decimal_literal(q.amount * unit.factor)))
         g.add((node, IPK.normalizedUnit, Literal(unit.base)))
-    for key_name, prop in FIGURE_QUALIFIERS.items():
-        value = fact.qualifiers.get(key_name)
-        if value is not None:
-            g.add((node, prop, iri[value] if key_name in schema.QUALIFIER_REFS else zh(value)))
+    for q in schema.FIGURE_QUALIFIERS:
+        if q.key in fact.qualifiers:
+            g.add((node, IPK[q.prop], value_term(q.kind, fact.qualifiers[q.key], iri)))
     return node

@@ -358,17 +358,17 @@ class _Checker:
         if wanted == "quantity":
             quantity = self.read_quantity(path, rec, name)
         elif wanted == "value":
-            value = self.read_value(path, rec, relation)
+            value = self.read_kind(path, rec, "value", relation.range)
         else:
             obj = rec["object"]
         qualifiers = {}
-        for key in schema.QUALIFIER_KEYS & rec.keys():
+        for key in schema.QUALIFIERS.keys() & rec.keys():
             if key not in relation.qualifiers:
                 allowed = ", ".join(sorted(relation.qualifiers)) or "none"
                 self.problem(path, rec.key_marks[key], f"'{name}' does not take '{key}'",
                              f"qualifiers allowed here: {allowed}")
                 continue
-            qualifiers[key] = self.read_qualifier(path, rec, key)
+            qualifiers[key] = self.read_kind(path, rec, key, schema.QUALIFIERS[key].kind)
         inferred = rec.get("inferred")
         if inferred is not None and (not isinstance(inferred, str) or not inferred.strip()):
             self.problem(path, self._value_mark(rec, "inferred"),
@@ -416,31 +416,25 @@ class _Checker:
             ok = False
         return Quantity(Decimal(amount), unit, qualifier) if ok else None
 
-    def read_value(self, path, rec, relation):
-        value, mark = rec["value"], self._value_mark(rec, "value")
-        if relation.range == "year":
-            return self.whole(path, rec, "value", *YEAR_RANGE, "a year")
-        if relation.range == "stage":
-            if value not in schema.STAGES:
-                self.problem(path, mark, f"unknown stage {value!r}",
-                             did_you_mean(str(value), schema.STAGES))
-                return None
-            return value
-        return self.text(path, rec, "value")
+    def read_kind(self, path: str, rec: MarkedMap, key: str,
+                  kind: schema.ValueKind) -> int | str | None:
+        """The value under `key` checked as a `kind` of `kg.seeds.schema`; None if wrong.
 
-    def read_qualifier(self, path, rec, key):
+        A literal relation's `value:` and every qualifier are read here. An entity id is only
+        text at this point: `check_references` resolves it once every entity is read.
+        """
         value, mark = rec[key], self._value_mark(rec, key)
-        if key == "year":
+        if kind == "year":
             return self.whole(path, rec, key, *YEAR_RANGE, "a year")
-        if key in ("batch", "rank"):
+        if kind == "integer":
             return self.whole(path, rec, key, 1, 1000, "a whole number from 1")
-        if key == "date":
+        if kind == "date":
             if not isinstance(value, str) or not DATE_PATTERN.match(value):
                 self.problem(path, mark, f"date {value!r} is not YYYY-MM or YYYY-MM-DD",
                              "write it in quotes, e.g. date: \"2024-11\"")
                 return None
             return value
-        if key == "stage":
+        if kind == "stage":
             if value not in schema.STAGES:
                 self.problem(path, mark, f"unknown stage {value!r}",
                              did_you_mean(str(value), schema.STAGES))
@@ -491,10 +485,10 @@ class _Checker:
             if fact.object is not None:
                 self.expect_ref(path, self._value_mark(rec, "object"), fact.object,
                                 relation.range, f"object of '{fact.relation}'")
-            for key, types in schema.QUALIFIER_REFS.items():
-                if key in fact.qualifiers:
-                    self.expect_ref(path, self._value_mark(rec, key), fact.qualifiers[key],
-                                    types, f"'{key}'")
+            for q in schema.QUALIFIERS.values():
+                if q.kind == "entity" and q.key in fact.qualifiers:
+                    self.expect_ref(path, self._value_mark(rec, q.key), fact.qualifiers[q.key],
+                                    q.refs, f"'{q.key}'")
             self.check_quote(path, self._value_mark(rec, "quote"), fact.source, fact.quote,
                              f"fact '{fact.subject} {fact.relation}'")
             key = (fact.subject, fact.relation, fact.object, str(fact.value), fact.quantity,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal, NamedTuple
 
 # Entity types: YAML `type` -> (ontology class local name, IRI path segment, extra fields).
 # Extra fields are type-specific keys an entity record may carry besides the common ones.
@@ -68,9 +69,70 @@ class Relation:
         return isinstance(self.range, str)
 
 
+# A qualifier's (or a literal relation's) kind of value: in the seeds -> in RDF.
+#   year     a whole number 1900-2100 -> xsd:gYear
+#   integer  a whole number from 1 -> xsd:integer
+#   date     "YYYY-MM" or "YYYY-MM-DD" -> xsd:gYearMonth or xsd:date
+#   text     text -> a @zh literal
+#   entity   the id of an entity of one of the qualifier's `refs` types -> its IRI
+#   stage    a key of STAGES -> its ipk:Stage individual
+ValueKind = Literal["year", "integer", "date", "text", "entity", "stage"]
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """One qualifier a fact may carry: a row of `QUALIFIERS`.
+
+    The loader checks the value by `kind`, the mapper writes it with the ipk: property `prop`
+    on the fact's statement node (or, `on="quantity"`, on its figure's Quantity node), and
+    the projection and graph files carry statement qualifiers as edge attributes named `key`.
+    A test proves that ontology/ipk.ttl declares `prop` with these labels and that
+    ontology/shapes.ttl constrains it.
+    """
+
+    key: str  # the YAML key, also the projection's edge attribute
+    prop: str  # ipk: property local name
+    kind: ValueKind
+    zh: str
+    en: str
+    refs: tuple[str, ...] = ()  # kind "entity": the entity types the id may name
+    on: Literal["statement", "quantity"] = "statement"
+
+    @property
+    def integer(self) -> bool:
+        """An int in the seeds and the projection (GraphML/GEXF "long", Neo4j "int")."""
+        return self.kind in ("year", "integer")
+
+    @property
+    def node(self) -> bool:
+        """An IRI in RDF (an entity or a stage); the projection keeps its local name."""
+        return self.kind in ("entity", "stage")
+
+
+# The order is the order of the projection's edge attributes and the graph files' columns.
+QUALIFIERS: dict[str, Qualifier] = {q.key: q for q in [
+    Qualifier("year", "year", "year", "年份", "year"),
+    Qualifier("date", "date", "date", "日期", "date"),
+    Qualifier("batch", "batch", "integer", "批次", "batch"),
+    Qualifier("rank", "rank", "integer", "位次", "rank"),
+    Qualifier("stage", "stage", "stage", "所处阶段", "at stage"),
+    Qualifier("role", "role", "text", "角色", "role"),
+    Qualifier("specialty", "specialty", "text", "特色领域", "specialty"),
+    Qualifier("awarded_by", "awardedBy", "entity", "授予机构", "awarded by", ("PublicBody",)),
+    Qualifier("list", "inList", "entity", "所在名单", "in list", ("HonourList",)),
+    Qualifier("scope", "scope", "text", "统计范围", "scope", on="quantity"),
+    Qualifier("honour", "countsHoldersOf", "entity", "统计荣誉", "counts holders of",
+              ("Honour",), on="quantity"),
+    Qualifier("as_of", "asOf", "text", "统计时点", "as of", on="quantity"),
+]}
+STATEMENT_QUALIFIERS: tuple[Qualifier, ...] = tuple(
+    q for q in QUALIFIERS.values() if q.on == "statement")
+FIGURE_QUALIFIERS: tuple[Qualifier, ...] = tuple(
+    q for q in QUALIFIERS.values() if q.on == "quantity")
+
 Q_TIME = frozenset({"year", "date"})
 Q_HONOUR = Q_TIME | {"batch", "stage", "awarded_by", "list"}
-Q_FIGURE = frozenset({"scope", "honour", "as_of"})
+Q_FIGURE = frozenset(q.key for q in FIGURE_QUALIFIERS)
 
 
 def _rel(name, domain, range_, qualifiers=(), zh="", en="", figure=False):
@@ -189,23 +251,39 @@ for _name, _kind, _zh, _en in _FIGURES:
     FIGURE_KIND[_name] = _kind
 
 FACT_KEYS = {"subject", "relation", "object", "value", "quantity", "source", "quote",
-             "note", "inferred", "year", "date", "batch", "stage", "awarded_by", "list",
-             "role", "specialty", "rank", "scope", "honour", "as_of"}
-QUALIFIER_KEYS = FACT_KEYS - {"subject", "relation", "object", "value", "quantity",
-                              "source", "quote", "note", "inferred"}
-# Qualifiers whose value is the id of an entity of these types.
-QUALIFIER_REFS = {"awarded_by": ("PublicBody",), "list": ("HonourList",), "honour": ("Honour",)}
+             "note", "inferred"} | QUALIFIERS.keys()
 
-# Stages of honours, lists and projects: YAML key -> (ontology individual, zh, en).
-STAGES: dict[str, tuple[str, str, str]] = {
-    "proposed": ("Proposed", "拟", "proposed"),
-    "publicised": ("Publicised", "公示", "publicised for comment"),
-    "published": ("Published", "公布", "published"),
-    "recognised": ("Recognised", "认定", "recognised"),
-    "completion-accepted": ("CompletionAccepted", "竣工验收", "completion accepted"),
-    "graduated": ("Graduated", "毕业", "graduated"),
-    "aim": ("Aim", "目标", "aim, not yet achieved"),
+
+class Stage(NamedTuple):
+    local: str  # ontology individual, a member of ipk:Stage
+    zh: str
+    en: str
+
+
+# Stages of honours, lists and projects: YAML key -> Stage. A test proves that
+# ontology/ipk.ttl declares exactly these individuals with these labels.
+STAGES: dict[str, Stage] = {
+    "proposed": Stage("Proposed", "拟", "proposed"),
+    "publicised": Stage("Publicised", "公示", "publicised for comment"),
+    "published": Stage("Published", "公布", "published"),
+    "recognised": Stage("Recognised", "认定", "recognised"),
+    "completion-accepted": Stage("CompletionAccepted", "竣工验收", "completion accepted"),
+    "graduated": Stage("Graduated", "毕业", "graduated"),
+    "aim": Stage("Aim", "目标", "aim, not yet achieved"),
 }
+# The projection names a stage by its individual: local name -> Stage.
+STAGE_BY_LOCAL: dict[str, Stage] = {stage.local: stage for stage in STAGES.values()}
+
+
+def stage_zh(local: str) -> str:
+    """The zh label of a stage individual; anything else as given.
+
+    >>> stage_zh("Proposed"), stage_zh("Unheard")
+    ('拟', 'Unheard')
+    """
+    stage = STAGE_BY_LOCAL.get(local)
+    return stage.zh if stage else local
+
 
 # Qualifiers of approximate figures: YAML key -> (ontology individual, zh, en).
 # The zh marker goes before the number, except 以上 which follows it.

@@ -22,19 +22,11 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from kg.errors import EXIT_REMOTE, KgError, RemoteError
+from kg.rdf.namespace import PREFIXES, bind_prefixes, curie
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-PREFIXES = {
-    "ipk": "https://w3id.org/industrial-park-kg/ontology/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": XSD,
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-}
-# The prologue of the library's own queries: every prefix above.
+XSD = PREFIXES["xsd"]
+RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
+# The prologue of the library's own queries: every prefix of the project.
 PROLOGUE = "".join(f"PREFIX {prefix}: <{ns}>\n" for prefix, ns in PREFIXES.items())
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
@@ -311,10 +303,7 @@ def short(term: Term | None) -> str:
         canonical = term.canonical()[1]  # engines write 42 or 42.0: show one form
         return canonical if "E" not in canonical else term.value
     if term.kind == "uri":
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return term.value
+        return curie(term.value)
     return term.value
 
 
@@ -411,8 +400,7 @@ def to_turtle(result: Triples) -> str:
                        datatype=None if t.lang else URIRef(t.datatype or XSD + "string"))
 
     g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
+    bind_prefixes(g)
     for triple in sorted(result.triples):
         g.add(tuple(term(t) for t in triple))
     return g.serialize(format="turtle")

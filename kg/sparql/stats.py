@@ -6,30 +6,28 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.sparql.run import PREFIXES as _NAMESPACES
-from kg.sparql.run import PROLOGUE as PREFIXES
+from kg.rdf.namespace import curie
+from kg.sparql.run import PROLOGUE
 
-IPK = _NAMESPACES["ipk"]
-
-ENTITIES_PER_CLASS = PREFIXES + """
+ENTITIES_PER_CLASS = PROLOGUE + """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
   ?s a ?class .
   FILTER(?class NOT IN (rdf:Statement, ipk:Quantity))
 } GROUP BY ?class ORDER BY DESC(?n) ?class"""
 
-FACTS_PER_RELATION = PREFIXES + """
+FACTS_PER_RELATION = PROLOGUE + """
 SELECT ?relation (COUNT(?st) AS ?n) WHERE {
   ?st a rdf:Statement ; rdf:predicate ?relation .
 } GROUP BY ?relation ORDER BY DESC(?n) ?relation"""
 
-FACTS_PER_SOURCE = PREFIXES + """
+FACTS_PER_SOURCE = PROLOGUE + """
 SELECT ?source (SAMPLE(?title) AS ?headline) (COUNT(?st) AS ?n) WHERE {
   ?st a rdf:Statement ; prov:wasDerivedFrom ?source .
   OPTIONAL { ?source schema:headline ?title }
 } GROUP BY ?source ORDER BY ?source"""
 
 # A fact or an entity without a source, or without a quote, breaks the provenance promise.
-UNSOURCED = PREFIXES + """
+UNSOURCED = PROLOGUE + """
 SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
   { ?x a rdf:Statement } UNION
   { ?x a ?class . FILTER(?class NOT IN (rdf:Statement, ipk:Quantity, ipk:Article,
@@ -59,12 +57,9 @@ class Stats:
         }
 
 
-def _short(term) -> str:
-    value = term.value
-    for prefix, ns in (("ipk:", IPK), ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#")):
-        if value.startswith(ns):
-            return prefix + value[len(ns):]
-    return value
+def _short(term: ox.NamedNode) -> str:
+    # Class and relation names are ipk: terms, or rdf:Statement.
+    return curie(term.value, ("ipk", "rdf"))
 
 
 def graph_stats(store: ox.Store) -> Stats:
