@@ -23,7 +23,7 @@ from typing import Callable
 
 from kg.errors import InputError, KgError, NotFound, Problem, did_you_mean
 from kg.names import AmbiguousName, NameIndex, Named
-from kg.sparql.run import XSD, QueryError, Result, Select, Term, bind, iri, literal, values_block
+from kg.sparql.run import PROLOGUE, XSD, QueryError, Result, Select, Term, bind, iri, literal, values_block
 
 HEADER_KEYS = {"title", "question-zh", "question-en", "param", "example"}
 PARAM_TYPES = {"entity", "string", "integer", "year", "iri"}
@@ -140,26 +140,22 @@ def find_query(name: str, folders: list[Path]) -> NamedQuery:
 
 # Exact labels, aliases and ids are looked up by value (index lookups, not a scan); only a
 # name with no exact match falls back to every name, compared by kg.names' folding rule.
-RESOLVE_ENTITY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?e ?label ?cls WHERE {
+RESOLVE_ENTITY = PROLOGUE + """SELECT DISTINCT ?e ?label ?cls WHERE {
   { __LABELS__ ?e rdfs:label|skos:altLabel ?l . }
   __IRIS__
-  ?e a ?cls . FILTER(STRSTARTS(STR(?cls), "https://w3id.org/industrial-park-kg/ontology/"))
+  ?e a ?cls . FILTER(STRSTARTS(STR(?cls), STR(ipk:)))
   OPTIONAL { ?e rdfs:label ?label FILTER(lang(?label) = "zh") }
 } ORDER BY ?e"""
 
 # For graphs built with another base IRI: match the id at the end of any entity IRI.
-RESOLVE_BY_SUFFIX = """SELECT DISTINCT ?e ?label ?cls WHERE {
-  ?e a ?cls . FILTER(STRSTARTS(STR(?cls), "https://w3id.org/industrial-park-kg/ontology/"))
+RESOLVE_BY_SUFFIX = PROLOGUE + """SELECT DISTINCT ?e ?label ?cls WHERE {
+  ?e a ?cls . FILTER(STRSTARTS(STR(?cls), STR(ipk:)))
   FILTER(REPLACE(STR(?e), "^.*/", "") = ?needle)
-  OPTIONAL { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(lang(?label) = "zh") }
+  OPTIONAL { ?e rdfs:label ?label FILTER(lang(?label) = "zh") }
 } ORDER BY ?e"""
 
-ALL_NAMES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?e ?cls ?label ?name WHERE {
-  ?e a ?cls . FILTER(STRSTARTS(STR(?cls), "https://w3id.org/industrial-park-kg/ontology/"))
+ALL_NAMES = PROLOGUE + """SELECT ?e ?cls ?label ?name WHERE {
+  ?e a ?cls . FILTER(STRSTARTS(STR(?cls), STR(ipk:)))
   OPTIONAL { ?e rdfs:label ?label FILTER(lang(?label) = "zh") }
   OPTIONAL { ?e rdfs:label|skos:altLabel ?name }
 }"""

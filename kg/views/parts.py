@@ -14,14 +14,12 @@ import pyoxigraph as ox
 from kg.graph.projection import node_index
 from kg.names import NameIndex
 from kg.seeds import schema
+from kg.sparql.run import PROLOGUE
 from kg.views.layout import CLASS_COLOURS, FACTS_IN_TOOLTIP, MORE, MORE_COLOUR, TOP_NAMES
 from kg.views.model import View
 
 Node = str  # a node of the projection: an entity id
 ClassLabels = dict[str, tuple[str, str]]  # class local name -> (zh, en)
-
-STAGE_LABELS = {local: (zh, en) for local, zh, en in schema.STAGES.values()}
-
 
 def class_labels(ontology_dir: str | Path | None) -> ClassLabels:
     """The zh and en labels of the entity classes from ``ontology/ipk.ttl``; local names as
@@ -36,8 +34,7 @@ def class_labels(ontology_dir: str | Path | None) -> ClassLabels:
         return labels
     store = ox.Store()
     store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-    query = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?c ?zh ?en WHERE { ?c rdfs:label ?zh, ?en
+    query = PROLOGUE + """SELECT ?c ?zh ?en WHERE { ?c rdfs:label ?zh, ?en
         FILTER(lang(?zh) = "zh" && lang(?en) = "en") }"""
     rows = store.query(query)
     assert isinstance(rows, ox.QuerySolutions)  # a SELECT
@@ -85,25 +82,22 @@ def colour(cls: str) -> str:
 
 # Tooltips -------------------------------------------------------------------------------------
 
+def _qualifier_text(ctx: Context, q: schema.Qualifier, value: Any) -> str:
+    if q.kind == "stage":
+        stage = schema.STAGE_BY_LOCAL.get(value)
+        return f"{stage.zh} / {stage.en}" if stage else str(value)
+    if q.kind == "entity":
+        return ctx.label(value) if value in ctx.g else str(value)
+    if q.key == "batch":
+        return f"第{value}批 (no. {value})"
+    return str(value)
+
+
 def _qualifiers(ctx: Context, d: dict) -> list[str]:
-    lines = []
-    if d.get("year") is not None:
-        lines.append(f"年份 year: {d['year']}")
-    if d.get("date"):
-        lines.append(f"日期 date: {d['date']}")
-    if d.get("batch") is not None:
-        lines.append(f"批次 batch: 第{d['batch']}批 (no. {d['batch']})")
-    if d.get("stage"):
-        zh, en = STAGE_LABELS.get(d["stage"], (d["stage"], d["stage"]))
-        lines.append(f"阶段 stage: {zh} / {en}")
-    for key, title in (("awarded_by", "授予 awarded by"), ("list", "名单 list")):
-        if d.get(key):
-            other = d[key]
-            lines.append(f"{title}: {ctx.label(other) if other in ctx.g else other}")
-    for key, title in (("role", "角色 role"), ("specialty", "特色 specialty"),
-                       ("rank", "排序 rank")):
-        if d.get(key) not in (None, ""):
-            lines.append(f"{title}: {d[key]}")
+    """One line per qualifier the fact carries, in the order and with the labels of the
+    schema's qualifier table."""
+    lines = [f"{q.zh} {q.en}: {_qualifier_text(ctx, q, d[q.key])}"
+             for q in schema.STATEMENT_QUALIFIERS if d.get(q.key) not in (None, "")]
     if d.get("inferred"):
         lines.append("推断 inferred: implied by the source, not stated in so many words")
     return lines
