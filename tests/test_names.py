@@ -1,0 +1,80 @@
+"""One rule for finding an entity by name (kg/names.py), the same for kg path, kg viz --focus
+and the entity parameters of kg query, on both query engines."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.graph.paths import resolve
+from kg.graph.projection import project
+from kg.names import AmbiguousName, UnknownName
+from kg.rdf.store import load_store
+from kg.sparql.engines import oxigraph_file_engine, rdflib_engine
+from kg.sparql.queries import resolve_entity
+from kg.views import build_views
+
+BASE = "https://w3id.org/industrial-park-kg/id/"
+
+# name as a user types it -> the entity it must find
+NAMES = {
+    "lishui-edz": "lishui-edz",  # an id
+    "丽水经开区": "lishui-edz",  # a zh label
+    "Lishui EDZ": "lishui-edz",  # an exact alias
+    "lishui edz": "lishui-edz",  # case folded
+    " 丽水经开区 ": "lishui-edz",  # surrounding blanks
+    "同创（丽水）特种材料有限公司": "tongchuang-special-materials",  # full-width brackets
+    "同创特材": "tongchuang-special-materials",  # an alias
+    "JINGRUI ELECTRONICS": "jingrui-electronics",  # an en label, case folded
+}
+
+
+@pytest.fixture(scope="module")
+def graph_file(mini_queries_built):
+    return mini_queries_built / "kg.ttl"
+
+
+@pytest.fixture(scope="module")
+def projection(graph_file):
+    return project(load_store(graph_file))
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
+def runner(request, graph_file):
+    make = oxigraph_file_engine if request.param == "oxigraph" else rdflib_engine
+    return make(graph_file).run
+
+
+@pytest.mark.parametrize("name, wanted", NAMES.items())
+def test_every_caller_finds_the_same_entity(name, wanted, projection, runner):
+    assert resolve(projection, name) == wanted  # kg path
+    focus = build_views(projection, focus_on=name, max_nodes=40)[-1]  # kg viz --focus
+    assert focus.name == f"focus-{wanted}"
+    assert resolve_entity(name, runner).value.endswith(f"/{wanted}")  # kg query
+
+
+def test_an_unknown_name_is_the_same_error_everywhere(projection, runner):
+    for find in (lambda n: resolve(projection, n), lambda n: resolve_entity(n, runner),
+                 lambda n: build_views(projection, focus_on=n)):
+        with pytest.raises(UnknownName, match="'晶睿科技': no entity has this id, label or alias"):
+            find("晶睿科技")
+
+
+def test_an_exact_match_wins_over_a_folded_one_and_ties_are_ambiguous(tmp_path):
+    ttl = tmp_path / "g.ttl"
+    ttl.write_text(
+        "@prefix ipk: <https://w3id.org/industrial-park-kg/ontology/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        f"<{BASE}company/a> a ipk:Company ; rdfs:label \"甲\"@zh ; skos:altLabel \"Acme\" .\n"
+        f"<{BASE}company/b> a ipk:Company ; rdfs:label \"乙\"@zh ; skos:altLabel \"ACME\" .\n"
+        f"<{BASE}company/c> a ipk:Company ; rdfs:label \"丙\"@zh ; skos:altLabel \"Beta\" .\n"
+        f"<{BASE}company/d> a ipk:Company ; rdfs:label \"丁\"@zh ; skos:altLabel \"BETA\" .\n",
+        encoding="utf-8")
+    g = project(load_store(ttl))
+    for run in (oxigraph_file_engine(ttl).run, rdflib_engine(ttl).run):
+        assert resolve(g, "ACME") == "b" and resolve_entity("ACME", run).value.endswith("/b")
+        with pytest.raises(AmbiguousName):
+            resolve_entity("beta", run)  # no exact match; folded, it names c and d
+    with pytest.raises(AmbiguousName) as caught:
+        resolve(g, "beta")
+    assert caught.value.candidates == ["c (丙, Company)", "d (丁, Company)"]
