@@ -58,7 +58,7 @@ class Relation:
 
     name: str
     domain: tuple[str, ...]
-    range: tuple[str, ...] | str
+    range: tuple[str, ...] | ValueKind | Literal["quantity"]
     qualifiers: frozenset[str] = field(default_factory=frozenset)
     label_zh: str = ""
     label_en: str = ""
@@ -67,6 +67,13 @@ class Relation:
     @property
     def literal(self) -> bool:
         return isinstance(self.range, str)
+
+    @property
+    def value_kind(self) -> ValueKind:
+        """The kind of a literal relation's `value:`; a ValueError for the other relations."""
+        if isinstance(self.range, tuple) or self.range == "quantity":
+            raise ValueError(f"'{self.name}' takes an object or a quantity, not a value")
+        return self.range
 
 
 # A qualifier's (or a literal relation's) kind of value: in the seeds -> in RDF.
