@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from kg.errors import EXIT_NO_PATH, KgError
 from kg.graph.analytics import fact
 from kg.graph.projection import node_index
+from kg.rdf.store import select
 from kg.seeds import schema
 from kg.sparql.run import PROLOGUE
 
@@ -109,7 +110,7 @@ def find_path(g: nx.MultiDiGraph, a: str, b: str) -> list[dict]:
 
 def article_titles(store: ox.Store) -> dict[str, str]:
     """Headlines of the source articles, by article id, for citing a hop's source."""
-    rows = store.query(PROLOGUE + "SELECT ?a ?h WHERE { ?a schema:headline ?h }")
+    rows = select(store, PROLOGUE + "SELECT ?a ?h WHERE { ?a schema:headline ?h }")
     return {row["a"].value.rsplit("/", 1)[-1]: row["h"].value for row in rows}
 
 

@@ -30,6 +30,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.names import NameIndex, Named
+from kg.rdf.store import select
 from kg.seeds import schema
 from kg.sparql.run import PROLOGUE
 
@@ -131,7 +132,7 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
     [('a', 'h', 'hasHonour', 2024)]
     """
     g = nx.MultiDiGraph()
-    for row in store.query(ENTITIES):
+    for row in select(store, ENTITIES):
         ident = local_name(row["e"].value)
         aliases = _value(row, "aliases")
         g.add_node(ident, iri=row["e"].value, id=ident, cls=local_name(row["cls"].value),
@@ -140,7 +141,7 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
                    quote=_value(row, "quote") or "",
                    source=local_name(_value(row, "src") or ""),
                    level=LEVELS.get(local_name(_value(row, "level") or ""), ""))
-    for row in store.query(FACT_EDGES):
+    for row in select(store, FACT_EDGES):
         s, o = local_name(row["s"].value), local_name(row["o"].value)
         if s not in g or o not in g:
             continue
@@ -157,7 +158,7 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
             n += 1
             key = f"{relation}#{n}"
         g.add_edge(s, o, key=key, **attrs)
-    for row in store.query(CHAIN_EDGES):
+    for row in select(store, CHAIN_EDGES):
         s, o = local_name(row["s"].value), local_name(row["o"].value)
         relation = local_name(row["p"].value)
         zh, en = relation_labels(relation)

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from kg.graph.projection import node_index
 from kg.names import NameIndex
+from kg.rdf.store import select
 from kg.seeds import schema
 from kg.sparql.run import PROLOGUE
 from kg.views.layout import CLASS_COLOURS, FACTS_IN_TOOLTIP, MORE, MORE_COLOUR, TOP_NAMES
@@ -36,9 +37,7 @@ def class_labels(ontology_dir: str | Path | None) -> ClassLabels:
     store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
     query = PROLOGUE + """SELECT ?c ?zh ?en WHERE { ?c rdfs:label ?zh, ?en
         FILTER(lang(?zh) = "zh" && lang(?en) = "en") }"""
-    rows = store.query(query)
-    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
-    for row in rows:
+    for row in select(store, query):
         cls = row["c"].value.rsplit("/", 1)[-1]
         if cls in labels:
             labels[cls] = (row["zh"].value, row["en"].value)
