@@ -7,6 +7,7 @@ declares every class and property named here, with the same domains and ranges.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, NamedTuple
@@ -142,7 +143,10 @@ Q_HONOUR = Q_TIME | {"batch", "stage", "awarded_by", "list"}
 Q_FIGURE = frozenset(q.key for q in FIGURE_QUALIFIERS)
 
 
-def _rel(name, domain, range_, qualifiers=(), zh="", en="", figure=False):
+def _rel(name: str, domain: Iterable[str],
+         range_: list[str] | tuple[str, ...] | ValueKind | Literal["quantity"],
+         qualifiers: Iterable[str] = (), zh: str = "", en: str = "",
+         figure: bool = False) -> Relation:
     return Relation(name, tuple(domain), range_ if isinstance(range_, str) else tuple(range_),
                     frozenset(qualifiers), zh, en, figure)
 
