@@ -382,6 +382,7 @@ def serve_command(host, port, timeout, max_request_bytes, workers, graph_file, q
         service.close()
         raise KgError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     bound_host, bound_port = server.server_address[:2]
+    assert isinstance(bound_host, str)  # an AF_INET or AF_INET6 server's host is text
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: others on the network can query it", err=True)
     click.echo(f"Serving SPARQL at http://{bound_host}:{bound_port}/sparql "

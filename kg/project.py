@@ -104,12 +104,12 @@ def open_project(explicit: str | Path | None = None, cwd: Path | None = None) ->
                             "(create one with 'kg init DIR')")
         return Project(root.resolve())
     here = cwd or Path.cwd()
-    root = find_root(here)
-    if root is None:
+    found = find_root(here)
+    if found is None:
         raise NoProject(f"no kg project in {here} or any folder above it (a project holds "
                         f"{MARKER.as_posix()}): run the command inside one, pass --project DIR "
                         f"or set {ENV_VARIABLE}=DIR, or create one with 'kg init DIR'")
-    return Project(root)
+    return Project(found)
 
 
 def store_of(out_dir: str | Path) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from wcwidth import wcswidth
 
 
@@ -15,7 +17,7 @@ def _pad(text: str, width: int, right: bool) -> str:
     return gap + text if right else text + gap
 
 
-def format_table(headers: list[str], rows: list[list[object]]) -> str:
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """Columns sized by display width; numbers right-aligned.
 
     >>> print(format_table(["名称", "n"], [["晶睿电子", 1], ["TEER", 12]]))

@@ -23,6 +23,10 @@ from __future__ import annotations
 
 import networkx as nx
 
+from kg.graph.records import (Analysis, Breakdown, ChainCoverage, Entity, EntityRow,
+                              EntityScores, Fact, Honour, KeyEnterprise, LeadingIn,
+                              NamedEnterprise, Route, ScoredCompany, SegmentCompany,
+                              SegmentReport, SegmentServed, edge_data, node_data)
 from kg.seeds import schema
 
 SEED = 42
@@ -97,7 +101,7 @@ def simple_undirected(g: nx.Graph) -> nx.Graph:
     return h
 
 
-def centrality(g: nx.Graph) -> dict[str, dict[str, float]]:
+def centrality(g: nx.Graph) -> dict[str, EntityScores]:
     """Degree, degree centrality, betweenness and PageRank of every node.
 
     Computed on :func:`simple_undirected` ``(g)``; betweenness and degree centrality are
@@ -172,8 +176,8 @@ def core_numbers(g: nx.Graph) -> dict[str, int]:
 # -- Facts, park membership and chains ----------------------------------------------------------
 
 
-def fact(g: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
-    """One projected fact u → v as a plain dict: ids, labels, relation, year, stage, provenance.
+def fact(g: nx.MultiDiGraph, u: str, v: str, key: str) -> Fact:
+    """One projected fact u → v as a `Fact`: ids, labels, relation, year, stage, provenance.
 
     Examples
     --------
@@ -185,28 +189,33 @@ def fact(g: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
     >>> f["subject_label"], f["label"], f["object_label"], f["year"], f["stage"]
     ('甲', '获得荣誉', '荣誉', 2024, None)
     """
-    d = g.edges[u, v, key]
-    return {"subject": u, "subject_label": g.nodes[u].get("label", u),
+    d = edge_data(g, u, v, key)
+    return {"subject": u, "subject_label": node_data(g, u).get("label", u),
             "relation": d.get("relation", key), "label": d.get("label", key),
             "label_en": d.get("label_en", ""),
-            "object": v, "object_label": g.nodes[v].get("label", v),
+            "object": v, "object_label": node_data(g, v).get("label", v),
             "year": d.get("year"), "stage": d.get("stage"),
             "inferred": bool(d.get("inferred")), "quote": d.get("quote", ""),
             "source": d.get("source", "")}
 
 
-def _cls(g, n) -> str:
-    return g.nodes[n].get("cls", "")
+def _cls(g: nx.Graph, n: str) -> str:
+    return node_data(g, n).get("cls", "")
 
 
-def _facts(g, n, relation, direction="out"):
+def _label(g: nx.Graph, n: str) -> str:
+    return node_data(g, n).get("label", n)
+
+
+def _facts(g: nx.MultiDiGraph, n: str, relation: str,
+           direction: str = "out") -> list[tuple[str, str, str]]:
     """Facts of one relation at node n, sorted: (u, v, key) triples."""
     edges = g.out_edges(n, keys=True, data="relation") if direction == "out" else \
         g.in_edges(n, keys=True, data="relation")
     return sorted((u, v, k) for u, v, k, rel in edges if rel == relation)
 
 
-def park_places(g: nx.MultiDiGraph, park: str) -> dict[str, list[dict]]:
+def park_places(g: nx.MultiDiGraph, park: str) -> dict[str, Route]:
     """The places inside `park`, each with the facts that put it there (the park: no facts).
 
     Examples
@@ -219,7 +228,7 @@ def park_places(g: nx.MultiDiGraph, park: str) -> dict[str, list[dict]]:
     >>> {place: [f["relation"] for f in via] for place, via in park_places(g, "p").items()}
     {'p': [], 'pl': ['buildsPlatform'], 'sub': ['partOf']}
     """
-    places = {park: []}
+    places: dict[str, Route] = {park: []}
     todo = [park]
     while todo:
         area = todo.pop(0)
@@ -233,7 +242,7 @@ def park_places(g: nx.MultiDiGraph, park: str) -> dict[str, list[dict]]:
     return dict(sorted(places.items()))
 
 
-def park_companies(g: nx.MultiDiGraph, park: str) -> dict[str, list[list[dict]]]:
+def park_companies(g: nx.MultiDiGraph, park: str) -> dict[str, list[Route]]:
     """Companies in `park`: for each, every route of facts from the company to the park.
 
     Examples
@@ -247,7 +256,7 @@ def park_companies(g: nx.MultiDiGraph, park: str) -> dict[str, list[list[dict]]]
     ...  for route in park_companies(g, "p")["c"]]
     [[('c', 'locatedIn', 'pl', True), ('p', 'buildsPlatform', 'pl', False)]]
     """
-    members: dict[str, list[list[dict]]] = {}
+    members: dict[str, list[Route]] = {}
     for place, route in park_places(g, park).items():
         for rel in MEMBER_RELATIONS:
             for u, v, k in _facts(g, place, rel, "in"):
@@ -280,7 +289,7 @@ def chain_segments(g: nx.MultiDiGraph, chain: str) -> list[str]:
         return sorted(segments)
 
 
-def segment_companies(g: nx.MultiDiGraph, segment: str) -> dict[str, list[list[dict]]]:
+def segment_companies(g: nx.MultiDiGraph, segment: str) -> dict[str, list[Route]]:
     """Companies in `segment`, each with the facts that place it: inSegment, or makes a product
     that is inSegment.
 
@@ -296,7 +305,7 @@ def segment_companies(g: nx.MultiDiGraph, segment: str) -> dict[str, list[list[d
     ...  for c, vias in segment_companies(g, "s").items()}
     {'c': [['inSegment']], 'd': [['makes', 'inSegment']]}
     """
-    found: dict[str, list[list[dict]]] = {}
+    found: dict[str, list[Route]] = {}
     for u, v, k in _facts(g, segment, "inSegment", "in"):
         placed = fact(g, u, v, k)
         if _cls(g, u) == "Company":
@@ -308,7 +317,7 @@ def segment_companies(g: nx.MultiDiGraph, segment: str) -> dict[str, list[list[d
     return dict(sorted(found.items()))
 
 
-def honours(g: nx.MultiDiGraph, company: str) -> list[dict]:
+def honours(g: nx.MultiDiGraph, company: str) -> list[Honour]:
     """The honours a company holds: one entry per honour, with its level, year, stage and the
     points it earns in the key-enterprise score.
 
@@ -320,17 +329,17 @@ def honours(g: nx.MultiDiGraph, company: str) -> list[dict]:
     >>> [(h["id"], h["level"], h["stage"], h["points"]) for h in honours(g, "c")]
     [('h', 'provincial', 'Proposed', 1.0)]
     """
-    held: dict[str, list[dict]] = {}
+    held: dict[str, list[Fact]] = {}
     for u, v, k in _facts(g, company, "hasHonour"):
         held.setdefault(v, []).append(fact(g, u, v, k))
-    out = []
+    out: list[Honour] = []
     for honour, facts in sorted(held.items()):
-        level = g.nodes[honour].get("level", "")
+        level = node_data(g, honour).get("level", "")
         final = any(f["stage"] not in NOT_FINAL_STAGES for f in facts)
         years = sorted(f["year"] for f in facts if f["year"] is not None)
         stages = sorted({f["stage"] for f in facts if f["stage"]})
         points = HONOUR_POINTS.get(level, 0) * (1 if final else 0.5)
-        out.append({"id": honour, "label": g.nodes[honour].get("label", honour), "level": level,
+        out.append({"id": honour, "label": _label(g, honour), "level": level,
                     "year": years[-1] if years else None,
                     "stage": stages[0] if len(stages) == 1 else (", ".join(stages) or None),
                     "final": final, "inferred": all(f["inferred"] for f in facts),
@@ -358,28 +367,29 @@ def rate_segment(companies: int, anchors: int) -> str:
     return "weak"
 
 
-def _named(g, chain, relation) -> dict[str, dict]:
+def _named(g: nx.MultiDiGraph, chain: str, relation: str) -> dict[str, Fact]:
     """Companies named for a chain by `relation`, with the fact (the first, if several)."""
-    named: dict[str, dict] = {}
+    named: dict[str, Fact] = {}
     for u, v, k in _facts(g, chain, relation, "in"):
         if _cls(g, u) == "Company":
             named.setdefault(u, fact(g, u, v, k))
     return named
 
 
-def _is_inferred(routes: list[list[dict]]) -> bool:
+def _is_inferred(routes: list[Route]) -> bool:
     """A membership is inferred when every route to it uses at least one inferred fact."""
     return all(any(f["inferred"] for f in route) for route in routes)
 
 
-def _segment_report(g, segment, members, chain, leading) -> dict:
-    rows = []
+def _segment_report(g: nx.MultiDiGraph, segment: str, members: dict[str, list[Route]],
+                    leading: dict[str, Fact], order: int) -> SegmentReport:
+    rows: list[SegmentCompany] = []
     for company, via in segment_companies(g, segment).items():
         if company not in members:
             continue
         held = honours(g, company)
         national = any(h["level"] == "national" for h in held)
-        rows.append({"id": company, "label": g.nodes[company].get("label", company),
+        rows.append({"id": company, "label": _label(g, company),
                      "segment_via": via, "park_via": members[company],
                      "inferred": _is_inferred(via) or _is_inferred(members[company]),
                      "leading": company in leading, "national_honour": national,
@@ -387,16 +397,16 @@ def _segment_report(g, segment, members, chain, leading) -> dict:
     anchors = sum(r["anchor"] for r in rows)
     rating = rate_segment(len(rows), anchors)
     zh, en, rule = STRENGTH[rating]
-    node = g.nodes[segment]
+    node = node_data(g, segment)
     return {"id": segment, "label": node.get("label", segment),
             "label_en": node.get("label_en", ""),
             "rating": zh, "rating_en": en, "rule": rule,
             "inputs": {"companies": len(rows), "anchors": anchors,
                        "inferred_memberships": sum(r["inferred"] for r in rows)},
-            "companies": rows}
+            "companies": rows, "order": order}
 
 
-def chain_coverage(g: nx.MultiDiGraph) -> list[dict]:
+def chain_coverage(g: nx.MultiDiGraph) -> list[ChainCoverage]:
     """Per park and per chain it develops (developsChain): each segment in chain order with
     the park's companies in it, their honours, its strength rating and the inputs behind it;
     the gap segments; and the chain's named leading (龙头) and up/downstream enterprises.
@@ -416,7 +426,7 @@ def chain_coverage(g: nx.MultiDiGraph) -> list[dict]:
     >>> [(s["id"], s["rating"], s["inputs"]["companies"]) for s in cov["segments"]], cov["gaps"]
     ([('s1', '潜力', 1), ('s2', '空白', 0)], ['s2'])
     """
-    out = []
+    out: list[ChainCoverage] = []
     parks = sorted(n for n in g if _cls(g, n) == "Park")
     for park in parks:
         chains = sorted({v for _u, v, _k in _facts(g, park, "developsChain")})
@@ -426,38 +436,38 @@ def chain_coverage(g: nx.MultiDiGraph) -> list[dict]:
         for chain in chains:
             leading = _named(g, chain, "leadingEnterpriseIn")
             supply = _named(g, chain, "supplyChainEnterpriseIn")
-            segments = [_segment_report(g, s, members, chain, leading)
-                        for s in chain_segments(g, chain)]
-            for i, s in enumerate(segments, 1):
-                s["order"] = i
+            segments = [_segment_report(g, s, members, leading, order)
+                        for order, s in enumerate(chain_segments(g, chain), 1)]
             placed = {c["id"] for s in segments for c in s["companies"]}
-            named = [{"id": c, "label": g.nodes[c].get("label", c),
-                      "role": "leading" if c in leading else "supply",
-                      "role_zh": "龙头企业" if c in leading else "上下游企业",
-                      "in_park": c in members, "in_a_segment": c in placed,
-                      "inferred": (leading.get(c) or supply[c])["inferred"]}
-                     for c in sorted(set(leading) | set(supply))]
-            out.append({"park": park, "park_label": g.nodes[park].get("label", park),
-                        "chain": chain, "chain_label": g.nodes[chain].get("label", chain),
+            named: list[NamedEnterprise] = [
+                {"id": c, "label": _label(g, c),
+                 "role": "leading" if c in leading else "supply",
+                 "role_zh": "龙头企业" if c in leading else "上下游企业",
+                 "in_park": c in members, "in_a_segment": c in placed,
+                 "inferred": (leading.get(c) or supply[c])["inferred"]}
+                for c in sorted(set(leading) | set(supply))]
+            out.append({"park": park, "park_label": _label(g, park),
+                        "chain": chain, "chain_label": _label(g, chain),
                         "segments": segments,
                         "gaps": [s["id"] for s in segments if s["rating_en"] == "gap"],
                         "named_enterprises": named})
     return out
 
 
-def _chain_of(g, segment) -> str:
+def _chain_of(g: nx.MultiDiGraph, segment: str) -> str:
     chains = sorted(u for u, _v, _k in _facts(g, segment, "hasSegment", "in"))
     return chains[0] if chains else ""
 
 
-def _via_text(g, route: list[dict]) -> str:
+def _via_text(route: Route) -> str:
     """How a company serves a segment, in words: 'inSegment' or 'makes <product>'."""
     first = route[0]
     text = "inSegment" if len(route) == 1 else f"makes {first['object_label']}"
     return text + (" (inferred)" if any(f["inferred"] for f in route) else "")
 
 
-def key_enterprises(g: nx.MultiDiGraph, scores: dict | None = None) -> list[dict]:
+def key_enterprises(g: nx.MultiDiGraph,
+                    scores: dict[str, EntityScores] | None = None) -> list[KeyEnterprise]:
     """Every company ranked by its key-enterprise score, with the breakdown (``SCORE_RULE``).
 
     `scores` is the output of :func:`centrality` (computed when not given).
@@ -478,7 +488,7 @@ def key_enterprises(g: nx.MultiDiGraph, scores: dict | None = None) -> list[dict
     scores = centrality(g) if scores is None else scores
     companies = sorted(n for n in g if _cls(g, n) == "Company")
     top = max((scores[c]["pagerank"] for c in companies), default=0.0)
-    served: dict[str, dict[str, list[list[dict]]]] = {}
+    served: dict[str, dict[str, list[Route]]] = {}
     for s in sorted(n for n in g if _cls(g, n) == "ChainSegment"):
         for company, via in segment_companies(g, s).items():
             served.setdefault(company, {})[s] = via
@@ -486,21 +496,23 @@ def key_enterprises(g: nx.MultiDiGraph, scores: dict | None = None) -> list[dict
     for park in sorted(n for n in g if _cls(g, n) == "Park"):
         for company in park_companies(g, park):
             parks.setdefault(company, []).append(park)
-    rows = []
+    rows: list[ScoredCompany] = []
     for c in companies:
         pagerank = scores[c]["pagerank"]
         position = round(POSITION_POINTS * pagerank / top, 2) if top else 0.0
         held = honours(g, c)
-        segments = [{"id": s, "label": g.nodes[s].get("label", s), "chain": _chain_of(g, s),
-                     "via": "; ".join(_via_text(g, r) for r in via), "inferred": _is_inferred(via)}
-                    for s, via in sorted(served.get(c, {}).items())]
-        leads: dict[str, dict] = {}
+        segments: list[SegmentServed] = [
+            {"id": s, "label": _label(g, s), "chain": _chain_of(g, s),
+             "via": "; ".join(_via_text(r) for r in via), "inferred": _is_inferred(via)}
+            for s, via in sorted(served.get(c, {}).items())]
+        leads: dict[str, Fact] = {}
         for u, v, k in _facts(g, c, "leadingEnterpriseIn"):
             leads.setdefault(v, fact(g, u, v, k))
-        leading = [{"id": v, "label": f["object_label"], "inferred": f["inferred"],
-                    "quote": f["quote"], "source": f["source"]} for v, f in sorted(leads.items())]
+        leading: list[LeadingIn] = [
+            {"id": v, "label": f["object_label"], "inferred": f["inferred"],
+             "quote": f["quote"], "source": f["source"]} for v, f in sorted(leads.items())]
         honour_points = round(float(sum(h["points"] for h in held)), 2)
-        breakdown = {
+        breakdown: Breakdown = {
             "network_position": {"points": position, "pagerank": pagerank,
                                  "highest_company_pagerank": top,
                                  "degree": scores[c]["degree"],
@@ -512,16 +524,16 @@ def key_enterprises(g: nx.MultiDiGraph, scores: dict | None = None) -> list[dict
         inferred = ([f"segment {s['label']} ({s['id']})" for s in segments if s["inferred"]]
                     + [f"龙头 in {x['label']} ({x['id']})" for x in leading if x["inferred"]]
                     + [f"honour {h['label']} ({h['id']})" for h in held if h["inferred"]])
-        rows.append({"id": c, "label": g.nodes[c].get("label", c), "parks": parks.get(c, []),
-                     "score": round(sum(part["points"] for part in breakdown.values()), 2),
-                     "breakdown": breakdown, "inferred_inputs": inferred})
+        parts = (breakdown["network_position"]["points"], breakdown["honours"]["points"],
+                 breakdown["chain_segments"]["points"], breakdown["leading"]["points"])
+        rows.append({"id": c, "label": _label(g, c), "parks": parks.get(c, []),
+                     "score": round(sum(parts), 2), "breakdown": breakdown,
+                     "inferred_inputs": inferred})
     rows.sort(key=lambda r: (-r["score"], r["id"]))
-    for i, r in enumerate(rows, 1):
-        r["rank"] = i
-    return [{"rank": r.pop("rank"), **r} for r in rows]
+    return [{"rank": i, **r} for i, r in enumerate(rows, 1)]
 
 
-def analyze(g: nx.MultiDiGraph) -> dict:
+def analyze(g: nx.MultiDiGraph) -> Analysis:
     """The whole analysis of a projected graph as one JSON-ready dict.
 
     Keys: ``graph`` (sizes and how the measures were computed), ``rules``, ``centrality``
@@ -547,17 +559,18 @@ def analyze(g: nx.MultiDiGraph) -> dict:
     community_of = {n: i for i, m in enumerate(groups, 1) for n in m}
     component_of = {n: i for i, m in enumerate(parts, 1) for n in m}
 
-    def entity(n: str) -> dict:
-        node = g.nodes[n]
+    def entity(n: str) -> Entity:
+        node = node_data(g, n)
         return {"id": n, "label": node.get("label", n), "label_en": node.get("label_en", ""),
                 "class": node.get("cls", "")}
 
-    def by_rank(members: list[str]) -> list[dict]:
+    def by_rank(members: list[str]) -> list[Entity]:
         return [entity(n) for n in sorted(members, key=lambda n: (-scores[n]["pagerank"], n))]
 
-    per_entity = [{**entity(n), **scores[n], "community": community_of[n],
-                   "component": component_of[n], "core_number": cores[n]}
-                  for n in sorted(g, key=lambda n: (-scores[n]["pagerank"], n))]
+    per_entity: list[EntityRow] = [
+        {**entity(n), **scores[n], "community": community_of[n],
+         "component": component_of[n], "core_number": cores[n]}
+        for n in sorted(g, key=lambda n: (-scores[n]["pagerank"], n))]
     max_core = max(cores.values(), default=0)
     return {
         "graph": {"nodes": g.number_of_nodes(), "facts": g.number_of_edges(),

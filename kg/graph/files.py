@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 
 import networkx as nx
 
@@ -33,7 +34,7 @@ EDGE_COLUMNS: list[tuple[str, str | None]] = [
     ("statement", "statement")]
 
 
-def _flat(attrs: dict) -> dict:
+def _flat(attrs: Mapping[str, object]) -> dict[str, object]:
     out = {}
     for key, value in attrs.items():
         if value is None:
@@ -78,7 +79,7 @@ def gexf(g: nx.MultiDiGraph) -> bytes:
     return re.sub(rb' lastmodifieddate="[^"]*"', b"", buf.getvalue())
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -88,7 +89,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _csv(headers: list[str], rows: list[list]) -> bytes:
+def _csv(headers: list[str], rows: list[list[str]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(headers)

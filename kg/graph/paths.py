@@ -10,12 +10,16 @@ quote and source behind it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import networkx as nx
 import pyoxigraph as ox
 
 from kg.errors import EXIT_NO_PATH, KgError
 from kg.graph.analytics import fact
 from kg.graph.projection import node_index
+from kg.graph.records import EdgeData, Fact, node_data
+from kg.rdf.store import select
 from kg.seeds import schema
 from kg.sparql.run import PROLOGUE
 
@@ -63,15 +67,15 @@ def resolve_both(g: nx.Graph, source: str, target: str) -> tuple[str, str]:
     return ends[0], ends[1]
 
 
-def _hop_cost(g: nx.MultiDiGraph):
-    def cost(u, v, _data) -> float:
-        facts = [*g.get_edge_data(u, v, default={}).values(),
-                 *g.get_edge_data(v, u, default={}).values()]
+def _hop_cost(g: nx.MultiDiGraph) -> Callable[[str, str, object], float]:
+    def cost(u: str, v: str, _data: object) -> float:
+        facts: list[EdgeData] = [*g.get_edge_data(u, v, default={}).values(),
+                                 *g.get_edge_data(v, u, default={}).values()]
         return 1 + (0 if any(not d.get("inferred") for d in facts) else INFERRED_COST)
     return cost
 
 
-def _best_fact(g: nx.MultiDiGraph, u: str, v: str) -> dict:
+def _best_fact(g: nx.MultiDiGraph, u: str, v: str) -> Fact:
     """Of the facts between u and v (either direction), the one to tell: stated before
     inferred, then with a year, then by relation name."""
     options = [fact(g, a, b, k) for a, b in ((u, v), (v, u))
@@ -80,7 +84,7 @@ def _best_fact(g: nx.MultiDiGraph, u: str, v: str) -> dict:
                                        f["subject"]))
 
 
-def find_path(g: nx.MultiDiGraph, a: str, b: str) -> list[dict]:
+def find_path(g: nx.MultiDiGraph, a: str, b: str) -> list[Fact]:
     """The facts along the shortest connection from `a` to `b` (see the module docstring).
 
     Examples
@@ -101,7 +105,7 @@ def find_path(g: nx.MultiDiGraph, a: str, b: str) -> list[dict]:
     try:
         nodes = nx.dijkstra_path(walk, a, b, weight=_hop_cost(g))
     except nx.NetworkXNoPath:
-        da, db = g.nodes[a], g.nodes[b]
+        da, db = node_data(g, a), node_data(g, b)
         raise NoPath(f"No connection: no chain of facts links {da.get('label', a)} ({a}) and "
                      f"{db.get('label', b)} ({b}), in either direction.") from None
     return [_best_fact(g, u, v) for u, v in zip(nodes, nodes[1:])]
@@ -109,11 +113,11 @@ def find_path(g: nx.MultiDiGraph, a: str, b: str) -> list[dict]:
 
 def article_titles(store: ox.Store) -> dict[str, str]:
     """Headlines of the source articles, by article id, for citing a hop's source."""
-    rows = store.query(PROLOGUE + "SELECT ?a ?h WHERE { ?a schema:headline ?h }")
+    rows = select(store, PROLOGUE + "SELECT ?a ?h WHERE { ?a schema:headline ?h }")
     return {row["a"].value.rsplit("/", 1)[-1]: row["h"].value for row in rows}
 
 
-def hop_sentence(f: dict, titles: dict[str, str] | None = None) -> str:
+def hop_sentence(f: Fact, titles: dict[str, str] | None = None) -> str:
     """One fact as a sentence, then its quote and source.
 
     Examples
@@ -126,8 +130,9 @@ def hop_sentence(f: dict, titles: dict[str, str] | None = None) -> str:
     """
     titles = titles or {}
     when = [str(f["year"])] if f["year"] is not None else []
-    if f.get("stage"):
-        when.append(schema.stage_zh(f["stage"]))
+    stage = f.get("stage")
+    if stage:
+        when.append(schema.stage_zh(stage))
     en = f" ({f['label_en']})" if f.get("label_en") else ""
     line = f"{f['subject_label']} {f['label']}{en} {f['object_label']}"
     line += (", " + ", ".join(when) if when else "") + "."
@@ -139,10 +144,10 @@ def hop_sentence(f: dict, titles: dict[str, str] | None = None) -> str:
     return f"{line}\n   {quote} — {source}"
 
 
-def explain_path(g: nx.MultiDiGraph, a: str, b: str, hops: list[dict],
+def explain_path(g: nx.MultiDiGraph, a: str, b: str, hops: list[Fact],
                  titles: dict[str, str] | None = None) -> str:
     """The whole answer: a heading, then one numbered sentence per hop."""
-    la, lb = g.nodes[a].get("label", a), g.nodes[b].get("label", b)
+    la, lb = node_data(g, a).get("label", a), node_data(g, b).get("label", b)
     if not hops:
         return f"{la} ({a}) and {lb} ({b}) are the same entity."
     lines = [f"{la} → {lb}: {len(hops)} hop{'s' if len(hops) != 1 else ''}"]

@@ -21,15 +21,20 @@ objects (classes would become hubs), statement nodes themselves, articles and pa
 would link through its source), and the journalists' bylines. A shared year or unit never links
 two entities.
 
-The RDF store is only read; the function returns a new graph each time.
+The attributes' shapes are `kg.graph.records.NodeData` and `EdgeData`. The RDF store is only
+read; the function returns a new graph each time.
 """
 
 from __future__ import annotations
 
+from typing import cast
+
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.graph.records import EdgeData, NodeData, Qualifiers, all_nodes
 from kg.names import NameIndex, Named
+from kg.rdf.store import select
 from kg.seeds import schema
 from kg.sparql.run import PROLOGUE
 
@@ -89,18 +94,19 @@ def _value(solution: ox.QuerySolution, name: str) -> str | None:
     return None if term is None else term.value
 
 
-def qualifier_attrs(solution: ox.QuerySolution) -> dict[str, int | str | None]:
-    """The statement qualifiers of one FACT_EDGES solution as edge attributes."""
+def qualifier_attrs(solution: ox.QuerySolution | None) -> Qualifiers:
+    """The statement qualifiers of one FACT_EDGES solution as edge attributes; all None
+    without a solution (the chain-structure edges)."""
     attrs: dict[str, int | str | None] = {}
     for q in schema.STATEMENT_QUALIFIERS:
-        value = _value(solution, q.key)
+        value = None if solution is None else _value(solution, q.key)
         if value is None:
             attrs[q.key] = None
         elif q.integer:
             attrs[q.key] = int(value)
         else:
             attrs[q.key] = local_name(value) if q.node else value
-    return attrs
+    return cast(Qualifiers, attrs)  # tests/test_types.py: the schema's keys are Qualifiers' keys
 
 
 def relation_labels(relation: str) -> tuple[str, str]:
@@ -131,41 +137,45 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
     [('a', 'h', 'hasHonour', 2024)]
     """
     g = nx.MultiDiGraph()
-    for row in store.query(ENTITIES):
+    for row in select(store, ENTITIES):
         ident = local_name(row["e"].value)
         aliases = _value(row, "aliases")
-        g.add_node(ident, iri=row["e"].value, id=ident, cls=local_name(row["cls"].value),
-                   label=_value(row, "zh") or ident, label_en=_value(row, "en") or "",
-                   aliases=sorted(aliases.split("\x1f")) if aliases else [],
-                   quote=_value(row, "quote") or "",
-                   source=local_name(_value(row, "src") or ""),
-                   level=LEVELS.get(local_name(_value(row, "level") or ""), ""))
-    for row in store.query(FACT_EDGES):
+        node: NodeData = {
+            "iri": row["e"].value, "id": ident, "cls": local_name(row["cls"].value),
+            "label": _value(row, "zh") or ident, "label_en": _value(row, "en") or "",
+            "aliases": sorted(aliases.split("\x1f")) if aliases else [],
+            "quote": _value(row, "quote") or "",
+            "source": local_name(_value(row, "src") or ""),
+            "level": LEVELS.get(local_name(_value(row, "level") or ""), "")}
+        g.add_node(ident, **node)
+    for row in select(store, FACT_EDGES):
         s, o = local_name(row["s"].value), local_name(row["o"].value)
         if s not in g or o not in g:
             continue
         relation = local_name(row["p"].value)
-        zh, en = relation_labels(relation)
-        attrs = {"relation": relation, "label": zh, "label_en": en,
-                 "statement": row["st"].value, "quote": _value(row, "quote") or "",
-                 "source": local_name(_value(row, "src") or ""),
-                 "inferred": _value(row, "inferred") == "true"}
-        attrs.update(qualifier_attrs(row))
         key = relation
         n = 1
         while g.has_edge(s, o, key):  # the same relation twice (two sources): keep both
             n += 1
             key = f"{relation}#{n}"
-        g.add_edge(s, o, key=key, **attrs)
-    for row in store.query(CHAIN_EDGES):
+        g.add_edge(s, o, key=key, **_edge(relation, row, fact=True))
+    for row in select(store, CHAIN_EDGES):
         s, o = local_name(row["s"].value), local_name(row["o"].value)
         relation = local_name(row["p"].value)
-        zh, en = relation_labels(relation)
-        g.add_edge(s, o, key=relation, relation=relation, label=zh, label_en=en,
-                   statement=None, quote=_value(row, "quote") or "",
-                   source=local_name(_value(row, "src") or ""), inferred=False,
-                   **{q.key: None for q in schema.STATEMENT_QUALIFIERS})
+        g.add_edge(s, o, key=relation, **_edge(relation, row, fact=False))
     return g
+
+
+def _edge(relation: str, row: ox.QuerySolution, fact: bool) -> EdgeData:
+    """An edge's attributes, in the order the graph files write them: a fact's from its
+    FACT_EDGES row; a chain-structure edge (a CHAIN_EDGES row) has no statement and no
+    qualifiers."""
+    zh, en = relation_labels(relation)
+    return {"relation": relation, "label": zh, "label_en": en,
+            "statement": row["st"].value if fact else None,
+            "quote": _value(row, "quote") or "", "source": local_name(_value(row, "src") or ""),
+            "inferred": fact and _value(row, "inferred") == "true",
+            **qualifier_attrs(row if fact else None)}
 
 
 def node_index(g: nx.Graph) -> NameIndex:
@@ -178,4 +188,4 @@ def node_index(g: nx.Graph) -> NameIndex:
     """
     return NameIndex(Named(n, d.get("label", n), d.get("cls", ""),
                            (d.get("label", ""), d.get("label_en", ""), *d.get("aliases", ())))
-                     for n, d in g.nodes(data=True))
+                     for n, d in all_nodes(g))

@@ -10,15 +10,19 @@ import csv
 import io
 import json
 
+from collections.abc import Sequence
+
 from kg.seeds import schema
 from kg.graph.analytics import ANCHOR_RULE, SCORE_RULE, STRENGTH
+from kg.graph.records import (Analysis, ChainCoverage, Entity, Honour, KeyEnterprise,
+                              NamedEnterprise, Route, SegmentCompany, SegmentReport)
 from kg.tables import format_table
 
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
 SHOWN_MEMBERS = 8
 
 
-def to_json(analysis: dict) -> str:
+def to_json(analysis: Analysis) -> str:
     """The analysis as indented JSON (UTF-8 text, keys in a fixed order)."""
     return json.dumps(analysis, ensure_ascii=False, indent=2) + "\n"
 
@@ -30,13 +34,13 @@ def _flag(inferred: bool) -> str:
     return " (inferred)" if inferred else ""
 
 
-def route_text(route: list[dict]) -> str:
+def route_text(route: Route) -> str:
     """Facts as short clauses: '晶睿电子 位于 平台 (inferred); 丽水经开区 建设平台 平台'."""
     return "; ".join(f"{f['subject_label']} {f['label']} {f['object_label']}{_flag(f['inferred'])}"
                      for f in route)
 
 
-def honour_text(h: dict) -> str:
+def honour_text(h: Honour) -> str:
     details = [LEVEL_ZH.get(h["level"], h["level"] or "level unknown")]
     if h["year"] is not None:
         details.append(str(h["year"]))
@@ -45,16 +49,16 @@ def honour_text(h: dict) -> str:
     return f"{h['label']} ({', '.join(details)}){_flag(h['inferred'])}"
 
 
-def _names(members: list[dict], shown: int = SHOWN_MEMBERS) -> str:
+def _names(members: list[Entity], shown: int = SHOWN_MEMBERS) -> str:
     names = ", ".join(m["label"] for m in members[:shown])
     return names + (f" (+{len(members) - shown})" if len(members) > shown else "")
 
 
-def _rating(s: dict) -> str:
+def _rating(s: SegmentReport) -> str:
     return f"{s['rating']} ({s['rating_en']})"
 
 
-def _segment_summary(s: dict) -> str:
+def _segment_summary(s: SegmentReport) -> str:
     i = s["inputs"]
     if not i["companies"]:
         return f"{_rating(s)}: {s['rule']}"
@@ -63,7 +67,7 @@ def _segment_summary(s: dict) -> str:
             f"{i['inferred_memberships']} inferred; rule: {s['rule']}")
 
 
-def _company_lines(c: dict) -> list[str]:
+def _company_lines(c: SegmentCompany) -> list[str]:
     """A company in a segment: why it is there, why it is in the park, its honours."""
     roles = [r for r, on in (("龙头 of the chain", c["leading"]),
                              ("national honour", c["national_honour"])) if on]
@@ -75,13 +79,13 @@ def _company_lines(c: dict) -> list[str]:
     return lines
 
 
-def _named_text(n: dict) -> str:
+def _named_text(n: NamedEnterprise) -> str:
     where = "in the park" if n["in_park"] else "park membership not recorded"
     seg = "in a segment" if n["in_a_segment"] else "no segment recorded"
     return f"{n['label']} ({n['role_zh']}; {where}; {seg}){_flag(n['inferred'])}"
 
 
-def _segment_rows(cov: dict) -> list[list]:
+def _segment_rows(cov: ChainCoverage) -> list[list[object]]:
     return [[s["order"], s["label"], s["label_en"], _rating(s), s["inputs"]["companies"],
              s["inputs"]["anchors"], s["inputs"]["inferred_memberships"],
              ", ".join(c["label"] for c in s["companies"])] for s in cov["segments"]]
@@ -91,7 +95,7 @@ SEGMENT_HEADERS = ["order", "segment", "segment (en)", "rating", "companies", "a
                    "inferred", "companies of the park"]
 
 
-def breakdown_text(k: dict) -> str:
+def breakdown_text(k: KeyEnterprise) -> str:
     """One line that adds up to the score: each part with its points and what earned them."""
     b = k["breakdown"]
     pos = b["network_position"]
@@ -112,7 +116,7 @@ def breakdown_text(k: dict) -> str:
     return f"{k['score']} = " + " + ".join(parts)
 
 
-def _key_rows(analysis: dict, top: int) -> list[list]:
+def _key_rows(analysis: Analysis, top: int) -> list[list[object]]:
     return [[k["rank"], k["label"], k["score"], k["breakdown"]["network_position"]["points"],
              k["breakdown"]["honours"]["points"], k["breakdown"]["chain_segments"]["points"],
              k["breakdown"]["leading"]["points"], len(k["inferred_inputs"])]
@@ -124,19 +128,19 @@ KEY_HEADERS = ["rank", "company", "score", "position", "honours", "segments", "�
 CENTRALITY_HEADERS = ["entity", "class", "degree", "betweenness", "PageRank", "community", "core"]
 
 
-def _centrality_rows(analysis: dict, top: int) -> list[list]:
+def _centrality_rows(analysis: Analysis, top: int) -> list[list[object]]:
     return [[e["label"], e["class"], e["degree"], e["betweenness"], e["pagerank"],
              e["community"], e["core_number"]] for e in analysis["centrality"][:top]]
 
 
-def _summary(analysis: dict) -> str:
+def _summary(analysis: Analysis) -> str:
     g = analysis["graph"]
     return (f"{g['nodes']} entities, {g['facts']} facts, {g['linked_pairs']} linked pairs; "
             f"measured on {g['measured_on']}; PageRank alpha {g['pagerank_alpha']}, "
             f"betweenness {g['betweenness']}, Louvain seed {g['louvain_seed']}.")
 
 
-def _components_text(analysis: dict) -> str:
+def _components_text(analysis: Analysis) -> str:
     comps = analysis["components"]
     big = [c for c in comps if c["size"] > 1]
     singles = [c["members"][0] for c in comps if c["size"] == 1]
@@ -146,11 +150,11 @@ def _components_text(analysis: dict) -> str:
     return f"{len(comps)} connected components — " + "; ".join(parts)
 
 
-def _chain_title(cov: dict) -> str:
+def _chain_title(cov: ChainCoverage) -> str:
     return f"{cov['park_label']} · {cov['chain_label']} ({cov['park']} · {cov['chain']})"
 
 
-def _gaps_text(cov: dict) -> str:
+def _gaps_text(cov: ChainCoverage) -> str:
     if not cov["segments"]:
         return "No segments are recorded for this chain, so no coverage can be rated."
     labels = [s["label"] for s in cov["segments"] if s["rating_en"] == "gap"]
@@ -160,7 +164,7 @@ def _gaps_text(cov: dict) -> str:
 # -- Terminal report ------------------------------------------------------------------------------
 
 
-def render_text(analysis: dict, top: int = 15) -> str:
+def render_text(analysis: Analysis, top: int = 15) -> str:
     """A readable terminal report: tables aligned for Chinese text, breakdowns in words."""
     out = ["Network analytics", _summary(analysis), "",
            f"Centrality: top {top} by PageRank (every entity: --format json or csv)",
@@ -201,11 +205,11 @@ def render_text(analysis: dict, top: int = 15) -> str:
 # -- Markdown -------------------------------------------------------------------------------------
 
 
-def _md_cell(value) -> str:
+def _md_cell(value: object) -> str:
     return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def md_table(headers: list[str], rows: list[list]) -> str:
+def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """A GitHub-flavoured Markdown table.
 
     >>> print(md_table(["a", "b"], [[1, "x|y"]]))
@@ -218,7 +222,7 @@ def md_table(headers: list[str], rows: list[list]) -> str:
     return "\n".join(lines)
 
 
-def render_md(analysis: dict, top: int = 15) -> str:
+def render_md(analysis: Analysis, top: int = 15) -> str:
     """The same report as Markdown, for a wiki or an issue."""
     out = ["# Network analytics", "", _summary(analysis), "",
            f"## Centrality (top {top} by PageRank)", "",
@@ -258,7 +262,7 @@ def render_md(analysis: dict, top: int = 15) -> str:
 # -- CSV files ------------------------------------------------------------------------------------
 
 
-def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
+def csv_bytes(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     """CSV for spreadsheets: UTF-8 with a BOM (Excel on Chinese Windows needs it), CRLF rows."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -267,23 +271,24 @@ def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
-def render_csv(analysis: dict) -> dict[str, bytes]:
+def render_csv(analysis: Analysis) -> dict[str, bytes]:
     """One CSV file per part of the analysis, keyed by file name."""
     centrality = [[e["id"], e["label"], e["label_en"], e["class"], e["degree"],
                    e["degree_centrality"], e["betweenness"], e["pagerank"], e["community"],
                    e["component"], e["core_number"]] for e in analysis["centrality"]]
     communities = [[c["community"], c["size"], m["id"], m["label"]]
                    for c in analysis["communities"] for m in c["members"]]
-    chains = []
+    chains: list[list[object]] = []
     for cov in analysis["chains"]:
         for s in cov["segments"]:
-            base = [cov["park"], cov["park_label"], cov["chain"], cov["chain_label"], s["order"],
-                    s["id"], s["label"], s["rating"], s["rating_en"], s["inputs"]["companies"],
-                    s["inputs"]["anchors"], s["inputs"]["inferred_memberships"]]
-            for c in s["companies"] or [None]:
-                chains.append(base + ([c["id"], c["label"], c["anchor"], c["inferred"],
-                                       "; ".join(honour_text(h) for h in c["honours"])]
-                                      if c else ["", "", "", "", ""]))
+            base: list[object] = [
+                cov["park"], cov["park_label"], cov["chain"], cov["chain_label"], s["order"],
+                s["id"], s["label"], s["rating"], s["rating_en"], s["inputs"]["companies"],
+                s["inputs"]["anchors"], s["inputs"]["inferred_memberships"]]
+            companies: list[list[object]] = [
+                [c["id"], c["label"], c["anchor"], c["inferred"],
+                 "; ".join(honour_text(h) for h in c["honours"])] for c in s["companies"]]
+            chains += [base + company for company in companies or [["", "", "", "", ""]]]
     keys = [[k["rank"], k["id"], k["label"], k["score"],
              k["breakdown"]["network_position"]["points"],
              k["breakdown"]["network_position"]["pagerank"], k["breakdown"]["honours"]["points"],

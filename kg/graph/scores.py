@@ -22,6 +22,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from kg.seeds import schema
 from kg.graph.analytics import DIGITS, analyze
+from kg.graph.records import Analysis, node_data
 from kg.rdf.namespace import IPK, bind_prefixes
 from kg.graph.projection import project
 
@@ -43,7 +44,7 @@ def _int(x: int) -> Literal:
     return Literal(int(x), datatype=XSD.integer)
 
 
-def analytics_graph(g: nx.MultiDiGraph, analysis: dict, base: str) -> Graph:
+def analytics_graph(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> Graph:
     """The analysis as an rdflib Graph over the IRIs of the projected entities; segment
     assessments get IRIs under `base`, the base the graph was built with.
 
@@ -60,10 +61,10 @@ def analytics_graph(g: nx.MultiDiGraph, analysis: dict, base: str) -> Graph:
     >>> (URIRef("http://x/company/a"), IPK.inPark, URIRef("http://x/park/p")) in rdf
     True
     """
-    triples = set()
+    triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()
 
     def iri(n: str) -> URIRef:
-        return URIRef(g.nodes[n]["iri"])
+        return URIRef(node_data(g, n)["iri"])
 
     for e in analysis["centrality"]:
         s = iri(e["id"])
@@ -93,8 +94,8 @@ def analytics_graph(g: nx.MultiDiGraph, analysis: dict, base: str) -> Graph:
                 (a, IPK.anchorCount, _int(seg["inputs"]["anchors"])),
                 (a, IPK.inferredCount, _int(seg["inputs"]["inferred_memberships"])),
             }
-            names_en = [g.nodes[cov["park"]].get("label_en") or cov["park"],
-                        g.nodes[cov["chain"]].get("label_en") or cov["chain"],
+            names_en = [node_data(g, cov["park"]).get("label_en") or cov["park"],
+                        node_data(g, cov["chain"]).get("label_en") or cov["chain"],
                         seg["label_en"] or seg["id"]]
             triples.add((a, RDFS.label, Literal(f"{' · '.join(names_en)}: {seg['rating_en']}",
                                                 lang="en")))
@@ -106,7 +107,7 @@ def analytics_graph(g: nx.MultiDiGraph, analysis: dict, base: str) -> Graph:
     return out
 
 
-def analytics_turtle(g: nx.MultiDiGraph, analysis: dict, base: str) -> bytes:
+def analytics_turtle(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> bytes:
     """The analysis as Turtle bytes, with a header saying what it is. Same input, same bytes."""
     body = analytics_graph(g, analysis, base).serialize(format="turtle")
     return (HEADER + body).encode("utf-8")

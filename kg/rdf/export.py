@@ -86,8 +86,8 @@ def write_atomically(files: dict[str, bytes], out_dir: str | Path,
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            staged.append((name, Path(tmp)))
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
+            staged.append((name, Path(tmp_name)))
             os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; exports are for sharing
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)

@@ -54,16 +54,14 @@ def value_term(kind: schema.ValueKind, value: int | str,
     >>> value_term("stage", "proposed", {}) == IPK.Proposed
     True
     """
-    if kind == "year":
-        return year_literal(value)
+    if isinstance(value, int):  # the loader reads years and whole numbers as int, else text
+        return year_literal(value) if kind == "year" else Literal(value)
     if kind == "date":
         return date_literal(value)
     if kind == "stage":
         return IPK[schema.STAGES[value].local]
     if kind == "entity":
         return iri[value]
-    if kind == "integer":
-        return Literal(value)
     return zh(value)
 
 
@@ -169,12 +167,14 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE) -> Dataset:
 def _map_fact(g: Graph, fact: Fact, iri: dict[str, URIRef], mint: Minter) -> None:
     key = fact_key(fact)
     subject, predicate = iri[fact.subject], IPK[fact.relation]
+    obj: URIRef | Literal
     if fact.object is not None:
         obj = iri[fact.object]
     elif fact.quantity is not None:
-        obj = _map_quantity(g, fact, iri, mint.hashed("quantity", *key))
+        obj = _map_quantity(g, fact, fact.quantity, iri, mint.hashed("quantity", *key))
     else:
-        obj = value_term(schema.RELATIONS[fact.relation].range, fact.value, iri)
+        assert fact.value is not None  # the loader drops a literal fact without its value
+        obj = value_term(schema.RELATIONS[fact.relation].value_kind, fact.value, iri)
     g.add((subject, predicate, obj))
 
     stmt = mint.hashed("statement", *key)
@@ -194,8 +194,8 @@ def _map_fact(g: Graph, fact: Fact, iri: dict[str, URIRef], mint: Minter) -> Non
     g.add((stmt, IPK.quote, zh(fact.quote)))
 
 
-def _map_quantity(g: Graph, fact: Fact, iri: dict[str, URIRef], node: URIRef) -> URIRef:
-    q = fact.quantity
+def _map_quantity(g: Graph, fact: Fact, q: Quantity, iri: dict[str, URIRef],
+                  node: URIRef) -> URIRef:
     unit = schema.UNITS[q.unit]
     g.add((node, RDF.type, IPK.Quantity))
     g.add((node, RDFS.label, zh(quantity_label(q))))
@@ -206,7 +206,7 @@ def _map_quantity(g: Graph, fact: Fact, iri: dict[str, URIRef], node: URIRef) ->
     if unit.factor is not None:
         g.add((node, IPK.normalizedAmount, decimal_literal(q.amount * unit.factor)))
         g.add((node, IPK.normalizedUnit, Literal(unit.base)))
-    for q in schema.FIGURE_QUALIFIERS:
-        if q.key in fact.qualifiers:
-            g.add((node, IPK[q.prop], value_term(q.kind, fact.qualifiers[q.key], iri)))
+    for qual in schema.FIGURE_QUALIFIERS:
+        if qual.key in fact.qualifiers:
+            g.add((node, IPK[qual.prop], value_term(qual.kind, fact.qualifiers[qual.key], iri)))
     return node

@@ -37,6 +37,14 @@ def load_store(turtle_path: str | Path) -> ox.Store:
     return store
 
 
+def select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT query; `Store.query` is typed for every query form."""
+    solutions = store.query(query)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {query[-80:]!r}")
+    return solutions
+
+
 def file_digest(path: str | Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as f:

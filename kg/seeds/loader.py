@@ -90,9 +90,9 @@ class Fact:
     subject: str
     relation: str
     object: str | None
-    value: object
+    value: int | str | None  # a literal relation's value (see Relation.value_kind)
     quantity: Quantity | None
-    qualifiers: dict
+    qualifiers: dict[str, int | str]
     source: str
     quote: str
     note: str | None
@@ -358,7 +358,7 @@ class _Checker:
         if wanted == "quantity":
             quantity = self.read_quantity(path, rec, name)
         elif wanted == "value":
-            value = self.read_kind(path, rec, "value", relation.range)
+            value = self.read_kind(path, rec, "value", relation.value_kind)
         else:
             obj = rec["object"]
         qualifiers = {}
@@ -471,6 +471,7 @@ class _Checker:
     def check_references(self) -> None:
         for ent in self.entities.values():
             rec = ent.marks
+            assert rec is not None  # every record read here keeps its marks
             self.check_quote(ent.where.path, self._value_mark(rec, "quote"), ent.source,
                              ent.quote, f"entity '{ent.id}'")
             for seg in ent.segments:
@@ -479,6 +480,7 @@ class _Checker:
         seen: dict[tuple, Where] = {}
         for fact in self.facts:
             rec, path = fact.marks, fact.where.path
+            assert rec is not None  # every record read here keeps its marks
             relation = schema.RELATIONS[fact.relation]
             self.expect_ref(path, self._value_mark(rec, "subject"), fact.subject,
                             relation.domain, f"subject of '{fact.relation}'")

@@ -7,6 +7,7 @@ declares every class and property named here, with the same domains and ranges.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, NamedTuple
@@ -58,7 +59,7 @@ class Relation:
 
     name: str
     domain: tuple[str, ...]
-    range: tuple[str, ...] | str
+    range: tuple[str, ...] | ValueKind | Literal["quantity"]
     qualifiers: frozenset[str] = field(default_factory=frozenset)
     label_zh: str = ""
     label_en: str = ""
@@ -67,6 +68,13 @@ class Relation:
     @property
     def literal(self) -> bool:
         return isinstance(self.range, str)
+
+    @property
+    def value_kind(self) -> ValueKind:
+        """The kind of a literal relation's `value:`; a ValueError for the other relations."""
+        if isinstance(self.range, tuple) or self.range == "quantity":
+            raise ValueError(f"'{self.name}' takes an object or a quantity, not a value")
+        return self.range
 
 
 # A qualifier's (or a literal relation's) kind of value: in the seeds -> in RDF.
@@ -135,7 +143,10 @@ Q_HONOUR = Q_TIME | {"batch", "stage", "awarded_by", "list"}
 Q_FIGURE = frozenset(q.key for q in FIGURE_QUALIFIERS)
 
 
-def _rel(name, domain, range_, qualifiers=(), zh="", en="", figure=False):
+def _rel(name: str, domain: Iterable[str],
+         range_: list[str] | tuple[str, ...] | ValueKind | Literal["quantity"],
+         qualifiers: Iterable[str] = (), zh: str = "", en: str = "",
+         figure: bool = False) -> Relation:
     return Relation(name, tuple(domain), range_ if isinstance(range_, str) else tuple(range_),
                     frozenset(qualifiers), zh, en, figure)
 

@@ -32,13 +32,14 @@ class MarkedMap(dict):
     """A mapping that remembers where it, each key and each value stand (1-based)."""
 
     mark: Mark
-    key_marks: dict
-    value_marks: dict
+    key_marks: dict[str, Mark]
+    value_marks: dict[str, Mark]
+    path: str  # set on a file's top-level mapping by the loader
 
 
 class MarkedList(list):
     mark: Mark
-    item_marks: list
+    item_marks: list[Mark]
 
 
 def _mark(node: yaml.Node) -> Mark:
@@ -64,12 +65,12 @@ def _convert(node: yaml.Node, path: str, problems: list[Problem]):
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
-        out = MarkedList()
-        out.mark, out.item_marks = _mark(node), []
+        items = MarkedList()
+        items.mark, items.item_marks = _mark(node), []
         for item in node.value:
-            out.append(_convert(item, path, problems))
-            out.item_marks.append(_mark(item))
-        return out
+            items.append(_convert(item, path, problems))
+            items.item_marks.append(_mark(item))
+        return items
     if isinstance(node, yaml.MappingNode):
         out = MarkedMap()
         out.mark, out.key_marks, out.value_marks = _mark(node), {}, {}

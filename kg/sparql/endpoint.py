@@ -73,7 +73,7 @@ def answer(store, query: str, accept: str | None) -> tuple[int, str, bytes]:
     if media is None:
         offered = ", ".join(GRAPH_TYPES if is_graph else SELECT_TYPES)
         return 406, "text/plain; charset=utf-8", f"cannot answer in {accept}; offered: {offered}\n".encode()
-    if is_graph:
+    if isinstance(result, Triples):
         if GRAPH_TYPES[media] == "nt":
             body = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in sorted(result.triples))
         else:

@@ -68,7 +68,7 @@ def store_engine(store_dir: str | Path | None, seeds_dir: str | Path) -> Engine:
     from kg.seeds.loader import load_seeds
 
     state = store_state(store_dir, seeds_dir) if store_dir is not None else None
-    if state is not None and state.status == "fresh":
+    if store_dir is not None and state is not None and state.status == "fresh":
         return read_only_store_engine(store_dir)
     graph = union_graph(map_seeds(load_seeds(seeds_dir)))
     store = ox.Store()

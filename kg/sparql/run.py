@@ -156,10 +156,12 @@ def bind(query: str, params: dict[str, Term]) -> str:
 
 # -- engines ----------------------------------------------------------------------------
 def _from_oxigraph(term) -> Term | None:
+    return None if term is None else _oxigraph_term(term)
+
+
+def _oxigraph_term(term) -> Term:
     import pyoxigraph as ox
 
-    if term is None:
-        return None
     if isinstance(term, ox.NamedNode):
         return Term("uri", term.value)
     if isinstance(term, ox.BlankNode):
@@ -167,6 +169,11 @@ def _from_oxigraph(term) -> Term | None:
     lang = term.language
     datatype = None if lang else term.datatype.value
     return Term("literal", term.value, datatype, lang)
+
+
+def _oxigraph_triple(triple) -> tuple[Term, Term, Term]:
+    return (_oxigraph_term(triple.subject), _oxigraph_term(triple.predicate),
+            _oxigraph_term(triple.object))
 
 
 def run_oxigraph(store, query: str) -> Result:
@@ -179,8 +186,7 @@ def run_oxigraph(store, query: str) -> Result:
     if isinstance(answer, ox.QueryBoolean):
         return Ask(bool(answer))
     if isinstance(answer, ox.QueryTriples):
-        return Triples([tuple(_from_oxigraph(t) for t in (tr.subject, tr.predicate, tr.object))
-                        for tr in answer])
+        return Triples([_oxigraph_triple(tr) for tr in answer])
     variables = [v.value for v in answer.variables]
     rows = []
     for solution in answer:
@@ -194,10 +200,12 @@ def run_oxigraph(store, query: str) -> Result:
 
 
 def _from_rdflib(term) -> Term | None:
+    return None if term is None else _rdflib_term(term)
+
+
+def _rdflib_term(term) -> Term:
     from rdflib import BNode, Literal, URIRef
 
-    if term is None:
-        return None
     if isinstance(term, URIRef):
         return Term("uri", str(term))
     if isinstance(term, BNode):
@@ -219,7 +227,8 @@ def run_rdflib(graph, query: str) -> Result:
     if answer.type == "ASK":
         return Ask(bool(answer.askAnswer))
     if answer.type in ("CONSTRUCT", "DESCRIBE"):
-        return Triples([tuple(_from_rdflib(t) for t in triple) for triple in answer.graph])
+        return Triples([(_rdflib_term(s), _rdflib_term(p), _rdflib_term(o))
+                        for s, p, o in answer.graph])
     variables = [str(v) for v in answer.vars]
     rows = []
     for solution in answer:
@@ -290,8 +299,7 @@ def parse_rdf(data: bytes, media_type: str) -> list[tuple[Term, Term, Term]]:
     syntax = ox.RdfFormat.from_media_type(media_type)
     if syntax is None:
         raise QueryError(f"the endpoint answered in {media_type}, which is not RDF we can read")
-    return sorted({tuple(_from_oxigraph(t) for t in (q.subject, q.predicate, q.object))
-                   for q in ox.parse(data, format=syntax)})
+    return sorted({_oxigraph_triple(q) for q in ox.parse(data, format=syntax)})
 
 
 # -- output -----------------------------------------------------------------------------
@@ -316,7 +324,7 @@ def _srj_term(term: Term) -> dict:
     return out
 
 
-def to_srj(result: Result) -> str:
+def to_srj(result: Select | Ask) -> str:
     if isinstance(result, Ask):
         return json.dumps({"head": {}, "boolean": result.value}) + "\n"
     bindings = [{k: _srj_term(v) for k, v in row.items()} for row in result.rows]
@@ -324,7 +332,7 @@ def to_srj(result: Result) -> str:
                       ensure_ascii=False, indent=1) + "\n"
 
 
-def to_srx(result: Result) -> str:
+def to_srx(result: Select | Ask) -> str:
     out = ['<?xml version="1.0"?>',
            '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
     if isinstance(result, Ask):

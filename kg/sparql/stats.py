@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.rdf.namespace import curie
+from kg.rdf.store import select
 from kg.sparql.run import PROLOGUE
 
 ENTITIES_PER_CLASS = PROLOGUE + """
@@ -64,11 +65,11 @@ def _short(term: ox.NamedNode) -> str:
 
 def graph_stats(store: ox.Store) -> Stats:
     """Compute the counts by SPARQL over the built graph, so they cannot disagree with it."""
-    per_class = [(_short(r["class"]), int(r["n"].value)) for r in store.query(ENTITIES_PER_CLASS)]
+    per_class = [(_short(r["class"]), int(r["n"].value)) for r in select(store, ENTITIES_PER_CLASS)]
     per_rel = [(_short(r["relation"]), int(r["n"].value))
-               for r in store.query(FACTS_PER_RELATION)]
+               for r in select(store, FACTS_PER_RELATION)]
     per_src = [(r["source"].value.rsplit("/", 1)[-1],
                 r["headline"].value if r["headline"] else "", int(r["n"].value))
-               for r in store.query(FACTS_PER_SOURCE)]
-    unsourced = int(next(iter(store.query(UNSOURCED)))["n"].value)
+               for r in select(store, FACTS_PER_SOURCE)]
+    unsourced = int(next(select(store, UNSOURCED))["n"].value)
     return Stats(len(store), per_class, per_rel, per_src, sum(n for _, n in per_rel), unsourced)

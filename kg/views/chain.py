@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kg.graph.analytics import chain_segments
+from kg.graph.records import in_edges, node_data
 from kg.views.layout import BOX, COL_W, GAP_COLOUR, MAX_NODES, ROW_H
 from kg.views.model import View
 from kg.views.parts import (Context, Node, cut_note, edges_among, entity_node, fill, more_edge,
@@ -16,13 +17,13 @@ def _columns(ctx: Context, ch: Node, placed: set[Node]) -> list[tuple[Node | Non
     segment in order with its companies, most linked first; a company stands in one place."""
     g = ctx.g
     segments = chain_segments(g, ch)
-    in_segment = [sorted((u for u, _, d in g.in_edges(seg, data=True)
+    in_segment = [sorted((u for u, _, d in in_edges(g, seg)
                           if d.get("relation") == "inSegment"
-                          and g.nodes[u].get("cls") in COMPANIES), key=str)
+                          and node_data(g, u).get("cls") in COMPANIES), key=str)
                   for seg in segments]
     segmented = {u for members in in_segment for u in members}
     unstated = sorted({u for u, _ in g.in_edges(ch)
-                       if g.nodes[u].get("cls") in COMPANIES} - segmented, key=str)
+                       if node_data(g, u).get("cls") in COMPANIES} - segmented, key=str)
     columns: list[tuple[Node | None, list]] = []
     for seg, members in [(None, unstated), *zip(segments, in_segment)]:
         mine = rank(ctx, [m for m in members if m not in placed])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from kg.graph.records import EdgeData, in_edges, node_data, out_edges
 from kg.views.layout import BOX, MAX_NODES, ROW_H
 from kg.views.model import View
 from kg.views.parts import (Context, Node, cut_note, edge_tip, edges_among, entity_node, fill,
@@ -21,8 +22,9 @@ CAPTIONS = ("授予/发布机构 who awarded", "名单 list", "荣誉 what", "�
 NEVER = 10_000  # the "year" of an undated award: its row comes after every dated one
 
 
-def _year(d: dict) -> int:
-    return d["year"] if d.get("year") is not None else NEVER
+def _year(d: EdgeData) -> int:
+    year = d.get("year")
+    return year if year is not None else NEVER
 
 
 @dataclass
@@ -34,33 +36,35 @@ class _Awards:
     honour_year: dict[Node, int]  # an honour's row: its earliest award or list
     recipients: dict[Node, Node]  # recipient -> the honour whose row it stands in
     bodies: dict[Node, Node]  # publishing or awarding body -> the honour whose row it stands in
-    derived: dict[tuple, tuple[Node, dict]]  # (body, honour, year) -> an award it made
+    # (body, honour, year) -> an award it made
+    derived: dict[tuple[Node, Node, int | None], tuple[Node, EdgeData]]
 
 
 def _awards(g: nx.MultiDiGraph) -> _Awards:
     honour_ids = sorted((n for n, cls in g.nodes(data="cls") if cls == "Honour"), key=str)
-    awards = sorted(((u, v, d) for v in honour_ids for u, _, d in g.in_edges(v, data=True)
+    awards = sorted(((u, v, d) for v in honour_ids for u, _, d in in_edges(g, v)
                      if d.get("relation") == "hasHonour"), key=lambda a: (str(a[0]), str(a[1])))
-    lists = {u: v for v in honour_ids for u, _, d in g.in_edges(v, data=True)
+    lists = {u: v for v in honour_ids for u, _, d in in_edges(g, v)
              if d.get("relation") == "listOf"}
     honour_year = {h: min([_year(d) for _, v, d in awards if v == h]
-                          + [_year(d) for u, v, d in g.in_edges(h, data=True)
+                          + [_year(d) for u, v, d in in_edges(g, h)
                              if d.get("relation") == "listOf"], default=NEVER)
                    for h in honour_ids}
-    recipients: dict = {}
+    recipients: dict[Node, Node] = {}
     for u, h, d in sorted(awards, key=lambda a: (_year(a[2]), honour_year[a[1]], str(a[1]))):
         recipients.setdefault(u, h)
-    bodies: dict = {}
+    bodies: dict[Node, Node] = {}
     for lst, h in sorted(lists.items(), key=lambda x: (honour_year[x[1]], str(x[0]))):
-        for _, b, d in g.out_edges(lst, data=True):
+        for _, b, d in out_edges(g, lst):
             if d.get("relation") == "publishedBy":
                 bodies.setdefault(b, h)
-    derived: dict = {}
+    derived: dict[tuple[Node, Node, int | None], tuple[Node, EdgeData]] = {}
     for u, h, d in awards:
-        b = d.get("awarded_by")
-        if b in g and not any(lists.get(x) == h for x in g.predecessors(b)):
-            derived.setdefault((b, h, d.get("year")), (u, d))
-            bodies.setdefault(b, h)
+        body = d.get("awarded_by")
+        if body is not None and body in g \
+                and not any(lists.get(x) == h for x in g.predecessors(body)):
+            derived.setdefault((body, h, d.get("year")), (u, d))
+            bodies.setdefault(body, h)
     return _Awards(honour_ids, lists, honour_year, recipients, bodies, derived)
 
 
@@ -128,7 +132,8 @@ def honours(ctx: Context, max_nodes: int = MAX_NODES) -> View:
         y0 += (max(len(c) for c in cells.values()) + 1) * ROW_H + 40
     edges = edges_among(ctx, shown, label_years=True)
     edges = [e for e in edges
-             if {g.nodes[e["from"]]["cls"], g.nodes[e["to"]]["cls"]} & {"Honour", "HonourList"}]
+             if {node_data(g, e["from"])["cls"], node_data(g, e["to"])["cls"]}
+             & {"Honour", "HonourList"}]
     for (b, h, yr), (u, d) in sorted(derived.items(), key=lambda x: str(x[0])):
         if b in shown and h in shown:
             tip = edge_tip(ctx, u, h, d)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
+from kg.graph.records import all_edges, node_data
 from kg.views.layout import MAX_NODES, MORE
 from kg.views.model import View
 from kg.views.parts import (Context, colour, cut_note, edges_among, entity_node, more_lines, rank,
@@ -41,8 +42,8 @@ def overview(ctx: Context, max_nodes: int = MAX_NODES) -> View:
                     "lines": more_lines([f"{ctx.label(n)} ({g.degree(n)})" for n in ranked],
                                         ["连接最多的 most linked (facts):"])}})
     links: defaultdict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for u, v, d in g.edges(data=True):
-        pair = (group[g.nodes[u]["cls"]], group[g.nodes[v]["cls"]])
+    for u, v, _k, d in all_edges(g):
+        pair = (group[node_data(g, u)["cls"]], group[node_data(g, v)["cls"]])
         links[pair][d.get("label") or d.get("relation")] += 1
     edges = []
     for (a, b), rels in sorted(links.items()):

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from kg.graph.records import node_data
 from kg.views.layout import CLASS_COLOURS, GAP_COLOUR, LAYOUT_SEED, MORE, MORE_COLOUR
 from kg.views.model import View
 
@@ -351,7 +352,7 @@ def index_html(views: list[View], earlier_focus: list[str], g: nx.MultiDiGraph) 
              for v in views]
     for name in earlier_focus:
         ident = name[len("focus-"):-len(".html")]
-        label = g.nodes[ident].get("label", ident) if ident in g else ident
+        label = node_data(g, ident).get("label", ident) if ident in g else ident
         items.append(f'<li><a href="{escape(name)}">聚焦 Focus: {escape(label)}</a> — '
                      f"written by an earlier <code>kg viz --focus</code></li>")
     body = "\n".join(items)

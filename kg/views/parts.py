@@ -12,7 +12,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.graph.projection import node_index
+from kg.graph.records import (EdgeData, all_edges, in_edges, node_data, out_edges,
+                              qualifier_value)
 from kg.names import NameIndex
+from kg.rdf.store import select
 from kg.seeds import schema
 from kg.sparql.run import PROLOGUE
 from kg.views.layout import CLASS_COLOURS, FACTS_IN_TOOLTIP, MORE, MORE_COLOUR, TOP_NAMES
@@ -36,9 +39,7 @@ def class_labels(ontology_dir: str | Path | None) -> ClassLabels:
     store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
     query = PROLOGUE + """SELECT ?c ?zh ?en WHERE { ?c rdfs:label ?zh, ?en
         FILTER(lang(?zh) = "zh" && lang(?en) = "en") }"""
-    rows = store.query(query)
-    assert isinstance(rows, ox.QuerySolutions)  # a SELECT
-    for row in rows:
+    for row in select(store, query):
         cls = row["c"].value.rsplit("/", 1)[-1]
         if cls in labels:
             labels[cls] = (row["zh"].value, row["en"].value)
@@ -55,7 +56,7 @@ class Context:
     index: NameIndex = field(repr=False)  # the one name rule: focus lookup and page search
 
     def label(self, n: Node) -> str:
-        return self.g.nodes[n].get("label") or str(n)
+        return node_data(self.g, n).get("label") or str(n)
 
     def class_text(self, cls: str) -> str:
         zh, en = self.classes.get(cls, ("其他类别", "other classes") if cls == MORE else (cls, cls))
@@ -93,11 +94,12 @@ def _qualifier_text(ctx: Context, q: schema.Qualifier, value: Any) -> str:
     return str(value)
 
 
-def _qualifiers(ctx: Context, d: dict) -> list[str]:
+def _qualifiers(ctx: Context, d: EdgeData) -> list[str]:
     """One line per qualifier the fact carries, in the order and with the labels of the
     schema's qualifier table."""
-    lines = [f"{q.zh} {q.en}: {_qualifier_text(ctx, q, d[q.key])}"
-             for q in schema.STATEMENT_QUALIFIERS if d.get(q.key) not in (None, "")]
+    lines = [f"{q.zh} {q.en}: {_qualifier_text(ctx, q, value)}"
+             for q in schema.STATEMENT_QUALIFIERS
+             if (value := qualifier_value(d, q.key)) not in (None, "")]
     if d.get("inferred"):
         lines.append("推断 inferred: implied by the source, not stated in so many words")
     return lines
@@ -110,7 +112,7 @@ def _provenance(quote: str, source: str) -> list[str]:
     return lines
 
 
-def edge_tip(ctx: Context, u: Node, v: Node, d: dict) -> dict:
+def edge_tip(ctx: Context, u: Node, v: Node, d: EdgeData) -> dict:
     """Tooltip of an edge: the relation's labels, the two ends, qualifiers, quote and source."""
     head = d.get("label") or d.get("relation", "")
     if d.get("label_en") and d["label_en"] != head:
@@ -120,7 +122,7 @@ def edge_tip(ctx: Context, u: Node, v: Node, d: dict) -> dict:
     return {"head": head, "lines": lines}
 
 
-def _fact_line(ctx: Context, d: dict, other: Node, outgoing: bool) -> str:
+def _fact_line(ctx: Context, d: EdgeData, other: Node, outgoing: bool) -> str:
     arrow = "→" if outgoing else "←"
     rel = d.get("label") or d.get("relation", "")
     if d.get("label_en"):
@@ -131,15 +133,15 @@ def _fact_line(ctx: Context, d: dict, other: Node, outgoing: bool) -> str:
 
 def node_tip(ctx: Context, n: Node) -> dict:
     """Tooltip of an entity: zh and en label, class, id, aliases, key facts, its own quote."""
-    a = ctx.g.nodes[n]
+    a = node_data(ctx.g, n)
     head = a.get("label") or str(n)
     if a.get("label_en"):
         head = f"{head} · {a['label_en']}"
     lines = [f"类别 class: {ctx.class_text(a.get('cls', ''))}", f"id: {n}"]
     if a.get("aliases"):
         lines.append("别名 aliases: " + ", ".join(a["aliases"]))
-    facts = sorted([_fact_line(ctx, d, v, True) for _, v, d in ctx.g.out_edges(n, data=True)]
-                   + [_fact_line(ctx, d, u, False) for u, _, d in ctx.g.in_edges(n, data=True)])
+    facts = sorted([_fact_line(ctx, d, v, True) for _, v, d in out_edges(ctx.g, n)]
+                   + [_fact_line(ctx, d, u, False) for u, _, d in in_edges(ctx.g, n)])
     lines.extend(facts[:FACTS_IN_TOOLTIP])
     if len(facts) > FACTS_IN_TOOLTIP:
         lines.append(f"… 另有 {len(facts) - FACTS_IN_TOOLTIP} 条事实 / "
@@ -171,7 +173,7 @@ def _ink(fill: str) -> str:
 def entity_node(ctx: Context, n: Node, **extra: Any) -> dict:
     """An entity as a vis-network node: a dot sized by degree, or a box (``shape="box"``)
     with the label inside."""
-    a = ctx.g.nodes[n]
+    a = node_data(ctx.g, n)
     cls = a.get("cls", "")
     fill = colour(cls)
     node = {"id": str(n), "label": a.get("label") or str(n), "cls": cls,
@@ -210,7 +212,7 @@ def edges_among(ctx: Context, shown: Iterable[Node], skip: Collection[str] = (),
                 label_years: bool = False) -> list[dict]:
     """The facts between the `shown` nodes as vis-network edges, except `skip` relations."""
     edges = []
-    for u, v, k, d in sorted(ctx.g.subgraph(shown).edges(keys=True, data=True),
+    for u, v, k, d in sorted(all_edges(ctx.g.subgraph(shown)),
                              key=lambda e: (str(e[0]), str(e[1]), str(e[2]))):
         if d.get("relation") in skip:
             continue
