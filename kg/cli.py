@@ -143,7 +143,7 @@ def init_command(folder):
     Example:
       kg init my-park && cd my-park && kg build
     """
-    from kg.project import init_project
+    from kg.scaffold import init_project
 
     written = init_project(folder)
     click.echo(f"Created the project {folder}/ ({len(written)} files); next: "
