@@ -197,3 +197,13 @@ def test_every_subpackage_is_listed_for_setuptools():
     found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "kg").rglob("__init__.py")}
     assert found <= listed, f"add to pyproject.toml: {sorted(found - listed)}"
     assert {"kg.ontology", "kg.queries"} <= listed
+
+
+def test_stats_from_the_store_and_from_the_file_agree(fresh, tmp_path):
+    """The store holds each source's triples again in a named graph; stats count the graph."""
+    from_store = CliRunner().invoke(main, ["--project", str(fresh), "stats", "--format", "json"])
+    copy = tmp_path / "copy.ttl"  # no store beside it: read from the file
+    copy.write_bytes((fresh / "exports" / "kg.ttl").read_bytes())
+    from_file = CliRunner().invoke(main, ["stats", str(copy), "--format", "json"])
+    assert from_store.exit_code == from_file.exit_code == 0
+    assert json.loads(from_store.output) == json.loads(from_file.output)

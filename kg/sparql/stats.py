@@ -72,4 +72,6 @@ def graph_stats(store: ox.Store) -> Stats:
                 r["headline"].value if r["headline"] else "", int(r["n"].value))
                for r in select(store, FACTS_PER_SOURCE)]
     unsourced = int(next(select(store, UNSOURCED))["n"].value)
-    return Stats(len(store), per_class, per_rel, per_src, sum(n for _, n in per_rel), unsourced)
+    # the default graph only: a build's store also holds each source's triples in a named graph
+    triples = int(next(select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))["n"].value)
+    return Stats(triples, per_class, per_rel, per_src, sum(n for _, n in per_rel), unsourced)
