@@ -316,8 +316,12 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
     from kg.sparql.queries import ad_hoc_query, bind_params, find_query, parse_param_options
     from kg.sparql.run import render
 
-    if bool(name) == bool(sparql_text):
-        raise click.UsageError("give a query NAME (or FILE.rq) or --sparql TEXT, not both")
+    if not name and not sparql_text:
+        raise click.UsageError("no query given: name one (see 'kg queries'), give a FILE.rq, "
+                               "or --sparql TEXT")
+    if name and sparql_text:
+        raise click.UsageError(f"give a query NAME (or FILE.rq) or --sparql TEXT, not both "
+                               f"(got {name!r} and --sparql)")
     given = parse_param_options(params)
     named = ad_hoc_query(sparql_text) if sparql_text else find_query(name, _queries(queries_dir))
     if endpoint:

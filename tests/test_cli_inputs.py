@@ -1,0 +1,80 @@
+"""Bad or unusual input on the command line: one clear error and its exit code, no traceback."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.sparql import endpoint
+
+BUILT_FILES = ("kg.ttl", "kg.nt", "kg.jsonld", "kg.trig")
+
+
+def kg(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("name", BUILT_FILES)
+def test_every_file_kg_build_writes_is_readable_by_graph(mini_queries_built, name, engine):
+    args = ["query", "park-companies", "--format", "csv", "--engine", engine, "--graph"]
+    reference = kg(*args, str(mini_queries_built / "kg.ttl"))
+    result = kg(*args, str(mini_queries_built / name))
+    assert result.exit_code == 0, result.output
+    assert result.output == reference.output and result.output.count("\n") > 1
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("name, text", [("bad.ttl", "@prefix : <x> .\n:a :b"),
+                                        ("bad.jsonld", "{ not json"),
+                                        ("bad.trig", "<http://x/g> { <http://x/a> "),
+                                        ("notes.txt", "hello")])
+def test_an_unreadable_graph_file_is_a_clear_exit_2(tmp_path, name, text, engine):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = kg("query", "park-companies", "--engine", engine, "--graph", str(tmp_path / name))
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(str(tmp_path / name) + ": ")
+    assert "Traceback" not in result.output and result.exception is None or \
+        isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("url", ["not-a-url", "ftp://127.0.0.1/store", "http:///store", ""])
+def test_push_validates_the_url(mini_queries_built, url):
+    result = kg("push", url, "--file", str(mini_queries_built / "kg.nt"))
+    assert result.exit_code == 2, result.output
+    assert "http:// or https:// URL with a host" in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_query_without_name_or_sparql_says_what_is_missing():
+    result = kg("query")
+    assert result.exit_code == 2
+    assert "no query given" in result.output and "not both" not in result.output
+    both = kg("query", "park-companies", "--sparql", "ASK {}")
+    assert both.exit_code == 2 and "not both" in both.output
+
+
+@pytest.fixture
+def kg_serve(mini_queries_built):
+    """A real `kg serve` HTTP server on loopback: read-only, so a push to it must fail."""
+    service = endpoint.QueryService(mini_queries_built / "kg.ttl", workers=1, timeout=5.0)
+    httpd = endpoint.make_server("127.0.0.1", 0, service,
+                                 endpoint.ServerConfig(1 << 20, endpoint.render_page({})))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    host, port = httpd.server_address[:2]
+    yield f"http://{host}:{port}"
+    httpd.shutdown()
+    httpd.server_close()
+    service.close()
+
+
+def test_push_to_kg_serve_reports_status_and_one_line_without_html(kg_serve, mini_queries_built):
+    result = kg("push", f"{kg_serve}/store", "--file", str(mini_queries_built / "kg.nt"))
+    assert result.exit_code == 3, result.output
+    message = result.output.strip()
+    assert "\n" not in message and "<" not in message, message
+    assert " answered 501 " in message and "read-only" in message
