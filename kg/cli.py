@@ -16,6 +16,7 @@ import click
 
 from kg.errors import KgError
 from kg.project import NoProject, Project, existing, open_project, packaged, store_of
+from kg.sparql.push import DEFAULT_GRAPH as PUSHED_GRAPH
 from kg.sparql.run import FORMATS as FORMATS_SPARQL
 from kg.views.layout import DEFAULT_DEPTH
 from kg.views.layout import MAX_NODES as DEFAULT_MAX_NODES
@@ -297,11 +298,15 @@ def queries_command(queries_dir):
               help="Query this built graph (its store when 'kg build' wrote one with it, else "
                    "the Turtle read into memory) instead of the project's store.")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for an endpoint.")
+@click.option("--default-graph", metavar="IRI|none", default=PUSHED_GRAPH, show_default=True,
+              help="With --endpoint: the graph the query reads as its default graph (sent as "
+                   "default-graph-uri; the graph 'kg push' writes by default); 'none' leaves "
+                   "it to the store, e.g. after 'kg push --graph default'.")
 @seeds_option
 @queries_option
 @project_option
 def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
-                  timeout, seeds_dir, queries_dir):
+                  timeout, default_graph, seeds_dir, queries_dir):
     """Run a named query (see 'kg queries'), a .rq file, or --sparql text.
 
     Parameters are bound as RDF terms, never pasted into the query. Without --endpoint or
@@ -325,7 +330,8 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
     given = parse_param_options(params)
     named = ad_hoc_query(sparql_text) if sparql_text else find_query(name, _queries(queries_dir))
     if endpoint:
-        chosen = engines.choose_engine(endpoint=endpoint, timeout=timeout)
+        chosen = engines.choose_engine(endpoint=endpoint, timeout=timeout,
+                                       default_graph=_graph_iri(default_graph))
     elif graph_file or engine == "rdflib":  # rdflib reads a file; it has no store
         chosen = engines.choose_engine(graph_file=_built(graph_file), engine=engine)
     else:
@@ -338,6 +344,16 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
         click.echo(f"note: {chosen.note}", err=True)
     result = chosen.run(bind_params(named, given, chosen.run))
     click.echo(render(result, fmt), nl=False)
+
+
+def _graph_iri(value: str) -> str | None:
+    """--default-graph: an absolute IRI, or 'none' for the store's own default graph."""
+    if value.lower() == "none":
+        return None
+    if not value.startswith(("http://", "https://", "urn:")):
+        raise click.BadParameter(f"an absolute IRI or 'none', got {value!r}",
+                                 param_hint="'--default-graph'")
+    return value
 
 
 @main.command("serve")
@@ -402,7 +418,7 @@ def serve_command(host, port, timeout, max_request_bytes, workers, graph_file, q
 
 @main.command("push")
 @click.argument("gsp_url")
-@click.option("--graph", default="https://w3id.org/industrial-park-kg/id/graph/kg",
+@click.option("--graph", default=PUSHED_GRAPH,
               show_default=True, help="IRI of the graph to replace, or 'default'.")
 @click.option("--file", "nt_file", metavar="FILE",
               help="The N-Triples export to send [default: the project's exports/kg.nt].")

@@ -79,8 +79,12 @@ def rdflib_engine(graph_file: str | Path) -> Engine:
     return Engine(f"rdflib (in memory, {graph_file})", lambda q: run_rdflib(graph, q))
 
 
-def remote_engine(endpoint: str, timeout: float = 60.0) -> Engine:
-    return Engine(f"remote {endpoint}", lambda q: run_remote(endpoint, q, timeout))
+def remote_engine(endpoint: str, timeout: float = 60.0,
+                  default_graph: str | None = None) -> Engine:
+    """An endpoint; `default_graph` (an IRI) is the graph its queries read as their default
+    one, so a graph `kg push` wrote is found on stores whose default graph is not the union."""
+    return Engine(f"remote {endpoint}",
+                  lambda q: run_remote(endpoint, q, timeout, default_graph=default_graph))
 
 
 def read_only_store_engine(store_dir: str | Path) -> Engine:
@@ -129,11 +133,12 @@ def store_engine(store_dir: str | Path | None, seeds_dir: str | Path) -> Engine:
 
 def choose_engine(*, endpoint: str | None = None, graph_file: str | Path | None = None,
                   engine: str = "oxigraph", store_dir: str | Path | None = None,
-                  seeds_dir: str | Path | None = None, timeout: float = 60.0) -> Engine:
+                  seeds_dir: str | Path | None = None, timeout: float = 60.0,
+                  default_graph: str | None = None) -> Engine:
     """What answers `kg query`: an endpoint when given, else a graph file when given, else
     the project's store for its seeds (see `store_engine`)."""
     if endpoint:
-        return remote_engine(endpoint, timeout)
+        return remote_engine(endpoint, timeout, default_graph)
     if graph_file is not None:
         return graph_file_engine(graph_file, engine)
     if seeds_dir is None:
