@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from kg.errors import KgError
+from kg.graph.report import counted
 from kg.project import NoProject, Project, existing, open_project, packaged, store_of
 from kg.sparql.push import DEFAULT_GRAPH as PUSHED_GRAPH
 from kg.sparql.run import FORMATS as FORMATS_SPARQL
@@ -147,7 +148,7 @@ def init_command(folder):
     from kg.scaffold import init_project
 
     written = init_project(folder)
-    click.echo(f"Created the project {folder}/ ({len(written)} files); next: "
+    click.echo(f"Created the project {folder}/ ({counted(len(written), 'file')}); next: "
                f"cd {folder} && kg build")
 
 
@@ -202,8 +203,9 @@ def check_command(seeds_dir):
     from kg.seeds.loader import load_seeds
 
     seeds = load_seeds(_seeds(seeds_dir))
-    click.echo(f"OK: {len(seeds.entities)} entities and {len(seeds.facts)} facts in "
-               f"{len(seeds.files)} files; every quote found in its source.")
+    click.echo(f"OK: {counted(len(seeds.entities), 'entity', 'entities')} and "
+               f"{counted(len(seeds.facts), 'fact')} in {counted(len(seeds.files), 'file')}; "
+               "every quote found in its source.")
 
 
 @main.command("validate")
@@ -438,7 +440,7 @@ def push_command(gsp_url, graph, nt_file, user, timeout):
     from kg.sparql.push import push
 
     result = push(gsp_url, _built(nt_file, "kg.nt").read_bytes(), graph, user, timeout)
-    click.echo(f"Pushed {result.sent:,} triples to {result.graph} at {result.url}; "
+    click.echo(f"Pushed {counted(result.sent, 'triple')} to {result.graph} at {result.url}; "
                f"read back {result.stored:,}.")
 
 
@@ -478,8 +480,8 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
                                        max_nodes)
     for view in views:
         cut = " (grouped or ranked: over --max-nodes)" if view.note else ""
-        click.echo(f"{out}/{view.name}.html: {len(view.nodes)} nodes, "
-                   f"{len(view.edges)} edges{cut}")
+        click.echo(f"{out}/{view.name}.html: {counted(len(view.nodes), 'node')}, "
+                   f"{counted(len(view.edges), 'edge')}{cut}")
     click.echo(f"Open {Path(paths[-1]).as_posix()} in a browser.")
 
 
@@ -597,5 +599,5 @@ def export_command(graph_file, fmt, out_dir):
     _store, g = _projected(graph_file)
     out = Path(out_dir) if out_dir is not None else _project().exports / "graph"
     written = _write_files(graph_files(g, fmt), out)
-    click.echo(f"Wrote {', '.join(str(p) for p in written)}: {g.number_of_nodes()} nodes, "
-               f"{g.number_of_edges()} edges")
+    click.echo(f"Wrote {', '.join(str(p) for p in written)}: "
+               f"{counted(g.number_of_nodes(), 'node')}, {counted(g.number_of_edges(), 'edge')}")
