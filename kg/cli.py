@@ -97,6 +97,15 @@ def _built(given: str | None, name: str = "kg.ttl") -> Path:
     return existing(_project().exports / name, GRAPH_HINT)
 
 
+def _open_built(path: Path):
+    """A built graph in an Oxigraph store: Turtle through its build's store when it has one,
+    any other RDF file (kg.nt, kg.jsonld, kg.trig…) read by its extension."""
+    from kg.rdf.store import open_graph
+    from kg.sparql.engines import load_graph_file
+
+    return open_graph(path) if path.suffix == ".ttl" else load_graph_file(path)
+
+
 def _progress(verbose: bool):
     """Progress goes to stderr, and only when someone watches (a terminal) or asks (-v)."""
     show = verbose or sys.stderr.isatty()
@@ -243,11 +252,10 @@ def stats_command(graph_file, fmt):
     Example:
       kg stats --format json
     """
-    from kg.rdf.store import open_graph
     from kg.sparql.stats import graph_stats
     from kg.tables import format_table
 
-    stats = graph_stats(open_graph(_built(graph_file)))
+    stats = graph_stats(_open_built(_built(graph_file)))
     if fmt == "json":
         click.echo(json.dumps(stats.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -488,9 +496,8 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
 def _projected(graph_file: str | None):
     """The store and the networkx projection of a built graph."""
     from kg.graph.projection import project
-    from kg.rdf.store import open_graph
 
-    store = open_graph(_built(graph_file))
+    store = _open_built(_built(graph_file))
     return store, project(store)
 
 

@@ -78,3 +78,12 @@ def test_push_to_kg_serve_reports_status_and_one_line_without_html(kg_serve, min
     message = result.output.strip()
     assert "\n" not in message and "<" not in message, message
     assert " answered 501 " in message and "read-only" in message
+
+
+@pytest.mark.parametrize("name", BUILT_FILES[1:])
+@pytest.mark.parametrize("command", [["stats"], ["analyze", "--format", "json"]])
+def test_graph_reading_commands_read_every_built_file(mini_queries_built, command, name):
+    reference = kg(*command, str(mini_queries_built / "kg.ttl"))
+    result = kg(*command, str(mini_queries_built / name))
+    assert result.exit_code == 0, result.output
+    assert result.output == reference.output
