@@ -307,7 +307,8 @@ def queries_command(queries_dir):
               show_default=True, help="Local engine.")
 @click.option("--graph", "graph_file", metavar="FILE",
               help="Query this built graph (its store when 'kg build' wrote one with it, else "
-                   "the Turtle read into memory) instead of the project's store.")
+                   "the file read into memory: .ttl, .nt, .jsonld, .trig, .nq or .rdf) "
+                   "instead of the project's store.")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for an endpoint.")
 @click.option("--default-graph", metavar="IRI|none", default=PUSHED_GRAPH, show_default=True,
               help="With --endpoint: the graph the query reads as its default graph (sent as "

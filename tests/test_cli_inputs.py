@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.sparql import endpoint
+from test_endpoint import server  # noqa: F401  (a fixture: kg serve in a thread)
 
 BUILT_FILES = ("kg.ttl", "kg.nt", "kg.jsonld", "kg.trig")
 
@@ -57,23 +55,9 @@ def test_query_without_name_or_sparql_says_what_is_missing():
     assert both.exit_code == 2 and "not both" in both.output
 
 
-@pytest.fixture
-def kg_serve(mini_queries_built):
-    """A real `kg serve` HTTP server on loopback: read-only, so a push to it must fail."""
-    service = endpoint.QueryService(mini_queries_built / "kg.ttl", workers=1, timeout=5.0)
-    httpd = endpoint.make_server("127.0.0.1", 0, service,
-                                 endpoint.ServerConfig(1 << 20, endpoint.render_page({})))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    host, port = httpd.server_address[:2]
-    yield f"http://{host}:{port}"
-    httpd.shutdown()
-    httpd.server_close()
-    service.close()
-
-
-def test_push_to_kg_serve_reports_status_and_one_line_without_html(kg_serve, mini_queries_built):
-    result = kg("push", f"{kg_serve}/store", "--file", str(mini_queries_built / "kg.nt"))
+def test_push_to_kg_serve_reports_status_and_one_line_without_html(server, mini_queries_built):
+    """`server` is a real `kg serve` on loopback (tests/test_endpoint.py): read-only."""
+    result = kg("push", f"{server}/store", "--file", str(mini_queries_built / "kg.nt"))
     assert result.exit_code == 3, result.output
     message = result.output.strip()
     assert "\n" not in message and "<" not in message, message
