@@ -16,6 +16,7 @@ import click
 
 from kg.errors import KgError
 from kg.project import NoProject, Project, existing, open_project, packaged, store_of
+from kg.sparql.push import DEFAULT_GRAPH as PUSHED_GRAPH
 from kg.sparql.run import FORMATS as FORMATS_SPARQL
 from kg.views.layout import DEFAULT_DEPTH
 from kg.views.layout import MAX_NODES as DEFAULT_MAX_NODES
@@ -95,6 +96,15 @@ def _built(given: str | None, name: str = "kg.ttl") -> Path:
     return existing(_project().exports / name, GRAPH_HINT)
 
 
+def _open_built(path: Path):
+    """A built graph in an Oxigraph store: Turtle through its build's store when it has one,
+    any other RDF file (kg.nt, kg.jsonld, kg.trig…) read by its extension."""
+    from kg.rdf.store import open_graph
+    from kg.sparql.engines import load_graph_file
+
+    return open_graph(path) if path.suffix == ".ttl" else load_graph_file(path)
+
+
 def _progress(verbose: bool):
     """Progress goes to stderr, and only when someone watches (a terminal) or asks (-v)."""
     show = verbose or sys.stderr.isatty()
@@ -143,10 +153,11 @@ def init_command(folder):
     Example:
       kg init my-park && cd my-park && kg build
     """
+    from kg.graph.report import counted
     from kg.scaffold import init_project
 
     written = init_project(folder)
-    click.echo(f"Created the project {folder}/ ({len(written)} files); next: "
+    click.echo(f"Created the project {folder}/ ({counted(len(written), 'file')}); next: "
                f"cd {folder} && kg build")
 
 
@@ -198,11 +209,13 @@ def check_command(seeds_dir):
     Example:
       kg check --seeds seeds
     """
+    from kg.graph.report import counted
     from kg.seeds.loader import load_seeds
 
     seeds = load_seeds(_seeds(seeds_dir))
-    click.echo(f"OK: {len(seeds.entities)} entities and {len(seeds.facts)} facts in "
-               f"{len(seeds.files)} files; every quote found in its source.")
+    click.echo(f"OK: {counted(len(seeds.entities), 'entity', 'entities')} and "
+               f"{counted(len(seeds.facts), 'fact')} in {counted(len(seeds.files), 'file')}; "
+               "every quote found in its source.")
 
 
 @main.command("validate")
@@ -240,11 +253,10 @@ def stats_command(graph_file, fmt):
     Example:
       kg stats --format json
     """
-    from kg.rdf.store import open_graph
     from kg.sparql.stats import graph_stats
     from kg.tables import format_table
 
-    stats = graph_stats(open_graph(_built(graph_file)))
+    stats = graph_stats(_open_built(_built(graph_file)))
     if fmt == "json":
         click.echo(json.dumps(stats.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -295,13 +307,18 @@ def queries_command(queries_dir):
               show_default=True, help="Local engine.")
 @click.option("--graph", "graph_file", metavar="FILE",
               help="Query this built graph (its store when 'kg build' wrote one with it, else "
-                   "the Turtle read into memory) instead of the project's store.")
+                   "the file read into memory: .ttl, .nt, .jsonld, .trig, .nq or .rdf) "
+                   "instead of the project's store.")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for an endpoint.")
+@click.option("--default-graph", metavar="IRI|none", default=PUSHED_GRAPH, show_default=True,
+              help="With --endpoint: the graph the query reads as its default graph (sent as "
+                   "default-graph-uri; the graph 'kg push' writes by default); 'none' leaves "
+                   "it to the store, e.g. after 'kg push --graph default'.")
 @seeds_option
 @queries_option
 @project_option
 def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
-                  timeout, seeds_dir, queries_dir):
+                  timeout, default_graph, seeds_dir, queries_dir):
     """Run a named query (see 'kg queries'), a .rq file, or --sparql text.
 
     Parameters are bound as RDF terms, never pasted into the query. Without --endpoint or
@@ -316,12 +333,17 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
     from kg.sparql.queries import ad_hoc_query, bind_params, find_query, parse_param_options
     from kg.sparql.run import render
 
-    if bool(name) == bool(sparql_text):
-        raise click.UsageError("give a query NAME (or FILE.rq) or --sparql TEXT, not both")
+    if not name and not sparql_text:
+        raise click.UsageError("no query given: name one (see 'kg queries'), give a FILE.rq, "
+                               "or --sparql TEXT")
+    if name and sparql_text:
+        raise click.UsageError(f"give a query NAME (or FILE.rq) or --sparql TEXT, not both "
+                               f"(got {name!r} and --sparql)")
     given = parse_param_options(params)
     named = ad_hoc_query(sparql_text) if sparql_text else find_query(name, _queries(queries_dir))
     if endpoint:
-        chosen = engines.choose_engine(endpoint=endpoint, timeout=timeout)
+        chosen = engines.choose_engine(endpoint=endpoint, timeout=timeout,
+                                       default_graph=_graph_iri(default_graph))
     elif graph_file or engine == "rdflib":  # rdflib reads a file; it has no store
         chosen = engines.choose_engine(graph_file=_built(graph_file), engine=engine)
     else:
@@ -334,6 +356,16 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
         click.echo(f"note: {chosen.note}", err=True)
     result = chosen.run(bind_params(named, given, chosen.run))
     click.echo(render(result, fmt), nl=False)
+
+
+def _graph_iri(value: str) -> str | None:
+    """--default-graph: an absolute IRI, or 'none' for the store's own default graph."""
+    if value.lower() == "none":
+        return None
+    if not value.startswith(("http://", "https://", "urn:")):
+        raise click.BadParameter(f"an absolute IRI or 'none', got {value!r}",
+                                 param_hint="'--default-graph'")
+    return value
 
 
 @main.command("serve")
@@ -398,7 +430,7 @@ def serve_command(host, port, timeout, max_request_bytes, workers, graph_file, q
 
 @main.command("push")
 @click.argument("gsp_url")
-@click.option("--graph", default="https://w3id.org/industrial-park-kg/id/graph/kg",
+@click.option("--graph", default=PUSHED_GRAPH,
               show_default=True, help="IRI of the graph to replace, or 'default'.")
 @click.option("--file", "nt_file", metavar="FILE",
               help="The N-Triples export to send [default: the project's exports/kg.nt].")
@@ -415,10 +447,11 @@ def push_command(gsp_url, graph, nt_file, user, timeout):
     Example:
       kg push http://127.0.0.1:7878/store --graph https://example.org/graph/lishui
     """
+    from kg.graph.report import counted
     from kg.sparql.push import push
 
     result = push(gsp_url, _built(nt_file, "kg.nt").read_bytes(), graph, user, timeout)
-    click.echo(f"Pushed {result.sent:,} triples to {result.graph} at {result.url}; "
+    click.echo(f"Pushed {counted(result.sent, 'triple')} to {result.graph} at {result.url}; "
                f"read back {result.stored:,}.")
 
 
@@ -450,6 +483,7 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
       kg viz
       kg viz --focus 晶睿电子 --depth 2
     """
+    from kg.graph.report import counted
     from kg.views import write_views_of_file
 
     path = _built(graph_file)
@@ -458,17 +492,16 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
                                        max_nodes)
     for view in views:
         cut = " (grouped or ranked: over --max-nodes)" if view.note else ""
-        click.echo(f"{out}/{view.name}.html: {len(view.nodes)} nodes, "
-                   f"{len(view.edges)} edges{cut}")
+        click.echo(f"{out}/{view.name}.html: {counted(len(view.nodes), 'node')}, "
+                   f"{counted(len(view.edges), 'edge')}{cut}")
     click.echo(f"Open {Path(paths[-1]).as_posix()} in a browser.")
 
 
 def _projected(graph_file: str | None):
     """The store and the networkx projection of a built graph."""
     from kg.graph.projection import project
-    from kg.rdf.store import open_graph
 
-    store = open_graph(_built(graph_file))
+    store = _open_built(_built(graph_file))
     return store, project(store)
 
 
@@ -573,9 +606,10 @@ def export_command(graph_file, fmt, out_dir):
       kg export --format csv --out neo4j-import/
     """
     from kg.graph.files import graph_files
+    from kg.graph.report import counted
 
     _store, g = _projected(graph_file)
     out = Path(out_dir) if out_dir is not None else _project().exports / "graph"
     written = _write_files(graph_files(g, fmt), out)
-    click.echo(f"Wrote {', '.join(str(p) for p in written)}: {g.number_of_nodes()} nodes, "
-               f"{g.number_of_edges()} edges")
+    click.echo(f"Wrote {', '.join(str(p) for p in written)}: "
+               f"{counted(g.number_of_nodes(), 'node')}, {counted(g.number_of_edges(), 'edge')}")

@@ -184,7 +184,7 @@ def test_kg_serve_listens_on_loopback_by_default(built, tmp_path):
         status, _, body = get(url + "?" + urllib.parse.urlencode({"query": COUNT}))
         assert status == 200
         page = get(url.rsplit("/", 1)[0] + "/")[2].decode("utf-8")
-        assert "park-companies" in page and "VALUES (?park)" in page  # defaults bound as terms
+        assert "park-companies" in page and "VALUES ?park { \\u003chttps://" in page  # bound
     finally:
         process.terminate()
         process.wait(20)

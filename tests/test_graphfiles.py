@@ -82,3 +82,27 @@ def test_files_are_deterministic_and_the_graph_is_not_changed(graph):
 def test_format_is_required_and_checked():
     assert CliRunner().invoke(main, ["export"]).exit_code == 2
     assert CliRunner().invoke(main, ["export", "--format", "dot"]).exit_code == 2
+
+
+def _empty_values(tree, tag):
+    return [el.attrib for el in tree.iter() if el.tag.endswith(tag) and
+            (el.attrib.get("value") == "" if tag == "attvalue" else not (el.text or "").strip())]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_edge_ids_are_unique_and_stable_and_no_value_is_empty(built, tmp_path, graph, fmt):
+    import xml.etree.ElementTree as ET
+
+    out, _ = export(built, tmp_path, fmt)
+    path = out / f"kg.{fmt}"
+    back = (nx.read_graphml(path, force_multigraph=True) if fmt == "graphml"
+            else nx.read_gexf(path))
+    ids = [el.attrib["id"] for el in ET.parse(path).iter() if el.tag.endswith("}edge")]
+    assert len(ids) == len(set(ids)) == graph.number_of_edges()
+    assert all(k.split("--")[0] == u and k.split("--")[-1] == v
+               for u, v, k in back.edges(keys=True)), "ids are source--relation--target"
+    assert "jingrui-electronics--hasHonour--" in " ".join(ids)
+    assert _empty_values(ET.parse(path), "attvalue" if fmt == "gexf" else "}data") == []
+    assert all(value not in ("", None) for _n, d in back.nodes(data=True) for value in d.values())
+    again, _ = export(built, tmp_path / "again", fmt)
+    assert (again / f"kg.{fmt}").read_bytes() == path.read_bytes()

@@ -73,7 +73,7 @@ def test_commands_work_from_any_subfolder(fresh):
     done = kg("stats", "--format", "json", cwd=inside)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["facts"] == 1
-    assert kg("check", cwd=inside).stdout.startswith("OK: 2 entities and 1 facts")
+    assert kg("check", cwd=inside).stdout.startswith("OK: 2 entities and 1 fact in")
 
 
 def test_outside_a_project_it_says_so_and_how_to_point_at_one(fresh, tmp_path):

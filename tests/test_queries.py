@@ -16,7 +16,7 @@ from helpers import ONTOLOGY, ROOT, SEEDS, canonical
 from kg.sparql import engines
 from kg.cli import main
 from kg.sparql.queries import bind_params, load_queries
-from kg.sparql.run import bind, literal
+from kg.sparql.run import bind, literal, render
 
 QUERIES = load_queries(ROOT / "queries")
 NAMES = sorted(QUERIES)
@@ -114,18 +114,24 @@ def test_unsourced_facts_returns_nothing(oxigraph):
     assert oxigraph.run(q.text).rows == []
 
 
-def test_a_hostile_parameter_is_only_a_value(oxigraph, rdflib_engine, built):
+def test_a_hostile_parameter_is_only_a_value(oxigraph, rdflib_engine, built, tmp_path):
     hostile = 'x" } ; DROP ALL ; { "\\ \'<>'
     q = QUERIES["source-facts"]
-    text = bind_params(q, {"source": hostile}, oxigraph.run)
+    as_string = q.text.replace("(source, default", "(string, default")  # a free-text parameter
+    (tmp_path / "free.rq").write_text(as_string, encoding="utf-8")
+    text = bind_params(load_queries(tmp_path)["free"], {"source": hostile}, oxigraph.run)
     assert 'DROP ALL ; { \\"\\\\ ' in text  # escaped inside one literal
     for engine in (oxigraph, rdflib_engine):
         assert engine.run(text).rows == []
     # the same value through the command line, against the file: nothing changes
     before = (built / "kg.ttl").read_bytes()
+    out = CliRunner().invoke(main, ["query", str(tmp_path / "free.rq"), "--param",
+                                    f"source={hostile}", "--graph", str(built / "kg.ttl")])
+    assert out.exit_code == 0 and "(no results)" in out.output
+    # as a source id it is simply not found
     out = CliRunner().invoke(main, ["query", "source-facts", "--param", f"source={hostile}",
                                     "--graph", str(built / "kg.ttl")])
-    assert out.exit_code == 0 and "(no results)" in out.output
+    assert out.exit_code == 2 and "no source" in out.output
     assert (built / "kg.ttl").read_bytes() == before
     # as an entity name it is simply not found
     out = CliRunner().invoke(main, ["query", "park-companies", "--param", f"park={hostile}",
@@ -272,3 +278,47 @@ def test_entities_of_another_base_iri_are_found_by_id(tmp_path):
     engine = oxigraph_file_engine(ttl)
     assert resolve_entity("acme", engine.run).value == "http://example.org/x/company/acme"
     assert resolve_entity("某公司", engine.run).value == "http://example.org/x/company/acme"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_query_file_runs_as_it_stands_in_a_plain_store(name, built):
+    """Pasted into another store (here a bare pyoxigraph store), a .rq gives kg's answer."""
+    import pyoxigraph as ox
+
+    from kg.sparql.run import run_oxigraph
+
+    store = ox.Store()
+    store.bulk_load(path=str(built / "kg.ttl"), format=ox.RdfFormat.TURTLE)
+    q = QUERIES[name]
+    as_file = run_oxigraph(store, q.path.read_text(encoding="utf-8"))
+    via_kg = CliRunner().invoke(main, ["query", name, "--format", "srj", "--graph",
+                                       str(built / "kg.ttl")])
+    assert via_kg.exit_code == 0, via_kg.output
+    assert render(as_file, "srj") == via_kg.output
+    if q.params:  # the parameters' defaults are in the text, one VALUES block each
+        assert all(f"VALUES ?{p.name} {{" in q.text for p in q.params)
+
+
+def test_a_parameter_replaces_the_default_block(oxigraph):
+    q = QUERIES["park-companies"]
+    text = bind_params(q, {"park": "https://example.org/other"}, oxigraph.run)
+    assert "VALUES ?park { <https://example.org/other> }" in text
+    assert "lishui-edz>" not in text and oxigraph.run(text).rows == []
+    unbound = bind_params(QUERIES["figures"], {}, oxigraph.run)
+    assert "VALUES ?subject { UNDEF }" in unbound
+
+
+def test_a_source_parameter_must_name_a_source_of_the_graph(built):
+    args = ["query", "source-facts", "--graph", str(built / "kg.ttl"), "--param"]
+    typo = CliRunner().invoke(main, args + ["source=art4-biomed-prak"])
+    assert typo.exit_code == 2 and "did you mean 'art4-biomed-park'?" in typo.output
+    unknown = CliRunner().invoke(main, args + ["source=art9"])
+    assert unknown.exit_code == 2 and "no source 'art9'" in unknown.output
+    assert "art1-party-meeting" in unknown.output  # the sources are listed
+
+
+def test_a_repeated_parameter_is_refused(built):
+    result = CliRunner().invoke(main, ["query", "park-companies", "--graph", str(built / "kg.ttl"),
+                                       "--param", "park=lishui-edz", "--param", "park=经开区"])
+    assert result.exit_code == 2
+    assert "--param park is given twice" in result.output

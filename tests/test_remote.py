@@ -18,17 +18,16 @@ from kg.sparql.queries import bind_params, load_queries
 QUERIES = load_queries(ROOT / "queries")
 
 
-# every test using this fixture is marked remote and slow (tests/conftest.py)
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory):
+def start_oxigraph(location, union_default_graph: bool):
+    """A real `oxigraph serve` on a free loopback port; yields its base URL, then stops it."""
     exe = oxigraph_executable()
     if exe is None:
         pytest.fail("the Oxigraph server is not installed (neither next to "
                     f"{sys.executable} nor on PATH): pip install oxigraph (tests/run.sh does)")
     port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
     process = subprocess.Popen([exe, "serve", "--location", str(location), "--bind",
-                                f"127.0.0.1:{port}", "--union-default-graph"],
+                                f"127.0.0.1:{port}"]
+                               + (["--union-default-graph"] if union_default_graph else []),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -42,6 +41,19 @@ def oxigraph_server(tmp_path_factory):
     yield base
     process.terminate()
     process.wait(20)
+
+
+# every test using this fixture is marked remote and slow (tests/conftest.py)
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    yield from start_oxigraph(tmp_path_factory.mktemp("oxigraph"), union_default_graph=True)
+
+
+@pytest.fixture(scope="module")
+def plain_oxigraph_server(tmp_path_factory, oxigraph_server):
+    """Oxigraph out of the box: its default graph is not the union of the named graphs.
+    (Asks for oxigraph_server only so that conftest marks its tests remote and slow.)"""
+    yield from start_oxigraph(tmp_path_factory.mktemp("plain"), union_default_graph=False)
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +106,29 @@ def test_push_refuses_a_relative_graph_name(built):
     result = CliRunner().invoke(main, ["push", "http://127.0.0.1:1/store", "--graph", "lishui",
                                        "--file", str(built / "kg.nt")])
     assert result.exit_code == 2
+
+
+def test_push_then_query_works_on_a_store_without_a_union_default_graph(plain_oxigraph_server,
+                                                                          built):
+    pushed = CliRunner().invoke(main, ["push", f"{plain_oxigraph_server}/store", "--file",
+                                       str(built / "kg.nt")])
+    assert pushed.exit_code == 0, pushed.output
+    args = ["query", "chain-leaders", "--format", "csv"]
+    local = CliRunner().invoke(main, args + ["--graph", str(built / "kg.ttl")])
+    remote = CliRunner().invoke(main, args + ["--endpoint", f"{plain_oxigraph_server}/query"])
+    assert remote.exit_code == 0 and remote.output == local.output and local.output.count("\n") > 2
+    # entity parameters are resolved in the pushed graph too
+    park = CliRunner().invoke(main, ["query", "park-companies", "--param", "park=丽水经开区",
+                                     "--endpoint", f"{plain_oxigraph_server}/query"])
+    assert park.exit_code == 0 and "晶睿电子" in park.output
+    # 'none' leaves the store's own (empty) default graph
+    count = ["query", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv",
+             "--endpoint", f"{plain_oxigraph_server}/query"]
+    assert CliRunner().invoke(main, count + ["--default-graph", "none"]).output.split() == ["n", "0"]
+    assert CliRunner().invoke(main, count).output.split() != ["n", "0"]
+
+
+def test_default_graph_must_be_an_iri_or_none():
+    result = CliRunner().invoke(main, ["query", "chain-leaders", "--endpoint",
+                                       "http://127.0.0.1:1/query", "--default-graph", "kg"])
+    assert result.exit_code == 2 and "absolute IRI or 'none'" in result.output

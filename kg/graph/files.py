@@ -2,8 +2,10 @@
 Neo4j's admin-import CSV.
 
 GraphML and GEXF hold only strings, numbers and booleans, so the attributes are converted on
-purpose (:func:`flat_graph`): an unknown value (None) is left out rather than written as
-"None", and a list (aliases) becomes one string joined with "; ". The graph given is not
+purpose (:func:`flat_graph`): an unknown value (None, "" or an empty list) is left out rather
+than written empty or as "None", and a list (aliases) becomes one string joined with "; ".
+Each edge's id is `source--relation--target` (the projection's key names the relation, with
+"-2" for a second fact of one relation), unique and stable. The graph given is not
 changed. Same graph, same bytes: GEXF's "last modified" date, which networkx sets to today,
 is removed.
 """
@@ -37,36 +39,38 @@ EDGE_COLUMNS: list[tuple[str, str | None]] = [
 def _flat(attrs: Mapping[str, object]) -> dict[str, object]:
     out = {}
     for key, value in attrs.items():
-        if value is None:
-            continue
         if isinstance(value, (list, tuple, set)):
             value = LIST_SEPARATOR.join(sorted(str(v) for v in value))
+        if value is None or value == "":
+            continue
         out[key] = value
     return out
 
 
 def flat_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose attributes GraphML and GEXF can hold: None left out, lists joined.
+    """A copy whose attributes GraphML and GEXF can hold: empty values left out, lists joined,
+    each edge keyed by its id.
 
     Examples
     --------
     >>> g = nx.MultiDiGraph()
-    >>> g.add_node("a", aliases=["x", "w"], label_en=None)
+    >>> g.add_node("a", aliases=["x", "w"], label_en=None, quote="", level=[])
     >>> _ = g.add_edge("a", "a", key="r", year=None, inferred=False)
     >>> f = flat_graph(g)
-    >>> f.nodes["a"], f.edges["a", "a", "r"], g.nodes["a"]["aliases"]
+    >>> f.nodes["a"], f.edges["a", "a", "a--r--a"], g.nodes["a"]["aliases"]
     ({'aliases': 'w; x'}, {'inferred': False}, ['x', 'w'])
     """
     out = nx.MultiDiGraph()
     for n, data in g.nodes(data=True):
         out.add_node(n, **_flat(data))
     for u, v, k, data in g.edges(keys=True, data=True):
-        out.add_edge(u, v, key=k, **_flat(data))
+        # '#' (a second fact of one relation) is not allowed in a GraphML id (an NMTOKEN)
+        out.add_edge(u, v, key=f"{u}--{str(k).replace('#', '-')}--{v}", **_flat(data))
     return out
 
 
 def graphml(g: nx.MultiDiGraph) -> bytes:
-    """GraphML bytes; edge ids are the projection's keys (the relation name)."""
+    """GraphML bytes; edge ids are source--relation--target."""
     buf = io.BytesIO()
     nx.write_graphml(flat_graph(g), buf, encoding="utf-8", prettyprint=True)
     return buf.getvalue()
@@ -74,8 +78,11 @@ def graphml(g: nx.MultiDiGraph) -> bytes:
 
 def gexf(g: nx.MultiDiGraph) -> bytes:
     """GEXF 1.2 bytes, without the date networkx stamps on it."""
+    flat = flat_graph(g)
+    for _u, _v, k, data in flat.edges(keys=True, data=True):
+        data["id"] = k  # else networkx numbers the edges
     buf = io.BytesIO()
-    nx.write_gexf(flat_graph(g), buf, encoding="utf-8", prettyprint=True)
+    nx.write_gexf(flat, buf, encoding="utf-8", prettyprint=True)
     return re.sub(rb' lastmodifieddate="[^"]*"', b"", buf.getvalue())
 
 

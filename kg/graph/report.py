@@ -22,6 +22,15 @@ LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市�
 SHOWN_MEMBERS = 8
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number.
+
+    >>> counted(1, "violation"), counted(2, "entity", "entities"), counted(0, "fact")
+    ('1 violation', '2 entities', '0 facts')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
 def to_json(analysis: Analysis) -> str:
     """The analysis as indented JSON (UTF-8 text, keys in a fixed order)."""
     return json.dumps(analysis, ensure_ascii=False, indent=2) + "\n"
@@ -95,31 +104,50 @@ SEGMENT_HEADERS = ["order", "segment", "segment (en)", "rating", "companies", "a
                    "inferred", "companies of the park"]
 
 
+def points(value: float) -> str:
+    """Score points as text, always two decimals, so 14.00 and 14.66 line up (JSON and CSV
+    keep the numbers).
+
+    >>> points(14.0), points(14.66), points(2)
+    ('14.00', '14.66', '2.00')
+    """
+    return f"{value:.2f}"
+
+
 def breakdown_text(k: KeyEnterprise) -> str:
     """One line that adds up to the score: each part with its points and what earned them."""
     b = k["breakdown"]
     pos = b["network_position"]
-    parts = [f"position {pos['points']} (PageRank {pos['pagerank']} / "
+    parts = [f"position {points(pos['points'])} (PageRank {pos['pagerank']} / "
              f"{pos['highest_company_pagerank']})"]
     hon = b["honours"]
-    parts.append(f"honours {hon['points']}" + (
-        " (" + "; ".join(f"{honour_text(h)}: {h['points']}" for h in hon["items"]) + ")"
+    parts.append(f"honours {points(hon['points'])}" + (
+        " (" + "; ".join(f"{honour_text(h)}: {points(h['points'])}" for h in hon["items"]) + ")"
         if hon["items"] else ""))
     seg = b["chain_segments"]
-    parts.append(f"segments {seg['points']}" + (
+    parts.append(f"segments {points(seg['points'])}" + (
         " (" + "; ".join(f"{s['label']} via {s['via']}" for s in seg["items"]) + ")"
         if seg["items"] else ""))
     lead = b["leading"]
-    parts.append(f"龙头 {lead['points']}" + (
+    parts.append(f"龙头 {points(lead['points'])}" + (
         " (" + "; ".join(f"{x['label']}{_flag(x['inferred'])}" for x in lead["items"]) + ")"
         if lead["items"] else ""))
-    return f"{k['score']} = " + " + ".join(parts)
+    return f"{points(k['score'])} = " + " + ".join(parts)
+
+
+class Points(float):
+    """A number the tables right-align (it is a float) and print with two decimals."""
+
+    def __str__(self) -> str:
+        return points(self)
 
 
 def _key_rows(analysis: Analysis, top: int) -> list[list[object]]:
-    return [[k["rank"], k["label"], k["score"], k["breakdown"]["network_position"]["points"],
-             k["breakdown"]["honours"]["points"], k["breakdown"]["chain_segments"]["points"],
-             k["breakdown"]["leading"]["points"], len(k["inferred_inputs"])]
+    return [[k["rank"], k["label"], Points(k["score"]),
+             Points(k["breakdown"]["network_position"]["points"]),
+             Points(k["breakdown"]["honours"]["points"]),
+             Points(k["breakdown"]["chain_segments"]["points"]),
+             Points(k["breakdown"]["leading"]["points"]), len(k["inferred_inputs"])]
             for k in analysis["key_enterprises"][:top]]
 
 
@@ -135,7 +163,8 @@ def _centrality_rows(analysis: Analysis, top: int) -> list[list[object]]:
 
 def _summary(analysis: Analysis) -> str:
     g = analysis["graph"]
-    return (f"{g['nodes']} entities, {g['facts']} facts, {g['linked_pairs']} linked pairs; "
+    return (f"{counted(g['nodes'], 'entity', 'entities')}, {counted(g['facts'], 'fact')}, "
+            f"{counted(g['linked_pairs'], 'linked pair')}; "
             f"measured on {g['measured_on']}; PageRank alpha {g['pagerank_alpha']}, "
             f"betweenness {g['betweenness']}, Louvain seed {g['louvain_seed']}.")
 
@@ -147,7 +176,7 @@ def _components_text(analysis: Analysis) -> str:
     parts = [f"{c['component']}: {c['size']} ({_names(c['members'], 4)})" for c in big]
     if singles:
         parts.append(f"{len(singles)} isolated: {_names(singles)}")
-    return f"{len(comps)} connected components — " + "; ".join(parts)
+    return f"{counted(len(comps), 'connected component')} — " + "; ".join(parts)
 
 
 def _chain_title(cov: ChainCoverage) -> str:

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from kg.errors import KgError, NotFound
 from kg.sparql.run import Result, run_oxigraph, run_rdflib, run_remote
 
 ENGINES = ("oxigraph", "rdflib")
+# What `kg build` writes, and what else both engines read; the syntax follows the extension.
+GRAPH_SYNTAXES = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig",
+                  "nq": "nquads", "rdf": "xml", "owl": "xml"}
 
 
 @dataclass
@@ -18,22 +22,69 @@ class Engine:
     note: str | None = None  # said to the user on stderr: where the answers come from
 
 
-def oxigraph_file_engine(graph_file: str | Path) -> Engine:
-    from kg.rdf.store import load_store
+def _syntax(graph_file: str | Path) -> str:
+    """The extension of a graph file, checked: one clear error for a file no engine reads."""
+    path = Path(graph_file)
+    if not path.is_file():
+        raise NotFound(graph_file)
+    extension = path.suffix.lstrip(".").lower()
+    if extension not in GRAPH_SYNTAXES:
+        raise KgError(f"{graph_file}: cannot tell its RDF syntax from the extension "
+                      f"(give a file ending in {', '.join('.' + e for e in GRAPH_SYNTAXES)})")
+    return extension
 
-    store = load_store(graph_file)
+
+def load_graph_file(graph_file: str | Path):
+    """An in-memory Oxigraph store holding the file; the named graphs of TriG, N-Quads and
+    JSON-LD are merged into the default graph, which the named queries read."""
+    import pyoxigraph as ox
+
+    extension = _syntax(graph_file)
+    syntax = ox.RdfFormat.from_extension(extension) or ox.RdfFormat.RDF_XML
+    store = ox.Store()
+    try:
+        if syntax.supports_datasets:
+            store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                         for q in ox.parse(path=str(graph_file), format=syntax))
+        else:
+            store.bulk_load(path=str(graph_file), format=syntax)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise KgError(f"{graph_file}: not readable as {syntax.name}: {exc}") from None
+    return store
+
+
+def oxigraph_file_engine(graph_file: str | Path) -> Engine:
+    store = load_graph_file(graph_file)
     return Engine(f"oxigraph (in memory, {graph_file})", lambda q: run_oxigraph(store, q))
 
 
-def rdflib_engine(graph_file: str | Path) -> Engine:
-    from kg.rdf.validate import read_graph
+def read_rdflib(graph_file: str | Path):
+    """The file parsed with rdflib, named graphs merged (the same rule as load_graph_file)."""
+    from rdflib import Dataset, Graph
 
-    graph = read_graph(graph_file)
+    syntax = GRAPH_SYNTAXES[_syntax(graph_file)]
+    dataset = Dataset()
+    try:
+        dataset.parse(str(graph_file), format=syntax)
+    except Exception as exc:  # rdflib raises many kinds for a malformed file
+        raise KgError(f"{graph_file}: not readable as {syntax}: {exc}") from None
+    graph = Graph()
+    for s, p, o, _g in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+def rdflib_engine(graph_file: str | Path) -> Engine:
+    graph = read_rdflib(graph_file)
     return Engine(f"rdflib (in memory, {graph_file})", lambda q: run_rdflib(graph, q))
 
 
-def remote_engine(endpoint: str, timeout: float = 60.0) -> Engine:
-    return Engine(f"remote {endpoint}", lambda q: run_remote(endpoint, q, timeout))
+def remote_engine(endpoint: str, timeout: float = 60.0,
+                  default_graph: str | None = None) -> Engine:
+    """An endpoint; `default_graph` (an IRI) is the graph its queries read as their default
+    one, so a graph `kg push` wrote is found on stores whose default graph is not the union."""
+    return Engine(f"remote {endpoint}",
+                  lambda q: run_remote(endpoint, q, timeout, default_graph=default_graph))
 
 
 def read_only_store_engine(store_dir: str | Path) -> Engine:
@@ -50,6 +101,8 @@ def graph_file_engine(graph_file: str | Path, engine: str = "oxigraph") -> Engin
 
     if engine == "rdflib":
         return rdflib_engine(graph_file)
+    if _syntax(graph_file) != "ttl":
+        return oxigraph_file_engine(graph_file)
     store = open_graph(graph_file)
     return Engine(f"oxigraph ({graph_file})", lambda q: run_oxigraph(store, q))
 
@@ -80,11 +133,12 @@ def store_engine(store_dir: str | Path | None, seeds_dir: str | Path) -> Engine:
 
 def choose_engine(*, endpoint: str | None = None, graph_file: str | Path | None = None,
                   engine: str = "oxigraph", store_dir: str | Path | None = None,
-                  seeds_dir: str | Path | None = None, timeout: float = 60.0) -> Engine:
+                  seeds_dir: str | Path | None = None, timeout: float = 60.0,
+                  default_graph: str | None = None) -> Engine:
     """What answers `kg query`: an endpoint when given, else a graph file when given, else
     the project's store for its seeds (see `store_engine`)."""
     if endpoint:
-        return remote_engine(endpoint, timeout)
+        return remote_engine(endpoint, timeout, default_graph)
     if graph_file is not None:
         return graph_file_engine(graph_file, engine)
     if seeds_dir is None:

@@ -6,7 +6,9 @@ read back with GET and counted: some stores answer 2xx to an upload they did not
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -42,14 +44,39 @@ def _opener(url: str, user: str | None):
                                        urllib.request.HTTPDigestAuthHandler(manager))
 
 
+def check_url(url: str) -> None:
+    """An http(s) URL with a host, or one clear usage error."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise KgError(f"not a store URL: {url!r} (give an http:// or https:// URL with a host, "
+                      "e.g. http://127.0.0.1:7878/store)")
+
+
+def summary(body: bytes, limit: int = 200) -> str:
+    """One line of an error body: the text of an HTML page (no markup), whitespace folded."""
+    text = body.decode("utf-8", "replace")
+    if re.search(r"(?i)<(!doctype|html|body|p|h1)\b", text):
+        text = re.sub(r"(?is)<(head|style|script)\b.*?</\1>", " ", text)
+        text = html.unescape(re.sub(r"(?s)<[^>]*>", " ", text))
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# Statuses a server gives when the URL is not a Graph Store Protocol endpoint at all.
+NOT_A_STORE = {404, 405, 501}
+
+
 def _call(opener, request, timeout: float) -> bytes:
     try:
         with opener.open(request, timeout=timeout) as response:
             return response.read()
     except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace").strip()[:300]
+        detail = summary(exc.read())
+        hint = (" (is this a Graph Store Protocol URL? 'kg serve' is read-only and also listens "
+                "on port 7878 by default: push to a store such as 'oxigraph serve')"
+                if exc.code in NOT_A_STORE else "")
         raise RemoteError(f"{request.get_method()} {request.full_url} answered {exc.code} "
-                          f"{exc.reason}{': ' + detail if detail else ''}") from None
+                          f"{exc.reason}{': ' + detail if detail else ''}{hint}") from None
     except (urllib.error.URLError, OSError) as exc:
         raise RemoteError(f"cannot reach {request.full_url}: "
                           f"{getattr(exc, 'reason', exc)}") from None
@@ -66,6 +93,7 @@ def push(gsp_url: str, ntriples: bytes, graph: str = DEFAULT_GRAPH, user: str | 
     """Replace `graph` in the store at `gsp_url` with the N-Triples, then verify by counting."""
     if graph != "default" and not graph.startswith(("http://", "https://", "urn:")):
         raise KgError(f"--graph must be an absolute IRI or 'default', got {graph!r}")
+    check_url(gsp_url)
     target = graph_url(gsp_url, graph)
     opener = _opener(target, user)
     sent = count_ntriples(ntriples)

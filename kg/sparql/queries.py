@@ -10,8 +10,14 @@ Each file starts with a comment header:
     #   company ...
 
 Parameter types: `entity` (an id, an exact label or alias, or an IRI; resolved to the entity's
-IRI), `string`, `integer`, `year`, `iri`. A default of `*` leaves the variable unbound (all).
-Values are bound as RDF terms with `kg.sparql.run.bind`, never pasted into the query text.
+IRI), `source` (the id of a source article in the graph), `string`, `integer`, `year`, `iri`.
+A default of `*` leaves the variable unbound (all).
+
+So that the file runs as it stands in any store, each parameter has a block
+`VALUES ?name { default }` in the text (an entity default written as its full IRI, `*` as
+UNDEF); `bind_params` replaces that block by the bound term. A query without the block (a
+user's own file) gets one at the top of its WHERE group (`kg.sparql.run.bind`). Either way a
+value is an escaped RDF term, never query text.
 """
 
 from __future__ import annotations
@@ -23,10 +29,11 @@ from typing import Callable
 
 from kg.errors import InputError, KgError, NotFound, Problem, did_you_mean
 from kg.names import AmbiguousName, NameIndex, Named
-from kg.sparql.run import PROLOGUE, XSD, QueryError, Result, Select, Term, bind, iri, literal, values_block
+from kg.sparql.run import (PROLOGUE, XSD, QueryError, Result, Select, Term, bind, blank_comments,
+                           iri, literal, values_block)
 
 HEADER_KEYS = {"title", "question-zh", "question-en", "param", "example"}
-PARAM_TYPES = {"entity", "string", "integer", "year", "iri"}
+PARAM_TYPES = {"entity", "source", "string", "integer", "year", "iri"}
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*) \((?P<type>\w+)(?:, default (?P<default>[^)]*))?\):"
                     r" (?P<doc>.+)$")
 UNBOUND = "*"
@@ -209,9 +216,25 @@ def _rows(answer: Result) -> list[dict]:
     return answer.rows
 
 
+SOURCES = PROLOGUE + """SELECT DISTINCT ?article WHERE {
+  ?st prov:wasDerivedFrom ?article . FILTER(isIRI(?article))
+}"""
+
+
+def resolve_source(value: str, run: Runner) -> Term:
+    """A source id that some fact of the graph is derived from; did-you-mean otherwise."""
+    ids = {row["article"].value.rsplit("/", 1)[-1] for row in _rows(run(SOURCES))}
+    if value not in ids:
+        raise QueryError(f"no source '{value}' in the graph ("
+                         + did_you_mean(value, ids, "sources: " + ", ".join(sorted(ids))) + ")")
+    return literal(value)
+
+
 def param_term(param: Param, value: str, run: Runner) -> Term:
     if param.type == "entity":
         return resolve_entity(value, run)
+    if param.type == "source":
+        return resolve_source(value, run)
     if param.type == "iri":
         return iri(value)
     if param.type in ("integer", "year"):
@@ -223,6 +246,13 @@ def param_term(param: Param, value: str, run: Runner) -> Term:
     return literal(value)
 
 
+def values_span(text: str, name: str) -> tuple[int, int] | None:
+    """Where the query's own `VALUES ?name { … }` block is (comments ignored), if it has one."""
+    match = re.search(rf"\bVALUES\s+\?{re.escape(name)}\s*\{{[^{{}}]*\}}",
+                      blank_comments(text), re.IGNORECASE)
+    return match.span() if match else None
+
+
 def bind_params(query: NamedQuery, given: dict[str, str], run: Runner) -> str:
     """The query text with its parameters bound; unknown or missing parameters are errors."""
     known = {p.name: p for p in query.params}
@@ -231,22 +261,31 @@ def bind_params(query: NamedQuery, given: dict[str, str], run: Runner) -> str:
             hint = did_you_mean(name, known, "parameters: " + ", ".join(known) if known
                                 else "it takes no parameters")
             raise QueryError(f"query '{query.name}' has no parameter '{name}' ({hint})")
-    terms = {}
+    text = query.text
+    inserted = {}
     for param in query.params:
         value = given.get(param.name, param.default)
         if value is None:
             raise QueryError(f"query '{query.name}' needs --param {param.name}=... ({param.doc})")
-        if value == UNBOUND:
-            continue
-        terms[param.name] = param_term(param, value, run)
-    return bind(query.text, terms)
+        span = values_span(text, param.name)
+        term = None if value == UNBOUND else param_term(param, value, run)
+        if span is not None:
+            block = f"VALUES ?{param.name} {{ {term.n3() if term else 'UNDEF'} }}"
+            text = text[:span[0]] + block + text[span[1]:]
+        elif term is not None:
+            inserted[param.name] = term
+    return bind(text, inserted)
 
 
 def parse_param_options(options: tuple[str, ...]) -> dict[str, str]:
-    given = {}
+    given: dict[str, str] = {}
     for option in options:
         name, sep, value = option.partition("=")
-        if not sep or not name:
+        if not sep or not name.strip():
             raise QueryError(f"--param takes key=value, got {option!r}")
-        given[name.strip()] = value
+        name = name.strip()
+        if name in given:
+            raise QueryError(f"--param {name} is given twice ({given[name]!r} and {value!r}): "
+                             "a parameter takes one value; run the query once per value")
+        given[name] = value
     return given

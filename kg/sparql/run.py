@@ -249,14 +249,18 @@ def query_form(query: str) -> str:
     return match.group(1).upper() if match else ""
 
 
-def run_remote(endpoint: str, query: str, timeout: float = 60.0) -> Result:
-    """POST the query (SPARQL 1.1 Protocol) and read SPARQL JSON results or N-Triples."""
+def run_remote(endpoint: str, query: str, timeout: float = 60.0,
+               default_graph: str | None = None) -> Result:
+    """POST the query (SPARQL 1.1 Protocol) and read SPARQL JSON results or N-Triples;
+    `default_graph` is sent as the protocol's default-graph-uri."""
     form = query_form(query)
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
     accept = ("application/n-triples, text/turtle;q=0.9, application/n-quads;q=0.8"
               if graph_form else "application/sparql-results+json")
     request = urllib.request.Request(
-        endpoint, data=urllib.parse.urlencode({"query": query}).encode("utf-8"),
+        endpoint, data=urllib.parse.urlencode(
+            {"query": query, **({"default-graph-uri": default_graph} if default_graph else {})}
+        ).encode("utf-8"),
         headers={"Accept": accept,
                  "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
     try:
