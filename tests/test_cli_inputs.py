@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from helpers import ONTOLOGY
 from kg.cli import main
 from test_endpoint import server  # noqa: F401  (a fixture: kg serve in a thread)
 
@@ -76,3 +77,10 @@ def test_graph_reading_commands_read_every_built_file(mini_queries_built, comman
     result = kg(*command, str(mini_queries_built / name))
     assert result.exit_code == 0, result.output
     assert result.output == reference.output
+
+
+@pytest.mark.parametrize("name", ["kg.nt", "kg.jsonld", "kg.trig"])
+def test_validate_reads_every_built_format(mini_queries_built, name):
+    result = kg("validate", str(mini_queries_built / name), "--ontology", str(ONTOLOGY))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Conforms:")

@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.errors import EXIT_NOT_CONFORMING, InputError, KgError, NotFound, Problem
+from kg.errors import EXIT_NOT_CONFORMING, InputError, KgError, Problem
 
 ONTOLOGY_FILE = "ipk.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -110,12 +110,8 @@ def validate_graph(data: Graph, ontology_dir: str | Path) -> ValidationResult:
 
 
 def read_graph(path: str | Path) -> Graph:
-    """A Turtle file parsed with rdflib (the graph pySHACL validates)."""
-    graph = Graph()
-    try:
-        graph.parse(str(path), format="turtle")
-    except FileNotFoundError:
-        raise NotFound(path) from None
-    except Exception as exc:  # rdflib raises many kinds for malformed Turtle
-        raise KgError(f"{path}: not readable as Turtle: {exc}") from None
-    return graph
+    """A built graph file parsed with rdflib (the graph pySHACL validates), in any syntax
+    `kg build` writes."""
+    from kg.rdf.read import read_rdflib
+
+    return read_rdflib(path)

@@ -6,15 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kg.errors import KgError, NotFound
+from kg.rdf.read import graph_syntax, load_graph_file, read_rdflib
 from kg.sparql.run import Result, run_oxigraph, run_rdflib, run_remote
 
 ENGINES = ("oxigraph", "rdflib")
-# What `kg build` writes, and what else both engines read; the syntax follows the extension.
-GRAPH_SYNTAXES = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig",
-                  "nq": "nquads", "rdf": "xml", "owl": "xml"}
-
-
 @dataclass
 class Engine:
     name: str
@@ -22,56 +17,9 @@ class Engine:
     note: str | None = None  # said to the user on stderr: where the answers come from
 
 
-def _syntax(graph_file: str | Path) -> str:
-    """The extension of a graph file, checked: one clear error for a file no engine reads."""
-    path = Path(graph_file)
-    if not path.is_file():
-        raise NotFound(graph_file)
-    extension = path.suffix.lstrip(".").lower()
-    if extension not in GRAPH_SYNTAXES:
-        raise KgError(f"{graph_file}: cannot tell its RDF syntax from the extension "
-                      f"(give a file ending in {', '.join('.' + e for e in GRAPH_SYNTAXES)})")
-    return extension
-
-
-def load_graph_file(graph_file: str | Path):
-    """An in-memory Oxigraph store holding the file; the named graphs of TriG, N-Quads and
-    JSON-LD are merged into the default graph, which the named queries read."""
-    import pyoxigraph as ox
-
-    extension = _syntax(graph_file)
-    syntax = ox.RdfFormat.from_extension(extension) or ox.RdfFormat.RDF_XML
-    store = ox.Store()
-    try:
-        if syntax.supports_datasets:
-            store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                         for q in ox.parse(path=str(graph_file), format=syntax))
-        else:
-            store.bulk_load(path=str(graph_file), format=syntax)
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise KgError(f"{graph_file}: not readable as {syntax.name}: {exc}") from None
-    return store
-
-
 def oxigraph_file_engine(graph_file: str | Path) -> Engine:
     store = load_graph_file(graph_file)
     return Engine(f"oxigraph (in memory, {graph_file})", lambda q: run_oxigraph(store, q))
-
-
-def read_rdflib(graph_file: str | Path):
-    """The file parsed with rdflib, named graphs merged (the same rule as load_graph_file)."""
-    from rdflib import Dataset, Graph
-
-    syntax = GRAPH_SYNTAXES[_syntax(graph_file)]
-    dataset = Dataset()
-    try:
-        dataset.parse(str(graph_file), format=syntax)
-    except Exception as exc:  # rdflib raises many kinds for a malformed file
-        raise KgError(f"{graph_file}: not readable as {syntax}: {exc}") from None
-    graph = Graph()
-    for s, p, o, _g in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
 
 
 def rdflib_engine(graph_file: str | Path) -> Engine:
@@ -101,7 +49,7 @@ def graph_file_engine(graph_file: str | Path, engine: str = "oxigraph") -> Engin
 
     if engine == "rdflib":
         return rdflib_engine(graph_file)
-    if _syntax(graph_file) != "ttl":
+    if graph_syntax(graph_file) != "ttl":
         return oxigraph_file_engine(graph_file)
     store = open_graph(graph_file)
     return Engine(f"oxigraph ({graph_file})", lambda q: run_oxigraph(store, q))

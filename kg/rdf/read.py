@@ -1,0 +1,58 @@
+"""Reading a built graph file in any syntax `kg build` writes (and a few more), chosen by its
+extension, into Oxigraph or rdflib; named graphs are merged into the default graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph
+
+from kg.errors import KgError, NotFound
+
+# What `kg build` writes, and what else both engines read; the syntax follows the extension.
+GRAPH_SYNTAXES = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig",
+                  "nq": "nquads", "rdf": "xml", "owl": "xml"}
+
+
+def graph_syntax(graph_file: str | Path) -> str:
+    """The extension of a graph file, checked: one clear error for a file no engine reads."""
+    path = Path(graph_file)
+    if not path.is_file():
+        raise NotFound(graph_file)
+    extension = path.suffix.lstrip(".").lower()
+    if extension not in GRAPH_SYNTAXES:
+        raise KgError(f"{graph_file}: cannot tell its RDF syntax from the extension "
+                      f"(give a file ending in {', '.join('.' + e for e in GRAPH_SYNTAXES)})")
+    return extension
+
+
+def load_graph_file(graph_file: str | Path) -> ox.Store:
+    """An in-memory Oxigraph store holding the file; the named graphs of TriG, N-Quads and
+    JSON-LD are merged into the default graph, which the named queries read."""
+    extension = graph_syntax(graph_file)
+    syntax = ox.RdfFormat.from_extension(extension) or ox.RdfFormat.RDF_XML
+    store = ox.Store()
+    try:
+        if syntax.supports_datasets:
+            store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                         for q in ox.parse(path=str(graph_file), format=syntax))
+        else:
+            store.bulk_load(path=str(graph_file), format=syntax)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise KgError(f"{graph_file}: not readable as {syntax.name}: {exc}") from None
+    return store
+
+
+def read_rdflib(graph_file: str | Path) -> Graph:
+    """The file parsed with rdflib, named graphs merged (the same rule as load_graph_file)."""
+    syntax = GRAPH_SYNTAXES[graph_syntax(graph_file)]
+    dataset = Dataset()
+    try:
+        dataset.parse(str(graph_file), format=syntax)
+    except Exception as exc:  # rdflib raises many kinds for a malformed file
+        raise KgError(f"{graph_file}: not readable as {syntax}: {exc}") from None
+    graph = Graph()
+    for s, p, o, _g in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
