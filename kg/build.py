@@ -107,7 +107,7 @@ def clean_up(out: Path, names: list[str]) -> None:
     a store folder of an older kg), the manifest's temporary, temporaries of the files."""
     store_dir = store_of(out)
     meta = read_manifest(store_dir)
-    keep = meta.generation if meta else None
+    keep = meta.generation if meta and meta.store else None  # without a store: files only
     if store_dir.is_dir() and not store_dir.is_symlink():
         for entry in store_dir.iterdir():
             if entry.name != keep:

@@ -311,3 +311,12 @@ def test_analytics_has_its_own_named_graph(built):
                           "<https://w3id.org/industrial-park-kg/id/graph/analytics> "
                           "{ ?s <https://w3id.org/industrial-park-kg/ontology/pageRank> ?o } }")
     assert int(n.value) > 0
+
+
+def test_a_build_without_a_store_leaves_no_store_that_claims_its_exports(two_builds):
+    seeds, out, _old = two_builds
+    build(seeds, out, ONTOLOGY, with_store=False)
+    state = store_state(store_of(out), seeds)
+    assert state.status == "missing" and "run 'kg build'" in state.message
+    assert not store_for_graph(out / "kg.ttl", store_of(out))
+    assert list(store_of(out).iterdir()) == []  # the old store went with its build

@@ -16,6 +16,7 @@ from typing import Callable
 
 from rdflib import Dataset, Graph
 
+from kg.errors import CannotWrite
 from kg.rdf.namespace import PREFIXES, bind_prefixes
 
 
@@ -108,16 +109,21 @@ def sync_folder(folder: Path) -> None:
 
 def write_atomically(files: dict[str, bytes], out_dir: str | Path,
                      progress: Callable[[str], None] = lambda _: None) -> list[Path]:
-    """Write all files or none: temporaries first, then one rename each."""
+    """Write all files or none: temporaries first, then one rename each.
+
+    Raises CannotWrite, saying what could not be written and why.
+    """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
+        out.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
             staged.append((name, write_file(out, name, data, temporary=True)))
             progress(f"wrote {name} ({len(data):,} bytes)")
         for name, tmp in staged:
             os.replace(tmp, out / name)
+    except OSError as exc:
+        raise CannotWrite(exc.filename or out, exc) from None
     finally:
         for _, tmp in staged:
             tmp.unlink(missing_ok=True)
