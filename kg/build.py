@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from kg.errors import CannotWrite, KgError
 from kg.graph.scores import analytics_for
-from kg.project import store_of
+from kg.project import STORE_NAME, store_of
 from kg.rdf.export import render, sync_folder, union_graph, write_file
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
 from kg.rdf.store import (StoreMeta, fill_store, read_manifest, seeds_fingerprint,
@@ -105,7 +105,7 @@ def _remove(path: Path) -> None:
 def clean_up(out: Path, names: list[str]) -> None:
     """Remove what killed builds left in `out`: every generation but the published one (and
     a store folder of an older kg), the manifest's temporary, temporaries of the files."""
-    store_dir = store_of(out)
+    store_dir = out / STORE_NAME
     meta = read_manifest(store_dir)
     keep = meta.generation if meta and meta.store else None  # without a store: files only
     if store_dir.is_dir() and not store_dir.is_symlink():
@@ -123,7 +123,7 @@ def stage(out: Path, rendered: dict[str, bytes], meta: StoreMeta, with_store: bo
           base: str, progress: Callable[[str], None]) -> tuple[Path, StoreMeta]:
     """Write every file and the store into a new generation folder, OUT/.store/<id>/, and
     return it with its manifest. On failure the folder is removed: `out` is as it was."""
-    store_dir = store_of(out)
+    store_dir = out / STORE_NAME
     store_dir.mkdir(exist_ok=True)
     generation = f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
     folder = store_dir / generation
@@ -160,7 +160,7 @@ def commit(out: Path, folder: Path, names: list[str], meta: StoreMeta) -> None:
         _step(f"publish:{i}")
     sync_folder(out)
     _step("published")
-    write_manifest(store_of(out), meta)
+    write_manifest(out / STORE_NAME, meta)
     _step("manifest")
 
 

@@ -14,6 +14,7 @@ A project is a folder holding ``seeds/sources.yaml``. Its parts:
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,8 @@ from kg.errors import KgError, NotFound
 
 ENV_VARIABLE = "KG_PROJECT"
 MARKER = Path("seeds") / "sources.yaml"
-STORE_NAME = ".store"  # inside the exports folder; git-ignored
+STORE_NAME = ".store"  # inside the exports folder, git-ignored: the build's generations
+MANIFEST_NAME = ".store.json"  # beside it: what the published build holds (kg/rdf/store.py)
 
 
 class NoProject(KgError):
@@ -113,8 +115,14 @@ def open_project(explicit: str | Path | None = None, cwd: Path | None = None) ->
 
 
 def store_of(out_dir: str | Path) -> Path:
-    """The embedded store of the build written to `out_dir`."""
-    return Path(out_dir) / STORE_NAME
+    """The embedded store of the build published to `out_dir`: the store folder its manifest
+    names (OUT/.store/<generation>/db), else OUT/.store, where there is none yet."""
+    out = Path(out_dir)
+    try:
+        named = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8")).get("store")
+    except (OSError, ValueError, AttributeError):
+        named = None
+    return out / named if isinstance(named, str) and named else out / STORE_NAME
 
 
 def existing(path: str | Path, default_hint: str | None = None) -> Path:

@@ -11,6 +11,8 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -48,11 +50,15 @@ def labels_in_store(out: Path) -> set[str]:
     return {row[0].value for row in select(store, LABELS)}
 
 
+def generations(out: Path) -> list[str]:
+    return sorted(p.name for p in (out / ".store").iterdir())
+
+
 def assert_clean(out: Path) -> None:
     """One generation, no temporaries: what killed builds left is gone."""
     meta = read_meta(store_of(out))
     assert meta is not None
-    assert [p.name for p in store_of(out).iterdir()] == [meta.generation]
+    assert generations(out) == [meta.generation]
     assert sorted(p.name for p in out.iterdir()) == sorted([*NAMES, ".store", ".store.json"])
 
 
@@ -177,7 +183,7 @@ def test_kg_query_reports_a_half_published_build_and_answers_from_the_seeds(tmp_
 def test_a_build_cleans_up_what_a_killed_build_left(mini_seeds, tmp_path):
     out = tmp_path / "out"
     build(mini_seeds, out, ONTOLOGY)
-    (store_of(out) / "20000101T000000-dead").mkdir()  # a generation never published
+    (out / ".store" / "20000101T000000-dead").mkdir()  # a generation never published
     (out / ".kg.ttl.abc123.tmp").write_bytes(b"half")  # an older kg's temporary
     (out / ".store.json.tmp").write_text("{")
     build(mini_seeds, out, ONTOLOGY)
@@ -187,9 +193,9 @@ def test_a_build_cleans_up_what_a_killed_build_left(mini_seeds, tmp_path):
 def test_an_older_kgs_store_is_replaced(mini_seeds, tmp_path):
     out = tmp_path / "out"
     build(mini_seeds, out, ONTOLOGY)
-    shutil.rmtree(store_of(out))
-    store_of(out).mkdir()
-    (store_of(out) / "CURRENT").write_text("MANIFEST-000001\n")  # a bare RocksDB folder
+    shutil.rmtree(out / ".store")
+    (out / ".store").mkdir()
+    (out / ".store" / "CURRENT").write_text("MANIFEST-000001\n")  # a bare RocksDB folder
     (out / ".store.json").write_text('{"seeds_dir": "x", "seeds": "y", "graph": "z"}\n')
     assert store_state(store_of(out), mini_seeds).status == "missing"
     build(mini_seeds, out, ONTOLOGY)
@@ -212,12 +218,12 @@ def test_an_out_folder_under_a_file_is_exit_5_without_a_traceback(mini_seeds, tm
 def test_a_store_path_taken_by_a_file_keeps_the_exports(two_builds):
     seeds, out, old = two_builds
     manifest = (out / ".store.json").read_bytes()
-    shutil.rmtree(store_of(out))
-    store_of(out).write_text("someone's file")
+    shutil.rmtree(out / ".store")
+    (out / ".store").write_text("someone's file")
     with pytest.raises(CannotWrite, match="nothing was changed"):
         build(seeds, out, ONTOLOGY)
     assert exports(out) == old and (out / ".store.json").read_bytes() == manifest
-    assert store_of(out).read_text() == "someone's file"
+    assert (out / ".store").read_text() == "someone's file"
 
 
 @pytest.mark.parametrize("step", ["stage:kg.jsonld", "stored"])
@@ -278,7 +284,7 @@ def test_a_read_only_exports_folder_is_exit_5_and_keeps_everything(read_only, mi
     assert exports(rw / "out") == old
     assert (rw / "out" / ".store.json").read_bytes() == manifest
     meta = read_meta(store_of(rw / "out"))
-    assert meta is not None and [p.name for p in store_of(rw / "out").iterdir()] == [meta.generation]
+    assert meta is not None and generations(rw / "out") == [meta.generation]
 
 
 # -- 4. analytics in the store ----------------------------------------------------------------
@@ -291,11 +297,18 @@ def readme_pagerank() -> tuple[str, list[list[str]]]:
     return blocks[i][1], [line.split() for line in blocks[i + 1][1].splitlines()]
 
 
-def test_the_readmes_pagerank_query_answers_through_kg_query(built, tmp_path):
+@pytest.fixture
+def built_project(built, tmp_path) -> Path:
+    """A project of the real seeds whose exports are the session's build."""
     project = tmp_path / "park"
     project.mkdir()
     (project / "seeds").symlink_to(ROOT / "seeds")
     (project / "exports").symlink_to(built)
+    return project
+
+
+def test_the_readmes_pagerank_query_answers_through_kg_query(built_project):
+    project = built_project
     query, shown = readme_pagerank()
     answer = CliRunner().invoke(main, ["--project", str(project), "query", "--sparql", query,
                                        "--format", "csv"])
@@ -319,4 +332,24 @@ def test_a_build_without_a_store_leaves_no_store_that_claims_its_exports(two_bui
     state = store_state(store_of(out), seeds)
     assert state.status == "missing" and "run 'kg build'" in state.message
     assert not store_for_graph(out / "kg.ttl", store_of(out))
-    assert list(store_of(out).iterdir()) == []  # the old store went with its build
+    assert generations(out) == []  # the old store went with its build
+
+
+@pytest.mark.slow
+def test_the_readmes_pagerank_query_answers_through_kg_serve(built_project):
+    query, shown = readme_pagerank()
+    server = subprocess.Popen([sys.executable, "-m", "kg", "--project", str(built_project),
+                               "serve", "--port", "0"], cwd=ROOT, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        assert server.stderr is not None
+        line = server.stderr.readline()
+        assert line.startswith("Serving SPARQL at http://127.0.0.1:"), line
+        url = line.split()[3] + "?" + urllib.parse.urlencode({"query": query})
+        request = urllib.request.Request(url, headers={"Accept": "text/csv"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            rows = list(csv.reader(io.StringIO(response.read().decode("utf-8"))))[1:]
+        assert rows == shown
+    finally:
+        server.terminate()
+        server.wait(20)

@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import KgError, NotFound
+from kg.project import MANIFEST_NAME, STORE_NAME
 
 
 
@@ -68,9 +69,17 @@ def seeds_fingerprint(seeds_dir: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _out_of(store_dir: Path) -> Path:
+    """The build folder OUT of OUT/.store or of a store in it, OUT/.store/<generation>/db."""
+    for folder in (store_dir, *store_dir.parents):
+        if folder.name == STORE_NAME:
+            return folder.parent
+    return store_dir.parent
+
+
 def _meta_path(store_dir: Path) -> Path:
     """The build's manifest, OUT/.store.json: the one record of what a build published."""
-    return store_dir.parent / f"{store_dir.name}.json"
+    return _out_of(store_dir) / MANIFEST_NAME
 
 
 @dataclass(frozen=True)
@@ -143,7 +152,7 @@ def read_manifest(store_dir: str | Path) -> StoreMeta | None:
 def differing(store_dir: str | Path, meta: StoreMeta) -> list[str]:
     """The export files on disk that are not the ones the manifest recorded: a build was
     interrupted while publishing, or someone changed them since."""
-    out = Path(store_dir).parent
+    out = _out_of(Path(store_dir))
     changed = []
     for name, sha, ino, size, mtime in meta.files:
         try:
@@ -159,16 +168,25 @@ def differing(store_dir: str | Path, meta: StoreMeta) -> list[str]:
 
 
 def db_of(store_dir: str | Path, meta: StoreMeta) -> Path:
-    return Path(store_dir).parent / meta.store
+    return _out_of(Path(store_dir)) / meta.store
+
+
+def _published(store_dir: str | Path) -> StoreMeta | None:
+    """The manifest, when it names a store that exists and that `store_dir` is (or holds)."""
+    meta = read_manifest(store_dir)
+    if meta is None or not meta.store:
+        return None
+    db, asked = db_of(store_dir, meta), Path(store_dir)
+    if not db.is_dir() or (asked.name != STORE_NAME and asked.resolve() != db.resolve()):
+        return None  # none, or a generation the manifest no longer names
+    return meta
 
 
 def read_meta(store_dir: str | Path) -> StoreMeta | None:
-    """The manifest of a completely published build with a store, else None: no manifest,
-    no store, or export files that are not the ones it records."""
-    meta = read_manifest(store_dir)
-    if meta is None or not meta.store or not db_of(store_dir, meta).is_dir():
-        return None
-    return None if differing(store_dir, meta) else meta
+    """The manifest of a completely published build with this store, else None: no
+    manifest, no store, or export files that are not the ones it records."""
+    meta = _published(store_dir)
+    return None if meta is None or differing(store_dir, meta) else meta
 
 
 @dataclass
@@ -179,12 +197,12 @@ class StoreState:
 
 def store_state(store_dir: str | Path, seeds_dir: str | Path) -> StoreState:
     """Whether the store at `store_dir` holds a build of the seeds in `seeds_dir` as they are."""
-    manifest = read_manifest(store_dir)
-    if manifest is None or not manifest.store or not db_of(store_dir, manifest).is_dir():
+    manifest = _published(store_dir)
+    if manifest is None:
         return StoreState("missing", f"no store at {store_dir} (run 'kg build')")
     changed = differing(store_dir, manifest)
     if changed:
-        out = Path(store_dir).parent
+        out = _out_of(Path(store_dir))
         return StoreState("interrupted", f"{', '.join(changed)} in {out} are not the files of "
                           f"the build its store holds (a build was interrupted, or they were "
                           f"edited): run 'kg build' to repair it")
@@ -206,8 +224,8 @@ def store_for_graph(graph_file: str | Path, store_dir: str | Path) -> bool:
 
 
 def open_read_only(store_dir: str | Path) -> ox.Store:
-    """The store of the build published at `store_dir` (OUT/.store), or a bare store folder."""
-    meta = read_manifest(store_dir)
+    """A store folder; for OUT/.store, the store of the build published there."""
+    meta = read_manifest(store_dir) if Path(store_dir).name == STORE_NAME else None
     return ox.Store.read_only(str(db_of(store_dir, meta) if meta and meta.store else store_dir))
 
 
