@@ -7,9 +7,10 @@ new one, or is told the exports are half-published:
    seconds, then gives up with exit code 2;
 2. remove what killed builds left: older generations under OUT/.store/, temporaries;
 3. stage every export file and the store in a fresh generation, OUT/.store/<id>/;
-4. publish: rename each file into OUT/, then write the manifest OUT/.store.json (generation,
-   store, sha256 of every file, seeds fingerprint) in one rename, the commit point; then
-   remove the previous generation.
+4. publish: rename each file into OUT/, point the link OUT/.store/current (what store_of
+   names) at the new store, then write the manifest OUT/.store.json (generation, store,
+   sha256 of every file, seeds fingerprint) in one rename, the commit point; then remove the
+   previous generation.
 
 Readers (kg.rdf.store) trust the store only while the files in OUT are the ones the manifest
 records; a build killed during step 4 is reported as such until the next build repairs it.
@@ -35,7 +36,7 @@ import pyoxigraph as ox
 
 from kg.errors import CannotWrite, KgError
 from kg.graph.scores import analytics_for
-from kg.project import STORE_NAME, store_of
+from kg.project import CURRENT, STORE_NAME, store_of
 from kg.rdf.export import render, sync_folder, union_graph, write_file
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
 from kg.rdf.store import (StoreMeta, fill_store, read_manifest, seeds_fingerprint,
@@ -107,10 +108,10 @@ def clean_up(out: Path, names: list[str]) -> None:
     a store folder of an older kg), the manifest's temporary, temporaries of the files."""
     store_dir = out / STORE_NAME
     meta = read_manifest(store_dir)
-    keep = meta.generation if meta and meta.store else None  # without a store: files only
+    keep = {meta.generation, CURRENT} if meta and meta.store else set()  # no store: files only
     if store_dir.is_dir() and not store_dir.is_symlink():
         for entry in store_dir.iterdir():
-            if entry.name != keep:
+            if entry.name not in keep:
                 _remove(entry)
     leftovers = [f".{name}.*.tmp" for name in names] + [
         f"{store_dir.name}.new", f"{store_dir.name}.old", f"{store_dir.name}.json.tmp"]
@@ -154,11 +155,18 @@ def stage(out: Path, rendered: dict[str, bytes], meta: StoreMeta, with_store: bo
 
 
 def commit(out: Path, folder: Path, names: list[str], meta: StoreMeta) -> None:
-    """Rename each staged file into `out`, then write the manifest: the commit point."""
+    """Rename each staged file into `out`, point OUT/.store/current at the new store, then
+    write the manifest: the commit point."""
     for i, name in enumerate(names, 1):
         os.replace(folder / name, out / name)
         _step(f"publish:{i}")
+    if meta.store:
+        link = out / STORE_NAME / f".{CURRENT}.tmp"
+        link.unlink(missing_ok=True)
+        link.symlink_to(Path(meta.store).relative_to(STORE_NAME))
+        os.replace(link, store_of(out))
     sync_folder(out)
+    sync_folder(out / STORE_NAME)
     _step("published")
     write_manifest(out / STORE_NAME, meta)
     _step("manifest")

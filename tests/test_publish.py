@@ -51,7 +51,7 @@ def labels_in_store(out: Path) -> set[str]:
 
 
 def generations(out: Path) -> list[str]:
-    return sorted(p.name for p in (out / ".store").iterdir())
+    return sorted(p.name for p in (out / ".store").iterdir() if p.name != "current")
 
 
 def assert_clean(out: Path) -> None:
@@ -59,6 +59,7 @@ def assert_clean(out: Path) -> None:
     meta = read_meta(store_of(out))
     assert meta is not None
     assert generations(out) == [meta.generation]
+    assert store_of(out).resolve() == (out / ".store" / meta.generation / "db").resolve()
     assert sorted(p.name for p in out.iterdir()) == sorted([*NAMES, ".store", ".store.json"])
 
 
@@ -332,7 +333,7 @@ def test_a_build_without_a_store_leaves_no_store_that_claims_its_exports(two_bui
     state = store_state(store_of(out), seeds)
     assert state.status == "missing" and "run 'kg build'" in state.message
     assert not store_for_graph(out / "kg.ttl", store_of(out))
-    assert generations(out) == []  # the old store went with its build
+    assert generations(out) == [] and not store_of(out).exists()  # gone with its build
 
 
 @pytest.mark.slow
@@ -353,3 +354,13 @@ def test_the_readmes_pagerank_query_answers_through_kg_serve(built_project):
     finally:
         server.terminate()
         server.wait(20)
+
+
+def test_the_store_path_stays_valid_across_rebuilds(two_builds):
+    """`kg serve` opens store_of(out) again for each new worker, also after a rebuild."""
+    seeds, out, _old = two_builds
+    path = store_of(out)
+    assert COMPANY in {row[0].value for row in select(open_read_only(path), LABELS)}
+    build(seeds, out, ONTOLOGY)
+    assert store_of(out) == path
+    assert {row[0].value for row in select(open_read_only(path), LABELS)} == {RENAMED}

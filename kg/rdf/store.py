@@ -172,21 +172,25 @@ def db_of(store_dir: str | Path, meta: StoreMeta) -> Path:
 
 
 def _published(store_dir: str | Path) -> StoreMeta | None:
-    """The manifest, when it names a store that exists and that `store_dir` is (or holds)."""
+    """The manifest, when the store it names exists."""
     meta = read_manifest(store_dir)
-    if meta is None or not meta.store:
-        return None
-    db, asked = db_of(store_dir, meta), Path(store_dir)
-    if not db.is_dir() or (asked.name != STORE_NAME and asked.resolve() != db.resolve()):
-        return None  # none, or a generation the manifest no longer names
-    return meta
+    return meta if meta is not None and meta.store and db_of(store_dir, meta).is_dir() else None
+
+
+def _is_published(store_dir: str | Path, meta: StoreMeta) -> bool:
+    """Whether `store_dir` is the manifest's store: OUT/.store, or a path (OUT/.store/current)
+    that leads to it."""
+    asked = Path(store_dir)
+    return asked.name == STORE_NAME or asked.resolve() == db_of(store_dir, meta).resolve()
 
 
 def read_meta(store_dir: str | Path) -> StoreMeta | None:
     """The manifest of a completely published build with this store, else None: no
     manifest, no store, or export files that are not the ones it records."""
     meta = _published(store_dir)
-    return None if meta is None or differing(store_dir, meta) else meta
+    if meta is None or not _is_published(store_dir, meta) or differing(store_dir, meta):
+        return None
+    return meta
 
 
 @dataclass
@@ -201,6 +205,8 @@ def store_state(store_dir: str | Path, seeds_dir: str | Path) -> StoreState:
     if manifest is None:
         return StoreState("missing", f"no store at {store_dir} (run 'kg build')")
     changed = differing(store_dir, manifest)
+    if not _is_published(store_dir, manifest):
+        changed.insert(0, str(store_dir))
     if changed:
         out = _out_of(Path(store_dir))
         return StoreState("interrupted", f"{', '.join(changed)} in {out} are not the files of "
