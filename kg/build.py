@@ -71,7 +71,7 @@ def _step(name: str) -> None:
 
 
 @contextmanager
-def locked(out: Path, wait: float, progress: Callable[[str], None]) -> Iterator[None]:
+def locked(out: Path, wait: float, notice: Callable[[str], None]) -> Iterator[None]:
     """Hold an exclusive flock on the folder `out` itself (no lock file to leave behind)."""
     fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -87,7 +87,7 @@ def locked(out: Path, wait: float, progress: Callable[[str], None]) -> Iterator[
                         f"{out}: another 'kg build' is writing there (waited {wait:g} s); "
                         "run again when it is done, or wait longer with --wait SECONDS") from None
                 if not told:
-                    progress(f"another 'kg build' is writing {out}/; waiting for it "
+                    notice(f"another 'kg build' is writing {out}/; waiting for it "
                              f"(up to {wait:g} s)")
                     told = True
                 time.sleep(0.1)
@@ -175,11 +175,13 @@ def commit(out: Path, folder: Path, names: list[str], meta: StoreMeta) -> None:
 def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
           base: str = DEFAULT_BASE, validate: bool = True,
           progress: Callable[[str], None] = lambda _: None,
-          with_store: bool = True, wait: float = WAIT) -> BuildResult:
+          with_store: bool = True, wait: float = WAIT,
+          notice: Callable[[str], None] | None = None) -> BuildResult:
     """Build the exports from the seeds into `out_dir`, and its embedded store `out_dir/.store`.
 
     Raises InputError or NotConforming before anything is written, BuildRunning when another
     build holds `out_dir` longer than `wait` seconds, CannotWrite when a write fails.
+    `notice` is told that the build waits for another (default: `progress`).
     """
     progress(f"loading and checking seeds in {seeds_dir}/")
     seeds = load_seeds(seeds_dir)
@@ -205,7 +207,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CannotWrite(out, exc) from None
-    with locked(out, wait, progress):
+    with locked(out, wait, notice or progress):
         try:
             clean_up(out, list(rendered))
         except OSError as exc:

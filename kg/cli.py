@@ -187,7 +187,8 @@ def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store,
     out = Path(out_dir) if out_dir is not None else _project().exports
     result = build(seeds, out, _ontology(ontology_dir), base or DEFAULT_BASE,
                    validate=not no_validate, progress=_progress(verbose),
-                   with_store=not no_store, wait=wait)
+                   with_store=not no_store, wait=wait,
+                   notice=lambda msg: click.echo(f"note: {msg}", err=True))
     names = ", ".join(f.name for f in result.files)
     click.echo(f"Built {result.triples:,} triples from {result.entities} entities and "
                f"{result.facts} facts: {out}/ {{{names}}}")
