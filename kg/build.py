@@ -73,7 +73,10 @@ def _step(name: str) -> None:
 @contextmanager
 def locked(out: Path, wait: float, notice: Callable[[str], None]) -> Iterator[None]:
     """Hold an exclusive flock on the folder `out` itself (no lock file to leave behind)."""
-    fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise CannotWrite(out, exc) from None
     try:
         deadline = time.monotonic() + wait
         told = False
@@ -169,6 +172,7 @@ def commit(out: Path, folder: Path, names: list[str], meta: StoreMeta) -> None:
     sync_folder(out / STORE_NAME)
     _step("published")
     write_manifest(out / STORE_NAME, meta)
+    sync_folder(out)
     _step("manifest")
 
 
