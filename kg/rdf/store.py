@@ -2,8 +2,9 @@
 embedded store that `kg build` fills beside its exports (``OUT/.store``) so queries need not
 re-parse Turtle.
 
-A build is published as one generation (see kg/build.py): its store is OUT/.store/<id>/db and
-its manifest OUT/.store.json records the seeds folder and fingerprint it was built from, the
+A build is published as one generation (see kg/build.py): its store is OUT/.store/<id>/db,
+reached by the link OUT/.store/current (kg.project.store_of), and its manifest OUT/.store.json
+records the seeds folder and fingerprint it was built from, the
 store, and every export file as published. A reader trusts the store only while the export
 files on disk are the ones recorded, so a half-published build is reported, never believed;
 and it compares the seeds to tell a fresh store from a stale one, or from a store of other
@@ -22,7 +23,6 @@ import pyoxigraph as ox
 
 from kg.errors import KgError, NotFound
 from kg.project import MANIFEST_NAME, STORE_NAME
-
 
 
 class UnreadableGraph(KgError):
