@@ -4,11 +4,10 @@ re-parse Turtle.
 
 A build is published as one generation (see kg/build.py): its store is OUT/.store/<id>/db,
 reached by the link OUT/.store/current (kg.project.store_of), and its manifest OUT/.store.json
-records the seeds folder and fingerprint it was built from, the
-store, and every export file as published. A reader trusts the store only while the export
-files on disk are the ones recorded, so a half-published build is reported, never believed;
-and it compares the seeds to tell a fresh store from a stale one, or from a store of other
-seeds.
+records the seeds folder and fingerprint it was built from, the store, and every export file
+as published. A reader trusts the store only while the export files on disk are the ones
+recorded, so a half-published build is reported, never believed; and it compares the seeds to
+tell a fresh store from a stale one, or from a store of other seeds.
 """
 
 from __future__ import annotations
