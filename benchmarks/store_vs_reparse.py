@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from kg.sparql.queries import bind_params, load_queries
 from kg.sparql.run import run_oxigraph
-from kg.rdf.store import StoreMeta, load_store, write_store
+from kg.rdf.store import fill_store, load_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,7 +53,7 @@ def main() -> None:
         memory.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
         memory.dump(str(ttl), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
         store_dir = Path(tmp) / "store"
-        write_store(store_dir, nt, b"", StoreMeta("benchmark", "benchmark", ""))
+        fill_store(store_dir, nt, b"")
         triples = len(memory)
         del memory
 

@@ -1,21 +1,52 @@
-"""One build: load and check the seeds, map to RDF, validate, write the exports and their store."""
+"""One build: load and check the seeds, map to RDF, validate, write the exports and their store.
+
+A build is published as one generation, so a reader sees all of the old build or all of the
+new one, or is told the exports are half-published:
+
+1. lock OUT (an flock on the folder itself): a second build into OUT waits up to `wait`
+   seconds, then gives up with exit code 2;
+2. remove what killed builds left: older generations under OUT/.store/, temporaries;
+3. stage every export file and the store in a fresh generation, OUT/.store/<id>/;
+4. publish: rename each file into OUT/, point the link OUT/.store/current (what store_of
+   names) at the new store, then write the manifest OUT/.store.json (generation, store,
+   sha256 of every file, seeds fingerprint) in one rename, the commit point; then remove the
+   previous generation.
+
+Readers (kg.rdf.store) trust the store only while the files in OUT are the ones the manifest
+records; a build killed during step 4 is reported as such until the next build repairs it.
+"""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
+import os
+import secrets
+import shutil
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import pyoxigraph as ox
 
+from kg.errors import CannotWrite, KgError
 from kg.graph.scores import analytics_for
-from kg.project import store_of
-from kg.rdf.export import render, union_graph, write_atomically
+from kg.project import CURRENT, STORE_NAME, store_of
+from kg.rdf.export import render, sync_folder, union_graph, write_file
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
-from kg.rdf.store import StoreMeta, seeds_fingerprint, write_store
+from kg.rdf.store import (StoreMeta, fill_store, read_manifest, seeds_fingerprint,
+                          write_manifest)
 from kg.rdf.validate import NotConforming, validate_graph
 from kg.seeds.loader import load_seeds
+
+WAIT = 600.0  # seconds a build waits for another build into the same folder
+CRASH_AT = "KG_TEST_CRASH_AT"  # tests only: SIGKILL the build at this step
+FAIL_AT = "KG_TEST_FAIL_AT"  # tests only: a full disk (ENOSPC) at this step
 
 
 @dataclass
@@ -27,13 +58,134 @@ class BuildResult:
     store: Path | None
 
 
+class BuildRunning(KgError):
+    """Another build holds the output folder for longer than we wait."""
+
+
+def _step(name: str) -> None:
+    """A named point of the publishing sequence, where tests kill or fail the build."""
+    if os.environ.get(CRASH_AT) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(FAIL_AT) == name:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@contextmanager
+def locked(out: Path, wait: float, notice: Callable[[str], None]) -> Iterator[None]:
+    """Hold an exclusive flock on the folder `out` itself (no lock file to leave behind)."""
+    try:
+        fd = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise CannotWrite(out, exc) from None
+    try:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BuildRunning(
+                        f"{out}: another 'kg build' is writing there (waited {wait:g} s); "
+                        "run again when it is done, or wait longer with --wait SECONDS") from None
+                if not told:
+                    notice(f"another 'kg build' is writing {out}/; waiting for it "
+                             f"(up to {wait:g} s)")
+                    told = True
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def clean_up(out: Path, names: list[str]) -> None:
+    """Remove what killed builds left in `out`: every generation but the published one (and
+    a store folder of an older kg), the manifest's temporary, temporaries of the files."""
+    store_dir = out / STORE_NAME
+    meta = read_manifest(store_dir)
+    keep = {meta.generation, CURRENT} if meta and meta.store else set()  # no store: files only
+    if store_dir.is_dir() and not store_dir.is_symlink():
+        for entry in store_dir.iterdir():
+            if entry.name not in keep:
+                _remove(entry)
+    leftovers = [f".{name}.*.tmp" for name in names] + [
+        f"{store_dir.name}.new", f"{store_dir.name}.old", f"{store_dir.name}.json.tmp"]
+    for pattern in leftovers:
+        for path in out.glob(pattern):
+            _remove(path)
+
+
+def stage(out: Path, rendered: dict[str, bytes], meta: StoreMeta, with_store: bool,
+          base: str, progress: Callable[[str], None]) -> tuple[Path, StoreMeta]:
+    """Write every file and the store into a new generation folder, OUT/.store/<id>/, and
+    return it with its manifest. On failure the folder is removed: `out` is as it was."""
+    store_dir = out / STORE_NAME
+    store_dir.mkdir(exist_ok=True)
+    generation = f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
+    folder = store_dir / generation
+    folder.mkdir()
+    try:
+        for name, data in rendered.items():
+            _step(f"stage:{name}")
+            write_file(folder, name, data)
+            progress(f"wrote {name} ({len(data):,} bytes)")
+        _step("staged")
+        quads, db = 0, ""
+        if with_store:
+            progress(f"filling the embedded store at {store_dir}")
+            quads = fill_store(folder / "db", rendered["kg.nt"], rendered["kg.trig"],
+                               rendered.get("analytics.ttl", b""), f"{base}graph/analytics")
+            db = f"{store_dir.name}/{generation}/db"
+        _step("stored")
+        files = []
+        for name in rendered:
+            st = (folder / name).stat()
+            files.append((name, hashlib.sha256(rendered[name]).hexdigest(), st.st_ino,
+                          st.st_size, st.st_mtime_ns))
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder, StoreMeta(meta.seeds_dir, meta.seeds, meta.graph, quads, generation, db,
+                             tuple(sorted(files)))
+
+
+def commit(out: Path, folder: Path, names: list[str], meta: StoreMeta) -> None:
+    """Rename each staged file into `out`, point OUT/.store/current at the new store, then
+    write the manifest: the commit point."""
+    for i, name in enumerate(names, 1):
+        os.replace(folder / name, out / name)
+        _step(f"publish:{i}")
+    if meta.store:
+        link = out / STORE_NAME / f".{CURRENT}.tmp"
+        link.unlink(missing_ok=True)
+        link.symlink_to(Path(meta.store).relative_to(STORE_NAME))
+        os.replace(link, store_of(out))
+    sync_folder(out)
+    sync_folder(out / STORE_NAME)
+    _step("published")
+    write_manifest(out / STORE_NAME, meta)
+    sync_folder(out)
+    _step("manifest")
+
+
 def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
           base: str = DEFAULT_BASE, validate: bool = True,
           progress: Callable[[str], None] = lambda _: None,
-          with_store: bool = True) -> BuildResult:
+          with_store: bool = True, wait: float = WAIT,
+          notice: Callable[[str], None] | None = None) -> BuildResult:
     """Build the exports from the seeds into `out_dir`, and its embedded store `out_dir/.store`.
 
-    Raises InputError or NotConforming before anything is written.
+    Raises InputError or NotConforming before anything is written, BuildRunning when another
+    build holds `out_dir` longer than `wait` seconds, CannotWrite when a write fails.
+    `notice` is told that the build waits for another (default: `progress`).
     """
     progress(f"loading and checking seeds in {seeds_dir}/")
     seeds = load_seeds(seeds_dir)
@@ -52,12 +204,32 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     built = ox.Store()
     built.bulk_load(rendered["kg.nt"], format=ox.RdfFormat.N_TRIPLES)
     rendered["analytics.ttl"] = analytics_for(built, base)
-    files = write_atomically(rendered, out_dir, progress)
-    store = None
-    if with_store:
-        store = store_of(out_dir)
-        progress(f"filling the embedded store at {store}")
-        meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_fingerprint(seeds_dir),
-                         hashlib.sha256(rendered["kg.ttl"]).hexdigest())
-        write_store(store, rendered["kg.nt"], rendered["kg.trig"], meta)
-    return BuildResult(files, len(seeds.entities), len(seeds.facts), len(graph), store)
+    meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_fingerprint(seeds_dir),
+                     hashlib.sha256(rendered["kg.ttl"]).hexdigest())
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CannotWrite(out, exc) from None
+    with locked(out, wait, notice or progress):
+        try:
+            clean_up(out, list(rendered))
+        except OSError as exc:
+            raise CannotWrite(exc.filename or out, exc) from None
+        try:
+            folder, published = stage(out, rendered, meta, with_store, base, progress)
+        except OSError as exc:
+            raise CannotWrite(exc.filename or out, exc) from None
+        try:
+            commit(out, folder, list(rendered), published)
+        except OSError as exc:
+            raise CannotWrite(exc.filename or out, exc,
+                              f"{out}/ is half-published and reported so until 'kg build' "
+                              "repairs it") from None
+        try:
+            clean_up(out, list(rendered))  # the build is published; leftovers go next time
+        except OSError:
+            pass
+    return BuildResult([out / name for name in rendered], len(seeds.entities),
+                       len(seeds.facts), len(graph), store_of(out) if with_store else None)
+

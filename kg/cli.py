@@ -3,7 +3,7 @@
 Each command finds its paths (the project's, or the ones given), calls the library, and prints
 the answer. Errors are the library's `KgError`s: `KgGroup` prints their report on stderr and
 exits with their code (see kg/errors.py: 0 ok, 1 does not conform, 2 bad input or usage,
-3 remote failure, 4 no path found).
+3 remote failure, 4 no path found, 5 cannot write).
 """
 
 from __future__ import annotations
@@ -97,12 +97,10 @@ def _built(given: str | None, name: str = "kg.ttl") -> Path:
 
 
 def _open_built(path: Path):
-    """A built graph in an Oxigraph store: Turtle through its build's store when it has one,
-    any other RDF file (kg.nt, kg.jsonld, kg.trig…) read by its extension."""
-    from kg.rdf.store import open_graph
-    from kg.sparql.engines import load_graph_file
+    """A built graph file of any syntax kg build writes, read into memory."""
+    from kg.rdf.store import load_store
 
-    return open_graph(path) if path.suffix == ".ttl" else load_graph_file(path)
+    return load_store(path)
 
 
 def _progress(verbose: bool):
@@ -173,14 +171,19 @@ def init_command(folder):
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (faster, unsafe).")
 @click.option("--no-store", is_flag=True,
               help="Do not fill the embedded store that 'kg query' and 'kg serve' read.")
+@click.option("--wait", type=click.FloatRange(min=0), default=600, show_default=True,
+              metavar="SECONDS",
+              help="How long to wait for another 'kg build' writing the same folder "
+                   "before giving up (exit code 2).")
 @click.option("-v", "--verbose", is_flag=True, help="Show progress even when not on a terminal.")
 @project_option
-def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store, verbose):
+def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store, wait, verbose):
     """Check the seeds, build the graph, validate it, and write exports/.
 
     Writes kg.ttl (canonical Turtle), kg.nt, kg.jsonld, kg.trig (one named graph per
     source) and analytics.ttl, and fills the build's embedded store (OUT/.store) that
-    'kg query' reads. Nothing is written unless the seeds check out and the graph conforms.
+    'kg query' reads. Nothing is written unless the seeds check out and the graph conforms;
+    a build is published whole (see kg/build.py), and one build at a time writes a folder.
 
     \b
     Example:
@@ -193,7 +196,8 @@ def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store,
     out = Path(out_dir) if out_dir is not None else _project().exports
     result = build(seeds, out, _ontology(ontology_dir), base or DEFAULT_BASE,
                    validate=not no_validate, progress=_progress(verbose),
-                   with_store=not no_store)
+                   with_store=not no_store, wait=wait,
+                   notice=lambda msg: click.echo(f"note: {msg}", err=True))
     names = ", ".join(f.name for f in result.files)
     click.echo(f"Built {result.triples:,} triples from {result.entities} entities and "
                f"{result.facts} facts: {out}/ {{{names}}}")

@@ -11,6 +11,7 @@ code  meaning
 2     bad input or usage: a seed, a file, a name, a query or an option is wrong
 3     a remote store or endpoint refused, failed, or could not be reached
 4     ``kg path``: both entities exist, but no chain of facts links them
+5     a file or folder could not be written (full disk, read-only, not a folder)
 ====  ===========================================================================
 """
 
@@ -25,6 +26,7 @@ EXIT_NOT_CONFORMING = 1
 EXIT_BAD_INPUT = 2
 EXIT_REMOTE = 3
 EXIT_NO_PATH = 4
+EXIT_CANNOT_WRITE = 5
 
 
 class KgError(Exception):
@@ -77,6 +79,18 @@ class RemoteError(KgError):
     """A remote store or endpoint refused, failed, or could not be reached."""
 
     exit_code = EXIT_REMOTE
+
+
+class CannotWrite(KgError):
+    """A file or folder could not be written: says which, why, and what was kept."""
+
+    exit_code = EXIT_CANNOT_WRITE
+
+    def __init__(self, path: object, exc: OSError, kept: str = "nothing was changed"):
+        self.path = path
+        why = exc.strerror or str(exc)
+        super().__init__(f"{path}: cannot write: {why}; {kept} (free some space or make it "
+                         "writable, then run the command again)")
 
 
 def close_matches(word: str, choices: Iterable[str], n: int = 1) -> list[str]:

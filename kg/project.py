@@ -3,8 +3,9 @@
 A project is a folder holding ``seeds/sources.yaml``. Its parts:
 
 - ``seeds/``: the curated YAML and ``seeds/sources/``, the archived source texts;
-- ``exports/``: what ``kg build`` writes, and ``exports/.store``, the embedded Oxigraph store
-  of that build (each build's store lives with its output, so a build elsewhere never touches it);
+- ``exports/``: what ``kg build`` writes, and ``exports/.store/``, the embedded Oxigraph store
+  of that build with its manifest ``exports/.store.json`` (each build's store lives with its
+  output, so a build elsewhere never touches it);
 - ``ontology/`` and ``queries/``: optional. The ontology and the named queries ship with the
   package; a project's own ``ontology/`` replaces the shipped one, and its ``queries/`` add to
   the shipped queries or override one of the same name.
@@ -22,7 +23,9 @@ from kg.errors import KgError, NotFound
 
 ENV_VARIABLE = "KG_PROJECT"
 MARKER = Path("seeds") / "sources.yaml"
-STORE_NAME = ".store"  # inside the exports folder; git-ignored
+STORE_NAME = ".store"  # inside the exports folder, git-ignored: the build's generations
+CURRENT = "current"  # in it: a link to the published generation's store
+MANIFEST_NAME = ".store.json"  # beside it: what the published build holds (kg/rdf/store.py)
 
 
 class NoProject(KgError):
@@ -113,8 +116,9 @@ def open_project(explicit: str | Path | None = None, cwd: Path | None = None) ->
 
 
 def store_of(out_dir: str | Path) -> Path:
-    """The embedded store of the build written to `out_dir`."""
-    return Path(out_dir) / STORE_NAME
+    """The embedded store of the build published to `out_dir`: OUT/.store/current, a link to
+    the store of the published generation, so the path stays the same across builds."""
+    return Path(out_dir) / STORE_NAME / CURRENT
 
 
 def existing(path: str | Path, default_hint: str | None = None) -> Path:

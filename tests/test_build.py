@@ -12,6 +12,7 @@ import pytest
 from rdflib import Dataset, Graph
 
 from helpers import EXPORTS, ONTOLOGY, ROOT, SEEDS
+from kg.errors import CannotWrite
 
 EXPORT_NAMES = ["analytics.ttl", "kg.jsonld", "kg.nt", "kg.trig", "kg.ttl"]
 
@@ -101,8 +102,21 @@ def test_a_failed_write_leaves_previous_exports(tmp_path, monkeypatch):
         return real_fsync(fd)
 
     monkeypatch.setattr(export.os, "fsync", failing_fsync)
-    with pytest.raises(OSError):
+    with pytest.raises(CannotWrite, match="disk full; nothing was changed"):
         export.write_atomically({"kg.ttl": b"new ttl", "kg.nt": b"new nt"}, out)
     assert (out / "kg.ttl").read_bytes() == b"old ttl"
     assert (out / "kg.nt").read_bytes() == b"old nt"
     assert sorted(p.name for p in out.iterdir()) == ["kg.nt", "kg.ttl"]  # no temporaries left
+
+
+def test_views_into_a_path_under_a_file_are_exit_5_without_a_traceback(built, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = CliRunner().invoke(main, ["viz", str(built / "kg.ttl"), "--out",
+                                     str(blocker / "views")])
+    assert done.exit_code == 5, done.output
+    assert done.stderr.startswith(f"{blocker / 'views'}: cannot write: Not a directory")

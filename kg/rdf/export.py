@@ -16,6 +16,7 @@ from typing import Callable
 
 from rdflib import Dataset, Graph
 
+from kg.errors import CannotWrite
 from kg.rdf.namespace import PREFIXES, bind_prefixes
 
 
@@ -78,24 +79,51 @@ def _umask() -> int:
     return mask
 
 
+def write_file(folder: Path, name: str, data: bytes, temporary: bool = False) -> Path:
+    """Write `data` durably into `folder`: to `name`, or to a fresh temporary beside it."""
+    if temporary:
+        fd, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    else:
+        fd, path = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), \
+            str(folder / name)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())  # 0600 so far; exports are for sharing
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise
+    return Path(path)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the renames into `folder` durable before what depends on them is written."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_atomically(files: dict[str, bytes], out_dir: str | Path,
                      progress: Callable[[str], None] = lambda _: None) -> list[Path]:
-    """Write all files or none: temporaries first, then one rename each."""
+    """Write all files or none: temporaries first, then one rename each.
+
+    Raises CannotWrite, saying what could not be written and why.
+    """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
+        out.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out)
-            staged.append((name, Path(tmp_name)))
-            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; exports are for sharing
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
+            staged.append((name, write_file(out, name, data, temporary=True)))
             progress(f"wrote {name} ({len(data):,} bytes)")
         for name, tmp in staged:
             os.replace(tmp, out / name)
+    except OSError as exc:
+        raise CannotWrite(exc.filename or out, exc) from None
     finally:
         for _, tmp in staged:
             tmp.unlink(missing_ok=True)

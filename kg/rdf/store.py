@@ -2,39 +2,33 @@
 embedded store that `kg build` fills beside its exports (``OUT/.store``) so queries need not
 re-parse Turtle.
 
-The persistent store remembers which seeds folder it was built from, a fingerprint of those
-seeds, and a hash of the kg.ttl written with it; a reader compares them with what is on disk
-to tell a fresh store from a stale one, or from a store of other seeds.
+A build is published as one generation (see kg/build.py): its store is OUT/.store/<id>/db,
+reached by the link OUT/.store/current (kg.project.store_of), and its manifest OUT/.store.json
+records the seeds folder and fingerprint it was built from, the store, and every export file
+as published. A reader trusts the store only while the export files on disk are the ones
+recorded, so a half-published build is reported, never believed; and it compares the seeds to
+tell a fresh store from a stale one, or from a store of other seeds.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.errors import KgError, NotFound
+from kg.project import MANIFEST_NAME, STORE_NAME
+from kg.rdf.read import load_graph_file
 
 
-
-class UnreadableGraph(KgError):
-    """A graph file that is not valid Turtle."""
-
-
-def load_store(turtle_path: str | Path) -> ox.Store:
-    """An in-memory Oxigraph store holding the Turtle file, in its default graph."""
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(turtle_path), format=ox.RdfFormat.TURTLE)
-    except FileNotFoundError:
-        raise NotFound(turtle_path) from None
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise UnreadableGraph(f"{turtle_path}: not readable as Turtle: {exc}") from None
-    return store
+def load_store(graph_file: str | Path) -> ox.Store:
+    """An in-memory Oxigraph store holding a built graph file of any syntax `kg build`
+    writes, in its default graph (see kg.rdf.read)."""
+    return load_graph_file(graph_file)
 
 
 def select(store: ox.Store, query: str) -> ox.QuerySolutions:
@@ -65,76 +59,150 @@ def seeds_fingerprint(seeds_dir: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _out_of(store_dir: Path) -> Path:
+    """The build folder OUT of OUT/.store or of a store in it, OUT/.store/<generation>/db."""
+    for folder in (store_dir, *store_dir.parents):
+        if folder.name == STORE_NAME:
+            return folder.parent
+    return store_dir.parent
+
+
 def _meta_path(store_dir: Path) -> Path:
-    return store_dir.parent / f"{store_dir.name}.json"
+    """The build's manifest, OUT/.store.json: the one record of what a build published."""
+    return _out_of(store_dir) / MANIFEST_NAME
 
 
 @dataclass(frozen=True)
 class StoreMeta:
-    """What a store holds: the seeds folder and fingerprint it was built from, and the
-    sha256 of the kg.ttl written with it."""
+    """What a published build holds: the seeds folder and fingerprint it was built from, the
+    sha256 of its kg.ttl, its generation, its store (relative to OUT, "" for none) and every
+    export file with (sha256, inode, size, mtime_ns) as published."""
 
     seeds_dir: str
     seeds: str
     graph: str
     quads: int = 0
+    generation: str = ""
+    store: str = ""
+    files: tuple[tuple[str, str, int, int, int], ...] = ()
+
+    def record(self) -> dict:
+        return {"generation": self.generation, "store": self.store,
+                "seeds_dir": self.seeds_dir, "seeds": self.seeds, "graph": self.graph,
+                "quads": self.quads,
+                "files": {name: {"sha256": sha, "inode": ino, "size": size, "mtime_ns": mtime}
+                          for name, sha, ino, size, mtime in self.files}}
 
 
-def write_store(store_dir: str | Path, ntriples: bytes, trig: bytes, meta: StoreMeta) -> int:
-    """Fill a new store beside the old one, then swap: readers never see half a store.
-
-    The union graph goes into the default graph and each source's triples into its named
-    graph, so `GRAPH ?g` queries work too. Returns the number of quads.
-    """
-    store_dir = Path(store_dir)
-    store_dir.parent.mkdir(parents=True, exist_ok=True)
-    fresh = store_dir.with_name(store_dir.name + ".new")
-    old = store_dir.with_name(store_dir.name + ".old")
-    shutil.rmtree(fresh, ignore_errors=True)
-    store = ox.Store(str(fresh))
+def fill_store(db_dir: str | Path, ntriples: bytes, trig: bytes, analytics: bytes = b"",
+               analytics_graph: str | None = None) -> int:
+    """Fill a new store at `db_dir`: the union graph and the analytics in the default graph,
+    each source's triples in its named graph and the analytics in `analytics_graph`, so
+    `GRAPH ?g` queries work too. Returns the number of quads."""
+    store = ox.Store(str(db_dir))
     store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
     store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+    if analytics:
+        store.bulk_load(analytics, format=ox.RdfFormat.TURTLE)
+        if analytics_graph:
+            store.bulk_load(analytics, format=ox.RdfFormat.TURTLE,
+                            to_graph=ox.NamedNode(analytics_graph))
     store.flush()
     quads = len(store)
-    del store  # closes RocksDB before the directory moves
-    _meta_path(store_dir).unlink(missing_ok=True)  # no reader trusts the old record meanwhile
-    shutil.rmtree(old, ignore_errors=True)
-    if store_dir.exists():
-        store_dir.rename(old)
-    fresh.rename(store_dir)
-    shutil.rmtree(old, ignore_errors=True)
-    record = {"seeds_dir": meta.seeds_dir, "seeds": meta.seeds, "graph": meta.graph,
-              "quads": quads}
-    tmp = _meta_path(store_dir).with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    tmp.replace(_meta_path(store_dir))
+    del store  # closes RocksDB
     return quads
 
 
-def read_meta(store_dir: str | Path) -> StoreMeta | None:
-    """The record of a store, or None when there is no (complete) store."""
-    store_dir, meta_path = Path(store_dir), _meta_path(Path(store_dir))
-    if not store_dir.is_dir() or not meta_path.is_file():
-        return None
+def write_manifest(store_dir: str | Path, meta: StoreMeta) -> Path:
+    """Write OUT/.store.json in one rename: the commit point of a build."""
+    path = _meta_path(Path(store_dir))
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(meta.record(), indent=1, sort_keys=True) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def read_manifest(store_dir: str | Path) -> StoreMeta | None:
+    """The manifest as written, unchecked; None when there is none or it is not one."""
+    meta_path = _meta_path(Path(store_dir))
     try:
         record = json.loads(meta_path.read_text(encoding="utf-8"))
-        return StoreMeta(str(record.get("seeds_dir", "")), str(record.get("seeds", "")),
-                         str(record.get("graph", "")), int(record.get("quads", 0)))
-    except (ValueError, TypeError, AttributeError):
+        files = tuple((str(name), str(f["sha256"]), int(f["inode"]), int(f["size"]),
+                       int(f["mtime_ns"])) for name, f in sorted(record["files"].items()))
+        return StoreMeta(str(record["seeds_dir"]), str(record["seeds"]), str(record["graph"]),
+                         int(record["quads"]), str(record["generation"]), str(record["store"]),
+                         files)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # none, or an older kg's record: no build to trust
+
+
+def differing(store_dir: str | Path, meta: StoreMeta) -> list[str]:
+    """The export files on disk that are not the ones the manifest recorded: a build was
+    interrupted while publishing, or someone changed them since."""
+    out = _out_of(Path(store_dir))
+    changed = []
+    for name, sha, ino, size, mtime in meta.files:
+        try:
+            st = (out / name).stat()
+        except OSError:
+            changed.append(name)
+            continue
+        if (st.st_ino, st.st_size, st.st_mtime_ns) == (ino, size, mtime):
+            continue  # the very file published; no need to read it
+        if st.st_size != size or file_digest(out / name) != sha:
+            changed.append(name)
+    return changed
+
+
+def db_of(store_dir: str | Path, meta: StoreMeta) -> Path:
+    return _out_of(Path(store_dir)) / meta.store
+
+
+def _published(store_dir: str | Path) -> StoreMeta | None:
+    """The manifest, when the store it names exists."""
+    meta = read_manifest(store_dir)
+    return meta if meta is not None and meta.store and db_of(store_dir, meta).is_dir() else None
+
+
+def _is_published(store_dir: str | Path, meta: StoreMeta) -> bool:
+    """Whether `store_dir` is the manifest's store: OUT/.store, or a path (OUT/.store/current)
+    that leads to it."""
+    asked = Path(store_dir)
+    return asked.name == STORE_NAME or asked.resolve() == db_of(store_dir, meta).resolve()
+
+
+def read_meta(store_dir: str | Path) -> StoreMeta | None:
+    """The manifest of a completely published build with this store, else None: no
+    manifest, no store, or export files that are not the ones it records."""
+    meta = _published(store_dir)
+    if meta is None or not _is_published(store_dir, meta) or differing(store_dir, meta):
         return None
+    return meta
 
 
 @dataclass
 class StoreState:
-    status: str  # "fresh", "stale", "other" (built from other seeds) or "missing"
+    status: str  # "fresh", "stale", "other" (other seeds), "interrupted" or "missing"
     message: str
 
 
 def store_state(store_dir: str | Path, seeds_dir: str | Path) -> StoreState:
     """Whether the store at `store_dir` holds a build of the seeds in `seeds_dir` as they are."""
-    meta = read_meta(store_dir)
-    if meta is None:
+    manifest = _published(store_dir)
+    if manifest is None:
         return StoreState("missing", f"no store at {store_dir} (run 'kg build')")
+    changed = differing(store_dir, manifest)
+    if not _is_published(store_dir, manifest):
+        changed.insert(0, str(store_dir))
+    if changed:
+        out = _out_of(Path(store_dir))
+        return StoreState("interrupted", f"{', '.join(changed)} in {out} are not the files of "
+                          f"the build its store holds (a build was interrupted, or they were "
+                          f"edited): run 'kg build' to repair it")
+    meta = manifest
     seeds = Path(seeds_dir)
     if meta.seeds_dir and Path(meta.seeds_dir) != seeds.resolve():
         return StoreState("other", f"the store at {store_dir} holds a build of "
@@ -146,21 +214,12 @@ def store_state(store_dir: str | Path, seeds_dir: str | Path) -> StoreState:
 
 
 def store_for_graph(graph_file: str | Path, store_dir: str | Path) -> bool:
-    """True when the store at `store_dir` was written with exactly this kg.ttl."""
+    """True when the store at `store_dir` was published with exactly this kg.ttl."""
     meta = read_meta(store_dir)
     return meta is not None and bool(meta.graph) and meta.graph == file_digest(graph_file)
 
 
 def open_read_only(store_dir: str | Path) -> ox.Store:
-    return ox.Store.read_only(str(store_dir))
-
-
-def open_graph(graph_file: str | Path) -> ox.Store:
-    """A built graph to read: the store `kg build` wrote beside it when that store was written
-    with this very file (no parsing), else the file loaded into memory."""
-    from kg.project import store_of
-
-    store_dir = store_of(Path(graph_file).parent)
-    if Path(graph_file).is_file() and store_for_graph(graph_file, store_dir):
-        return open_read_only(store_dir)
-    return load_store(graph_file)
+    """A store folder; for OUT/.store, the store of the build published there."""
+    meta = read_manifest(store_dir) if Path(store_dir).name == STORE_NAME else None
+    return ox.Store.read_only(str(db_of(store_dir, meta) if meta and meta.store else store_dir))

@@ -43,16 +43,9 @@ def read_only_store_engine(store_dir: str | Path) -> Engine:
 
 
 def graph_file_engine(graph_file: str | Path, engine: str = "oxigraph") -> Engine:
-    """A built graph file read by the chosen engine; Oxigraph reads the store beside it when
-    that store was written with this very file (see kg.rdf.store.open_graph)."""
-    from kg.rdf.store import open_graph
-
-    if engine == "rdflib":
-        return rdflib_engine(graph_file)
-    if graph_syntax(graph_file) != "ttl":
-        return oxigraph_file_engine(graph_file)
-    store = open_graph(graph_file)
-    return Engine(f"oxigraph ({graph_file})", lambda q: run_oxigraph(store, q))
+    """A built graph file read into memory by the chosen engine (not its build's store, which
+    also holds analytics.ttl)."""
+    return rdflib_engine(graph_file) if engine == "rdflib" else oxigraph_file_engine(graph_file)
 
 
 def store_engine(store_dir: str | Path | None, seeds_dir: str | Path) -> Engine:

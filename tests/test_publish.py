@@ -1,0 +1,367 @@
+"""kg build publishes a build whole: one build at a time per folder, all old or all new (or a
+half-published build reported as such), a failed write said plainly, analytics in the store."""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from helpers import MINI, ONTOLOGY, ROOT
+from kg.build import build
+from kg.cli import main
+from kg.errors import EXIT_CANNOT_WRITE, CannotWrite
+from kg.project import store_of
+from kg.rdf.store import open_read_only, read_meta, select, store_for_graph, store_state
+
+NAMES = ["analytics.ttl", "kg.jsonld", "kg.nt", "kg.trig", "kg.ttl"]
+COMPANY = "浙江省经济和信息化厅"  # a label in tests/fixtures/mini; the edit renames it
+RENAMED = "浙江省经信厅"
+LABELS = ('SELECT ?l WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#label> ?l . '
+          f'FILTER(STR(?l) IN ("{COMPANY}", "{RENAMED}")) }}')
+
+
+def kg(*args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", *args], cwd=ROOT, capture_output=True,
+                          text=True, env=dict(os.environ, **(env or {})), timeout=120, **kw)
+
+
+def build_args(seeds: Path, out: Path) -> list[str]:
+    return ["build", "--seeds", str(seeds), "--ontology", str(ONTOLOGY), "--out", str(out)]
+
+
+def exports(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in NAMES}
+
+
+def labels_in_store(out: Path) -> set[str]:
+    store = open_read_only(store_of(out))
+    return {row[0].value for row in select(store, LABELS)}
+
+
+def generations(out: Path) -> list[str]:
+    return sorted(p.name for p in (out / ".store").iterdir() if p.name != "current")
+
+
+def assert_clean(out: Path) -> None:
+    """One generation, no temporaries: what killed builds left is gone."""
+    meta = read_meta(store_of(out))
+    assert meta is not None
+    assert generations(out) == [meta.generation]
+    assert store_of(out).resolve() == (out / ".store" / meta.generation / "db").resolve()
+    assert sorted(p.name for p in out.iterdir()) == sorted([*NAMES, ".store", ".store.json"])
+
+
+@pytest.fixture
+def two_builds(mini_seeds, tmp_path):
+    """`out` holding a build of the mini seeds, and the seeds edited so the next build differs."""
+    out = tmp_path / "out"
+    build(mini_seeds, out, ONTOLOGY)
+    old = exports(out)
+    facts = mini_seeds / "facts.yaml"
+    facts.write_text(facts.read_text("utf-8").replace(f"label: {COMPANY}", f"label: {RENAMED}"),
+                     "utf-8")
+    return mini_seeds, out, old
+
+
+# -- 1. one build at a time -------------------------------------------------------------------
+
+def hold_lock(folder: Path) -> int:
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def test_a_second_build_waits_for_the_first_then_publishes(two_builds):
+    seeds, out, old = two_builds
+    fd = hold_lock(out)  # stands for a build in progress
+    try:
+        waiting = subprocess.Popen([sys.executable, "-m", "kg", *build_args(seeds, out),
+                                    "--wait", "30"],  # bounded, should the note not come
+                                   cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True)
+        assert waiting.stderr is not None
+        for line in waiting.stderr:  # ends when the build says it waits, or exits
+            if line.startswith("note: another 'kg build' is writing"):  # said without -v
+                break
+        assert waiting.poll() is None, waiting.communicate()
+        assert exports(out) == old  # nothing written while it waits
+    finally:
+        os.close(fd)
+    stdout, stderr = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0, stderr
+    assert "Built" in stdout and "Traceback" not in stderr
+    assert exports(out) != old and read_meta(store_of(out)) is not None
+
+
+def test_a_build_that_waits_too_long_exits_2_and_writes_nothing(two_builds):
+    seeds, out, old = two_builds
+    fd = hold_lock(out)
+    try:
+        done = kg(*build_args(seeds, out), "--wait", "0.2")
+    finally:
+        os.close(fd)
+    assert done.returncode == 2, done.stderr
+    assert "another 'kg build' is writing there" in done.stderr and "--wait" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert exports(out) == old
+
+
+@pytest.mark.slow
+def test_two_real_builds_at_once_both_succeed_and_leave_one_good_build(mini_seeds, tmp_path):
+    out = tmp_path / "out"
+    for _ in range(3):  # bounded: three pairs
+        pair = [subprocess.Popen([sys.executable, "-m", "kg", *build_args(mini_seeds, out)],
+                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True) for _ in range(2)]
+        for proc in pair:
+            stdout, stderr = proc.communicate(timeout=120)
+            assert proc.returncode == 0 and "Traceback" not in stderr, stderr
+        assert store_state(store_of(out), mini_seeds).status == "fresh"
+        assert_clean(out)
+        assert COMPANY in labels_in_store(out)
+    answer = CliRunner().invoke(main, ["query", "--graph", str(out / "kg.ttl"), "--sparql",
+                                       LABELS])
+    assert answer.exit_code == 0 and COMPANY in answer.stdout
+
+
+# -- 2. all old or all new --------------------------------------------------------------------
+
+BEFORE_PUBLISHING = ["stage:kg.nt", "staged", "stored"]
+WHILE_PUBLISHING = ["publish:1", "publish:4", "published"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("step", BEFORE_PUBLISHING + WHILE_PUBLISHING + ["manifest"])
+def test_a_build_killed_at_any_step_is_all_old_all_new_or_reported(two_builds, step):
+    seeds, out, old = two_builds
+    killed = kg(*build_args(seeds, out), env={"KG_TEST_CRASH_AT": step})
+    assert killed.returncode == -9, killed.stderr  # SIGKILL at that very step
+    state = store_state(store_of(out), seeds)
+    if step in BEFORE_PUBLISHING:  # all old: the old build, stale against the edited seeds
+        assert exports(out) == old and state.status == "stale"
+        assert COMPANY in labels_in_store(out)
+        assert store_for_graph(out / "kg.ttl", store_of(out))
+    elif step in WHILE_PUBLISHING:  # mixed files: detected, never believed
+        assert exports(out) != old
+        assert state.status == "interrupted" and "run 'kg build' to repair it" in state.message
+        assert read_meta(store_of(out)) is None
+        assert not store_for_graph(out / "kg.ttl", store_of(out))
+    else:  # committed: all new
+        assert state.status == "fresh" and COMPANY not in labels_in_store(out)
+    repaired = kg(*build_args(seeds, out))
+    assert repaired.returncode == 0, repaired.stderr
+    assert store_state(store_of(out), seeds).status == "fresh"
+    assert_clean(out)
+    elsewhere = out.parent / "elsewhere"
+    build(seeds, elsewhere, ONTOLOGY)
+    assert exports(out) == exports(elsewhere)
+
+
+def test_kg_query_reports_a_half_published_build_and_answers_from_the_seeds(tmp_path,
+                                                                           monkeypatch):
+    project = tmp_path / "park"
+    shutil.copytree(MINI, project / "seeds")
+    out = project / "exports"
+    build(project / "seeds", out, ONTOLOGY)
+    (out / "kg.nt").write_bytes((out / "kg.nt").read_bytes() + b"\n")  # as a killed publish
+    answer = CliRunner().invoke(main, ["--project", str(project), "query", "--sparql", LABELS])
+    assert answer.exit_code == 0, answer.output
+    assert "kg.nt in" in answer.stderr and "run 'kg build' to repair it" in answer.stderr
+    assert "answering from" in answer.stderr and COMPANY in answer.stdout
+
+
+def test_a_build_cleans_up_what_a_killed_build_left(mini_seeds, tmp_path):
+    out = tmp_path / "out"
+    build(mini_seeds, out, ONTOLOGY)
+    (out / ".store" / "20000101T000000-dead").mkdir()  # a generation never published
+    (out / ".kg.ttl.abc123.tmp").write_bytes(b"half")  # an older kg's temporary
+    (out / ".store.json.tmp").write_text("{")
+    build(mini_seeds, out, ONTOLOGY)
+    assert_clean(out)
+
+
+def test_an_older_kgs_store_is_replaced(mini_seeds, tmp_path):
+    out = tmp_path / "out"
+    build(mini_seeds, out, ONTOLOGY)
+    shutil.rmtree(out / ".store")
+    (out / ".store").mkdir()
+    (out / ".store" / "CURRENT").write_text("MANIFEST-000001\n")  # a bare RocksDB folder
+    (out / ".store.json").write_text('{"seeds_dir": "x", "seeds": "y", "graph": "z"}\n')
+    assert store_state(store_of(out), mini_seeds).status == "missing"
+    build(mini_seeds, out, ONTOLOGY)
+    assert_clean(out)
+    assert store_state(store_of(out), mini_seeds).status == "fresh"
+
+
+# -- 3. a write that fails --------------------------------------------------------------------
+
+def test_an_out_folder_under_a_file_is_exit_5_without_a_traceback(mini_seeds, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = kg(*build_args(mini_seeds, blocker / "exports"))
+    assert done.returncode == EXIT_CANNOT_WRITE, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"{blocker / 'exports'}: cannot write: Not a directory; nothing was changed" \
+        in done.stderr
+
+
+def test_a_store_path_taken_by_a_file_keeps_the_exports(two_builds):
+    seeds, out, old = two_builds
+    manifest = (out / ".store.json").read_bytes()
+    shutil.rmtree(out / ".store")
+    (out / ".store").write_text("someone's file")
+    with pytest.raises(CannotWrite, match="nothing was changed"):
+        build(seeds, out, ONTOLOGY)
+    assert exports(out) == old and (out / ".store.json").read_bytes() == manifest
+    assert (out / ".store").read_text() == "someone's file"
+
+
+@pytest.mark.parametrize("step", ["stage:kg.jsonld", "stored"])
+def test_a_full_disk_while_staging_changes_nothing(two_builds, monkeypatch, step):
+    seeds, out, old = two_builds
+    monkeypatch.setenv("KG_TEST_FAIL_AT", step)
+    done = CliRunner().invoke(main, build_args(seeds, out))
+    assert done.exit_code == EXIT_CANNOT_WRITE, done.output
+    assert "No space left on device; nothing was changed" in done.stderr
+    assert exports(out) == old and store_state(store_of(out), seeds).status == "stale"
+    assert COMPANY in labels_in_store(out)
+    monkeypatch.delenv("KG_TEST_FAIL_AT")
+    build(seeds, out, ONTOLOGY)
+    assert_clean(out)
+
+
+def test_a_full_disk_while_publishing_is_reported_and_repaired(two_builds, monkeypatch):
+    seeds, out, old = two_builds
+    monkeypatch.setenv("KG_TEST_FAIL_AT", "publish:2")
+    done = CliRunner().invoke(main, build_args(seeds, out))
+    assert done.exit_code == EXIT_CANNOT_WRITE, done.output
+    assert "half-published" in done.stderr and "Traceback" not in done.output
+    assert store_state(store_of(out), seeds).status == "interrupted"
+    monkeypatch.delenv("KG_TEST_FAIL_AT")
+    build(seeds, out, ONTOLOGY)
+    assert_clean(out)
+
+
+@pytest.fixture
+def read_only(tmp_path):
+    """A read-only bind mount of tmp_path/rw at tmp_path/ro (needs root and mount)."""
+    rw, ro = tmp_path / "rw", tmp_path / "ro"
+    rw.mkdir()
+    ro.mkdir()
+    if shutil.which("mount") is None:
+        pytest.skip("no mount command")
+    try:
+        subprocess.run(["mount", "--bind", str(rw), str(ro)], check=True, capture_output=True)
+    except subprocess.CalledProcessError as exc:
+        pytest.skip(f"cannot bind-mount here: {exc.stderr.decode().strip()}")
+    try:
+        yield rw, ro
+    finally:
+        subprocess.run(["umount", str(ro)], check=True)
+
+
+def test_a_read_only_exports_folder_is_exit_5_and_keeps_everything(read_only, mini_seeds):
+    rw, ro = read_only
+    build(mini_seeds, rw / "out", ONTOLOGY)
+    old, manifest = exports(rw / "out"), (rw / "out" / ".store.json").read_bytes()
+    subprocess.run(["mount", "-o", "remount,ro,bind", str(ro)], check=True)
+    (mini_seeds / "facts.yaml").write_text(
+        (mini_seeds / "facts.yaml").read_text("utf-8") + "\n", "utf-8")
+    done = kg(*build_args(mini_seeds, ro / "out"))
+    assert done.returncode == EXIT_CANNOT_WRITE, done.stderr
+    assert "cannot write: Read-only file system; nothing was changed" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert exports(rw / "out") == old
+    assert (rw / "out" / ".store.json").read_bytes() == manifest
+    meta = read_meta(store_of(rw / "out"))
+    assert meta is not None and generations(rw / "out") == [meta.generation]
+
+
+# -- 4. analytics in the store ----------------------------------------------------------------
+
+def readme_pagerank() -> tuple[str, list[list[str]]]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Analytics\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(\w*)\n(.*?)```", section, re.S)
+    i = [lang for lang, _ in blocks].index("sparql")
+    return blocks[i][1], [line.split() for line in blocks[i + 1][1].splitlines()]
+
+
+@pytest.fixture
+def built_project(built, tmp_path) -> Path:
+    """A project of the real seeds whose exports are the session's build."""
+    project = tmp_path / "park"
+    project.mkdir()
+    (project / "seeds").symlink_to(ROOT / "seeds")
+    (project / "exports").symlink_to(built)
+    return project
+
+
+def test_the_readmes_pagerank_query_answers_through_kg_query(built_project):
+    project = built_project
+    query, shown = readme_pagerank()
+    answer = CliRunner().invoke(main, ["--project", str(project), "query", "--sparql", query,
+                                       "--format", "csv"])
+    assert answer.exit_code == 0, answer.output
+    assert "note:" not in answer.stderr  # answered by the store itself
+    rows = list(csv.reader(io.StringIO(answer.stdout)))[1:]
+    assert rows == shown
+
+
+def test_analytics_has_its_own_named_graph(built):
+    store = open_read_only(store_of(built))
+    [[n]] = select(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH "
+                          "<https://w3id.org/industrial-park-kg/id/graph/analytics> "
+                          "{ ?s <https://w3id.org/industrial-park-kg/ontology/pageRank> ?o } }")
+    assert int(n.value) > 0
+
+
+def test_a_build_without_a_store_leaves_no_store_that_claims_its_exports(two_builds):
+    seeds, out, _old = two_builds
+    build(seeds, out, ONTOLOGY, with_store=False)
+    state = store_state(store_of(out), seeds)
+    assert state.status == "missing" and "run 'kg build'" in state.message
+    assert not store_for_graph(out / "kg.ttl", store_of(out))
+    assert generations(out) == [] and not store_of(out).exists()  # gone with its build
+
+
+@pytest.mark.slow
+def test_the_readmes_pagerank_query_answers_through_kg_serve(built_project):
+    query, shown = readme_pagerank()
+    server = subprocess.Popen([sys.executable, "-m", "kg", "--project", str(built_project),
+                               "serve", "--port", "0"], cwd=ROOT, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        assert server.stderr is not None
+        line = server.stderr.readline()
+        assert line.startswith("Serving SPARQL at http://127.0.0.1:"), line
+        url = line.split()[3] + "?" + urllib.parse.urlencode({"query": query})
+        request = urllib.request.Request(url, headers={"Accept": "text/csv"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            rows = list(csv.reader(io.StringIO(response.read().decode("utf-8"))))[1:]
+        assert rows == shown
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def test_the_store_path_stays_valid_across_rebuilds(two_builds):
+    """`kg serve` opens store_of(out) again for each new worker, also after a rebuild."""
+    seeds, out, _old = two_builds
+    path = store_of(out)
+    assert COMPANY in {row[0].value for row in select(open_read_only(path), LABELS)}
+    build(seeds, out, ONTOLOGY)
+    assert store_of(out) == path
+    assert {row[0].value for row in select(open_read_only(path), LABELS)} == {RENAMED}
