@@ -27,11 +27,19 @@ def graph_syntax(graph_file: str | Path) -> str:
     return extension
 
 
+def _format(extension: str) -> ox.RdfFormat:
+    return ox.RdfFormat.from_extension(extension) or ox.RdfFormat.RDF_XML
+
+
+def _name(extension: str) -> str:
+    """The syntax's name for messages: Turtle, N-Triples, JSON-LD, TriG…"""
+    return _format(extension).name
+
+
 def load_graph_file(graph_file: str | Path) -> ox.Store:
     """An in-memory Oxigraph store holding the file; the named graphs of TriG, N-Quads and
     JSON-LD are merged into the default graph, which the named queries read."""
-    extension = graph_syntax(graph_file)
-    syntax = ox.RdfFormat.from_extension(extension) or ox.RdfFormat.RDF_XML
+    syntax = _format(graph_syntax(graph_file))
     store = ox.Store()
     try:
         if syntax.supports_datasets:
@@ -46,12 +54,12 @@ def load_graph_file(graph_file: str | Path) -> ox.Store:
 
 def read_rdflib(graph_file: str | Path) -> Graph:
     """The file parsed with rdflib, named graphs merged (the same rule as load_graph_file)."""
-    syntax = GRAPH_SYNTAXES[graph_syntax(graph_file)]
+    extension = graph_syntax(graph_file)
     dataset = Dataset()
     try:
-        dataset.parse(str(graph_file), format=syntax)
+        dataset.parse(str(graph_file), format=GRAPH_SYNTAXES[extension])
     except Exception as exc:  # rdflib raises many kinds for a malformed file
-        raise KgError(f"{graph_file}: not readable as {syntax}: {exc}") from None
+        raise KgError(f"{graph_file}: not readable as {_name(extension)}: {exc}") from None
     graph = Graph()
     for s, p, o, _g in dataset.quads((None, None, None, None)):
         graph.add((s, p, o))

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import KgError, NotFound
 from kg.project import MANIFEST_NAME, STORE_NAME
 from kg.rdf.read import load_graph_file
 
