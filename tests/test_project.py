@@ -125,7 +125,8 @@ def test_a_store_of_other_seeds_says_what_it_holds(fresh):
     assert "older" not in answer.stderr and "示例科技有限公司" in answer.stdout
 
 
-def test_a_graph_file_is_read_from_its_own_store_when_it_matches(fresh):
+def test_a_graph_files_own_store_is_recognised_only_while_it_matches(fresh):
+    """kg serve --graph serves the build's store only while it was published with that file."""
     from kg.project import store_of
     from kg.rdf.store import store_for_graph
 
