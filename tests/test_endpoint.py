@@ -341,3 +341,10 @@ def test_answers_are_capped_and_say_so(built):
     status, _, body, _ = endpoint.answer(
         store, "SELECT * WHERE { ?s ?p ?o }", "text/csv", endpoint.Limits(max_response_bytes=1000))
     assert status == 500 and b"--max-response-bytes" in body
+
+
+def test_a_get_body_does_not_become_a_second_request(server):
+    smuggled = b"GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    reply = raw(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Length: " + str(len(smuggled)).encode() + b"\r\n\r\n" + smuggled)
+    assert status_of(reply) == 200 and b"404" not in reply

@@ -2,7 +2,21 @@
 
 Queries run in worker processes, so a query that passes the time limit is stopped by ending
 its worker (Oxigraph cannot interrupt a running query from another thread); a fresh worker
-takes its place. Updates are refused with 403, bodies over the size limit with 413.
+takes its place, as it does for a worker that crashed or ran out of its memory limit
+(RLIMIT_AS; that request gets 500). Updates are refused with 403, bodies over the size limit
+with 413, bodies without a Content-Length (or chunked) with 411. Query text is checked by
+`kg.sparql.run.guard_query` first: too long or nested too deep is 400, and so is SERVICE to a
+host not allowed (the server would otherwise call any URL a query names).
+
+Answers: past `max_rows` rows (or triples) an answer is cut, and says so in the header
+X-KG-Truncated and, in SPARQL JSON, a top-level "note"; an answer over `max_response_bytes`
+is refused with 500 and a message naming the limit.
+
+The HTTP side is the standard library's threading server, held in by: a socket timeout per
+connection, a cap on open connections (the longest idle one is closed to make room), a listen
+backlog of 128, and refusing requests that a browser sends for another site (Origin,
+Sec-Fetch-Site) or, on loopback, for another host name (DNS rebinding).
+tests/test_endpoint_abuse.py shows that it holds; benchmarks/endpoint_load.py measures it.
 """
 
 from __future__ import annotations
@@ -391,6 +405,8 @@ def make_handler(service: QueryService, config: ServerConfig):
             return None
 
         def do_GET(self):
+            if "Content-Length" in self.headers or "Transfer-Encoding" in self.headers:
+                self.close_connection = True  # a body we do not read must not become a request
             url = urllib.parse.urlsplit(self.path)
             if len(self.path) > config.max_request_bytes:
                 return self._error(HTTPStatus.REQUEST_URI_TOO_LONG, "request too large")
