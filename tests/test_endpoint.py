@@ -286,18 +286,16 @@ def test_bad_lengths_are_refused(server, headers, expected):
 
 def test_idle_connections_are_timed_out_and_capped(server):
     host, port = server.split("//")[1].split(":")
-    idle = [socket.create_connection((host, int(port)), timeout=10) for _ in range(40)]
+    idle = [socket.create_connection((host, int(port)), timeout=5) for _ in range(40)]
     for sock in idle:
         sock.sendall(b"GET /sparql?query=ASK HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never ends
     assert triple_count(server) > 0  # the cap (16) closed the oldest to make room
-    closed = 0
-    for sock in idle:
+    for sock in idle:  # closed by the cap or the idle timeout (1 s), never left open
         try:
-            closed += sock.recv(100) == b""
-        except (TimeoutError, ConnectionError):
-            closed += 1
+            assert sock.recv(100) == b""
+        except ConnectionResetError:
+            pass
         sock.close()
-    assert closed == len(idle)  # closed by the cap or the idle timeout, never left open
 
 
 def test_cross_site_requests_are_refused(server):
