@@ -95,6 +95,14 @@ def test_syntax_errors_say_line_and_column(built, engine):
     assert len(result.output) < 400  # no list of Unicode ranges
 
 
+def test_an_unknown_prefix_is_named_not_listed_as_unicode_ranges(built):
+    result = CliRunner().invoke(main, ["query", "--graph", str(built / "kg.ttl"), "--sparql",
+                                       "SELECT * WHERE { ?s nope:p ?o }"])
+    assert result.exit_code == 2
+    assert "unknown prefix; declare it with PREFIX" in result.output and "ipk" in result.output
+    assert "u{" not in result.output
+
+
 @pytest.fixture
 def odd_graph(tmp_path):
     path = tmp_path / "odd.ttl"

@@ -254,7 +254,10 @@ def _syntax_error(message: str, query: str) -> QueryError:
         return QueryError(f"SPARQL syntax error: {message.splitlines()[0][:300] if message else ''}")
     line, column = int(match.group(1)), int(match.group(2))
     detail = message[match.end():].lstrip(": ").split("\n")[0]
-    if len(detail) > 100:
+    if "Prefix not found" in detail:  # Oxigraph lists every character a name may hold
+        detail = (f"unknown prefix; declare it with PREFIX (declared already: "
+                  f"{', '.join(sorted(PREFIXES))})")
+    elif len(detail) > 100:
         detail = detail[:100] + "…"
     lines = query.split("\n")
     text = lines[line - 1] if 0 < line <= len(lines) else ""
