@@ -24,6 +24,7 @@ from xml.sax.saxutils import quoteattr
 
 from kg.errors import EXIT_REMOTE, KgError, RemoteError
 from kg.rdf.namespace import PREFIXES, bind_prefixes, curie
+from kg.tables import text_width
 
 XSD = PREFIXES["xsd"]
 RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
@@ -261,15 +262,9 @@ def _syntax_error(message: str, query: str) -> QueryError:
         detail = detail[:100] + "…"
     lines = query.split("\n")
     text = lines[line - 1] if 0 < line <= len(lines) else ""
-    caret = " " * (text_columns(text[:column - 1])) + "^"
+    caret = " " * text_width(text[:column - 1]) + "^"
     return QueryError(f"SPARQL syntax error at line {line}, column {column}: {detail}\n"
                       f"  {text}\n  {caret}")
-
-
-def text_columns(text: str) -> int:
-    from kg.tables import text_width
-
-    return text_width(text)
 
 
 _SELECT_STAR = re.compile(r"(?is)^\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*")
