@@ -318,11 +318,15 @@ def queries_command(queries_dir):
               help="With --endpoint: the graph the query reads as its default graph (sent as "
                    "default-graph-uri; the graph 'kg push' writes by default); 'none' leaves "
                    "it to the store, e.g. after 'kg push --graph default'.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
+              help="Let SERVICE call this host (HOST or HOST:PORT, repeatable); refused otherwise.")
+@click.option("--width", type=click.IntRange(20), default=None,
+              help="Width of --format table in characters [default: the terminal's; none when piped].")
 @seeds_option
 @queries_option
 @project_option
 def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
-                  timeout, default_graph, seeds_dir, queries_dir):
+                  timeout, default_graph, allow_service, width, seeds_dir, queries_dir):
     """Run a named query (see 'kg queries'), a .rq file, or --sparql text.
 
     Parameters are bound as RDF terms, never pasted into the query. Without --endpoint or
@@ -335,7 +339,7 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
     """
     from kg.sparql import engines
     from kg.sparql.queries import ad_hoc_query, bind_params, find_query, parse_param_options
-    from kg.sparql.run import render
+    from kg.sparql.run import guard_query, render
 
     if not name and not sparql_text:
         raise click.UsageError("no query given: name one (see 'kg queries'), give a FILE.rq, "
@@ -358,8 +362,16 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
         chosen = engines.choose_engine(store_dir=store, seeds_dir=_seeds(seeds_dir))
     if chosen.note:
         click.echo(f"note: {chosen.note}", err=True)
-    result = chosen.run(bind_params(named, given, chosen.run))
-    click.echo(render(result, fmt), nl=False)
+    text = bind_params(named, given, chosen.run)
+    # SERVICE on a remote endpoint is that endpoint's business
+    guard_query(text, allow_service=None if endpoint else allow_service)
+    result = chosen.run(text)
+    if width is None and sys.stdout.isatty():  # piped tables keep their whole values
+        import shutil
+
+        width = shutil.get_terminal_size().columns
+    # color=True: click would strip escape sequences from values when piped
+    click.echo(render(result, fmt, width=width), nl=False, color=True)
 
 
 def _graph_iri(value: str) -> str | None:
@@ -385,9 +397,23 @@ def _graph_iri(value: str) -> str | None:
               help="Worker processes answering queries in parallel.")
 @click.option("--graph", "graph_file", metavar="FILE",
               help="Serve this Turtle file instead of the project's store.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
+              help="Let SERVICE call this host (HOST or HOST:PORT, repeatable); refused (400) "
+                   "otherwise.")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(1),
+              help="Rows (or triples) per answer; beyond, the answer is cut and says so "
+                   "(header X-KG-Truncated, and a note in SPARQL JSON).")
+@click.option("--max-response-bytes", default=64 << 20, show_default=True,
+              type=click.IntRange(1), help="Largest answer sent (500 beyond).")
+@click.option("--max-memory", default=2048, show_default=True, type=click.IntRange(0),
+              help="MiB of address space per worker process (0: no limit); a query that needs "
+                   "more gets 500 and its worker is replaced.")
+@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(1),
+              help="Open connections; beyond, the longest idle one is closed (503 if none is).")
 @queries_option
 @project_option
-def serve_command(host, port, timeout, max_request_bytes, workers, graph_file, queries_dir):
+def serve_command(host, port, timeout, max_request_bytes, workers, graph_file, allow_service,
+                  max_rows, max_response_bytes, max_memory, max_connections, queries_dir):
     """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /.
 
     Results follow the Accept header: SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT
@@ -410,8 +436,12 @@ def serve_command(host, port, timeout, max_request_bytes, workers, graph_file, q
     if served.note:
         click.echo(f"note: {served.note}", err=True)
     examples = endpoint.example_queries(load_queries(_queries(queries_dir)), served.engine.run)
-    service = endpoint.QueryService(served.source, workers=workers, timeout=timeout)
-    config = endpoint.ServerConfig(max_request_bytes, endpoint.render_page(examples))
+    limits = endpoint.Limits(timeout, max_rows, max_response_bytes, max_memory << 20,
+                             tuple(allow_service))
+    service = endpoint.QueryService(served.source, workers=workers, timeout=timeout,
+                                    limits=limits)
+    config = endpoint.ServerConfig(max_request_bytes, endpoint.render_page(examples),
+                                   max_connections=max_connections)
     try:
         server = endpoint.make_server(host, port, service, config)
     except OSError as exc:

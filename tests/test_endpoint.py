@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import os
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -16,6 +21,7 @@ from rdflib import Graph
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
 from helpers import ROOT
+from trap import Trap
 from kg.sparql import endpoint
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -26,7 +32,8 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 def server(built):
     service = endpoint.QueryService(built / "kg.ttl", workers=2, timeout=2.0)
     config = endpoint.ServerConfig(max_request_bytes=4096,
-                                   page=endpoint.render_page({"count": ("数三元组", COUNT)}))
+                                   page=endpoint.render_page({"count": ("数三元组", COUNT)}),
+                                   idle_timeout=1.0, max_connections=16)
     httpd = endpoint.make_server("127.0.0.1", 0, service, config)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -188,3 +195,154 @@ def test_kg_serve_listens_on_loopback_by_default(built, tmp_path):
     finally:
         process.terminate()
         process.wait(20)
+
+
+# -- hardening ----------------------------------------------------------------------------
+def raw(server: str, request: bytes, wait: float = 10.0) -> bytes:
+    """Send bytes as they are and read the answer until the server closes."""
+    host, port = server.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=wait) as sock:
+        sock.sendall(request)
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except TimeoutError:
+            pass
+        return b"".join(chunks)
+
+
+def status_of(reply: bytes) -> int:
+    return int(reply.split(b" ", 2)[1]) if reply.startswith(b"HTTP/") else 0
+
+
+def test_service_is_refused_and_sends_nothing(server):
+    trap = Trap()
+    for target in (f"<http://127.0.0.1:{trap.port}/x>", "?endpoint", "rdfs:x"):
+        query = f"SELECT * WHERE {{ SERVICE SILENT {target} {{ ?s ?p ?o }} }}"
+        status, _, body = post(f"{server}/sparql", query.encode(), "application/sparql-query")
+        assert status == 400 and b"SERVICE calls are refused" in body and b"--allow-service" in body
+    assert trap.calls == 0  # no request went out
+    trap.close()
+    assert triple_count(server) > 0
+
+
+def test_allowed_service_hosts_are_called_and_engine_errors_do_not_kill_workers(built):
+    trap = Trap()
+    service = endpoint.QueryService(
+        built / "kg.ttl", workers=2, timeout=20.0,
+        limits=endpoint.Limits(allow_service=(f"127.0.0.1:{trap.port}",)))
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{trap.port}/x> {{ ?s ?p ?o }} }}"
+        refused = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"
+        # more failing queries than workers; each a 4xx with the engine's message
+        results = [service.run(query, None) for _ in range(3)]
+        assert [r[0] for r in results] == [400, 400, 400] and b"failed" in results[0][2]
+        assert trap.calls == 3  # the allowed host was asked
+        status, _, body, _ = service.run(refused, None)  # 9 is not allowed: refused before
+        assert status == 400 and b"refused" in body
+        assert service.run(COUNT, None)[0] == 200
+    finally:
+        service.close()
+        trap.close()
+
+
+def test_dead_workers_are_replaced(built):
+    service = endpoint.QueryService(built / "kg.ttl", workers=2, timeout=20.0)
+    try:
+        for worker in list(service._all):
+            os.kill(worker.process.pid, signal.SIGKILL)
+            worker.process.join(10)
+        assert [service.run(COUNT, None)[0] for _ in range(3)] == [200, 200, 200]
+    finally:
+        service.close()
+
+
+def test_deep_nesting_is_refused_before_the_engine(server):
+    deep = "SELECT * WHERE " + "{ " * 3000 + "?s ?p ?o" + " }" * 3000
+    status, _, body = post(f"{server}/sparql", deep.encode(), "application/sparql-query")
+    assert status in (400, 413)
+    deep = "SELECT * WHERE " + "{ " * 1000 + "?s ?p ?o" + " }" * 1000
+    status, _, body = post(f"{server}/sparql", deep.encode(), "application/sparql-query")
+    assert status == 400 and b"over the limit of 40" in body
+    assert triple_count(server) > 0
+
+
+@pytest.mark.parametrize("headers, expected", [
+    (b"Content-Length: -1\r\n", 400),
+    (b"Content-Length: +5\r\n", 400),
+    (b"Content-Length: 5\r\nContent-Length: 6\r\n", 400),
+    (b"", 411),
+    (b"Transfer-Encoding: chunked\r\n", 411),
+    (b"Content-Length: 99999999999\r\n", 413),
+])
+def test_bad_lengths_are_refused(server, headers, expected):
+    request = (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+               b"Content-Type: application/sparql-query\r\n" + headers + b"\r\n")
+    reply = raw(server, request + b"5\r\nASK{}\r\n0\r\n\r\n")
+    assert status_of(reply) == expected, reply[:200]
+    assert triple_count(server) > 0
+
+
+def test_idle_connections_are_timed_out_and_capped(server):
+    host, port = server.split("//")[1].split(":")
+    idle = [socket.create_connection((host, int(port)), timeout=5) for _ in range(40)]
+    for sock in idle:
+        sock.sendall(b"GET /sparql?query=ASK HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never ends
+    assert triple_count(server) > 0  # the cap (16) closed the oldest to make room
+    for sock in idle:  # closed by the cap or the idle timeout (1 s), never left open
+        try:
+            assert sock.recv(100) == b""
+        except ConnectionResetError:
+            pass
+        sock.close()
+
+
+def test_cross_site_requests_are_refused(server):
+    url = f"{server}/sparql?" + urllib.parse.urlencode({"query": COUNT})
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"},
+                    {"Origin": "null"}, {"Host": "attacker.example"}):
+        request = urllib.request.Request(url, headers=headers)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 403
+    origin = server  # the query page itself may ask
+    request = urllib.request.Request(url, headers={"Origin": origin, "Sec-Fetch-Site": "same-origin"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+
+
+def test_page_has_a_content_security_policy_and_the_server_no_python_version(server):
+    with urllib.request.urlopen(f"{server}/", timeout=30) as response:
+        csp = response.headers["Content-Security-Policy"]
+        page = response.read().decode("utf-8")
+        assert "Python" not in response.headers["Server"]
+    assert "default-src 'none'" in csp and "'unsafe-inline'" not in csp
+    script = page.split("<script>")[1].split("</script>")[0]
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp
+
+
+def test_answers_are_capped_and_say_so(built):
+    from kg.rdf.store import load_store
+
+    store = load_store(built / "kg.ttl")
+    status, _, body, headers = endpoint.answer(
+        store, "SELECT * WHERE { ?s ?p ?o }", None, endpoint.Limits(max_rows=5))
+    doc = json.loads(body)
+    assert status == 200 and len(doc["results"]["bindings"]) == 5
+    assert headers == {"X-KG-Truncated": "max-rows=5"} and "--max-rows" in doc["note"]
+    status, _, body, _ = endpoint.answer(
+        store, "CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples",
+        endpoint.Limits(max_rows=5))
+    assert status == 200 and body.count(b"\n") == 5
+    status, _, body, _ = endpoint.answer(
+        store, "SELECT * WHERE { ?s ?p ?o }", "text/csv", endpoint.Limits(max_response_bytes=1000))
+    assert status == 500 and b"--max-response-bytes" in body
+
+
+def test_a_get_body_does_not_become_a_second_request(server):
+    smuggled = b"GET /elsewhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    reply = raw(server, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Length: " + str(len(smuggled)).encode() + b"\r\n\r\n" + smuggled)
+    assert status_of(reply) == 200 and b"404" not in reply

@@ -17,12 +17,14 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from kg.errors import EXIT_REMOTE, KgError, RemoteError
 from kg.rdf.namespace import PREFIXES, bind_prefixes, curie
+from kg.tables import text_width
 
 XSD = PREFIXES["xsd"]
 RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
@@ -96,6 +98,7 @@ def iri(value: str) -> Term:
 class Select:
     variables: list[str]
     rows: list[dict[str, Term]]
+    truncated: bool = False  # more rows than asked for: the rest were not read
 
 
 @dataclass
@@ -106,6 +109,7 @@ class Ask:
 @dataclass
 class Triples:
     triples: list[tuple[Term, Term, Term]]
+    truncated: bool = False
 
 
 Result = Select | Ask | Triples
@@ -154,6 +158,138 @@ def bind(query: str, params: dict[str, Term]) -> str:
     return query[:match.end()] + block + query[match.end():]
 
 
+# -- guarding user text ------------------------------------------------------------------
+# Both engines parse recursively: Oxigraph overflows its stack (a segfault) a few thousand
+# brackets deep, rdflib's parser hits Python's recursion limit at about 60.
+MAX_QUERY_CHARS = 200_000
+MAX_NESTING = 40
+_LEXEMES = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+                      r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>|#[^\n]*''', re.S)
+_SERVICE = re.compile(r"(?<![\w?$:.-])SERVICE(?![\w:-])\s*(?:SILENT(?![\w:-])\s*)?", re.I)
+_PREFIX_DECL = re.compile(r"PREFIX\s+([\w.-]*):\s*<([^>]*)>", re.I)
+
+
+def skeleton(query: str) -> str:
+    """The query with strings, IRIs and comments blanked (offsets kept): only syntax left."""
+    def blank(m: re.Match) -> str:
+        text = m.group(0)
+        return "<" + " " * (len(text) - 2) + ">" if text.startswith("<") else " " * len(text)
+    return _LEXEMES.sub(blank, query)
+
+
+def nesting_depth(query: str) -> int:
+    """The deepest nesting of { ( [ outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for char in skeleton(query):
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _service_target(query: str, at: int) -> str | None:
+    """The endpoint IRI a SERVICE at offset `at` calls, or None when it is not an IRI."""
+    rest = query[at:]
+    if rest.startswith("<"):
+        end = rest.find(">")
+        return rest[1:end] if end > 0 else None
+    match = re.match(r"([\w.-]*):([\w.%-]*)", rest)
+    if match is None:
+        return None
+    declared = {p: ns for p, ns in _PREFIX_DECL.findall(skeleton_keep_iris(query))}
+    namespace = declared.get(match.group(1), PREFIXES.get(match.group(1)))
+    return None if namespace is None else namespace + match.group(2)
+
+
+def skeleton_keep_iris(query: str) -> str:
+    return _LEXEMES.sub(lambda m: m.group(0) if m.group(0).startswith("<")
+                        else " " * len(m.group(0)), query)
+
+
+def _host_allowed(target: str, allowed: set[str]) -> bool:
+    url = urllib.parse.urlsplit(target)
+    try:
+        port = url.port
+    except ValueError:
+        return False
+    host = (url.hostname or "").lower()
+    return bool(host) and (host in allowed or f"{host}:{port}" in allowed)
+
+
+def guard_query(query: str, *, allow_service: Iterable[str] | None = (),
+                max_chars: int = MAX_QUERY_CHARS, max_depth: int = MAX_NESTING) -> None:
+    """Refuse user query text before an engine parses it: too long, nested too deep, or a
+    SERVICE call to a host not in `allow_service` (None: do not check SERVICE).
+
+    >>> guard_query("SELECT * WHERE { SERVICE <http://a.example/q> { ?s ?p ?o } }",
+    ...             allow_service=["a.example"])
+    """
+    if len(query) > max_chars:
+        raise QueryError(f"the query is {len(query)} characters long, over the limit of "
+                         f"{max_chars} (shorten it)")
+    depth = nesting_depth(query)
+    if depth > max_depth:
+        raise QueryError(f"the query nests brackets {depth} deep, over the limit of {max_depth} "
+                         "(flatten the nested groups)")
+    if allow_service is None:
+        return
+    allowed = {h.lower() for h in allow_service}
+    blanked = skeleton(query)
+    if "\\u" in blanked.lower():  # SPARQL's \u escapes outside strings could spell SERVICE
+        raise QueryError("\\u escapes are only allowed inside strings and IRIs")
+    for match in _SERVICE.finditer(blanked):
+        target = _service_target(query, match.end())
+        if target is None or not _host_allowed(target, allowed):
+            where = target or "a variable or unknown endpoint"
+            raise QueryError(f"SERVICE calls are refused: {where} (allow an endpoint's "
+                             "host with --allow-service HOST)")
+
+
+def _syntax_error(message: str, query: str) -> QueryError:
+    """A parser's message as line, column, the line itself and a caret; long lists of
+    expected characters cut short."""
+    match = re.search(r"(?:at |line )(\d+):(\d+)", message)
+    if match is None:
+        return QueryError(f"SPARQL syntax error: {message.splitlines()[0][:300] if message else ''}")
+    line, column = int(match.group(1)), int(match.group(2))
+    detail = message[match.end():].lstrip(": ").split("\n")[0]
+    if "Prefix not found" in detail:  # Oxigraph lists every character a name may hold
+        detail = (f"unknown prefix; declare it with PREFIX (declared already: "
+                  f"{', '.join(sorted(PREFIXES))})")
+    elif len(detail) > 100:
+        detail = detail[:100] + "…"
+    lines = query.split("\n")
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    caret = " " * text_width(text[:column - 1]) + "^"
+    return QueryError(f"SPARQL syntax error at line {line}, column {column}: {detail}\n"
+                      f"  {text}\n  {caret}")
+
+
+_SELECT_STAR = re.compile(r"(?is)^\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*")
+_VARIABLE = re.compile(r"[?$]([A-Za-z_0-9\u00B7\u00C0-\uFFFF]+)")
+
+
+def _prologue_end(query: str) -> int:
+    body = skeleton_keep_iris(query)
+    match = re.match(r"(?is)\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", body)
+    return match.end() if match else 0
+
+
+def star_order(query: str, variables: list[str]) -> list[str]:
+    """For SELECT *, the variables in order of first appearance in the query (SPARQL 1.1,
+    18.2.1); engines disagree otherwise. Other projections are kept as the engine gives them."""
+    start = _prologue_end(query)
+    blanked = skeleton(query)
+    if not _SELECT_STAR.match(blanked[start:]):
+        return variables
+    first: dict[str, int] = {}
+    for match in _VARIABLE.finditer(blanked, start):
+        first.setdefault(match.group(1), match.start())
+    return sorted(variables, key=lambda v: (first.get(v, len(blanked)), variables.index(v)))
+
+
 # -- engines ----------------------------------------------------------------------------
 def _from_oxigraph(term) -> Term | None:
     return None if term is None else _oxigraph_term(term)
@@ -176,27 +312,39 @@ def _oxigraph_triple(triple) -> tuple[Term, Term, Term]:
             _oxigraph_term(triple.object))
 
 
-def run_oxigraph(store, query: str) -> Result:
+def run_oxigraph(store, query: str, max_rows: int | None = None) -> Result:
+    """Run on Oxigraph with the project's prefixes declared; at most `max_rows` rows or
+    triples are read (the answer says it was truncated)."""
     import pyoxigraph as ox
 
+    guard_query(query, allow_service=None)
     try:
-        answer = store.query(query)
+        answer = store.query(query, prefixes=PREFIXES)
+        if isinstance(answer, ox.QueryBoolean):
+            return Ask(bool(answer))
+        if isinstance(answer, ox.QueryTriples):
+            triples: list[tuple[Term, Term, Term]] = []
+            for triple in answer:
+                if max_rows is not None and len(triples) >= max_rows:
+                    return Triples(triples, truncated=True)
+                triples.append(_oxigraph_triple(triple))
+            return Triples(triples)
+        variables = [v.value for v in answer.variables]
+        rows: list[dict[str, Term]] = []
+        for solution in answer:
+            if max_rows is not None and len(rows) >= max_rows:
+                return Select(star_order(query, variables), rows, truncated=True)
+            row = {}
+            for name in variables:
+                term = _from_oxigraph(solution[name])
+                if term is not None:
+                    row[name] = term
+            rows.append(row)
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
-    if isinstance(answer, ox.QueryBoolean):
-        return Ask(bool(answer))
-    if isinstance(answer, ox.QueryTriples):
-        return Triples([_oxigraph_triple(tr) for tr in answer])
-    variables = [v.value for v in answer.variables]
-    rows = []
-    for solution in answer:
-        row = {}
-        for name in variables:
-            term = _from_oxigraph(solution[name])
-            if term is not None:
-                row[name] = term
-        rows.append(row)
-    return Select(variables, rows)
+        raise _syntax_error(str(exc), query) from None
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:  # evaluation failed
+        raise QueryError(f"the query failed: {str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}") from None
+    return Select(star_order(query, variables), rows)
 
 
 def _from_rdflib(term) -> Term | None:
@@ -220,10 +368,13 @@ def _rdflib_term(term) -> Term:
 def run_rdflib(graph, query: str) -> Result:
     from pyparsing import ParseException
 
+    guard_query(query, allow_service=None)
     try:
-        answer = graph.query(query)
+        answer = graph.query(query, initNs=PREFIXES)
     except ParseException as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise _syntax_error(f"line {exc.lineno}:{exc.col}: {exc.msg}", query) from None
+    except RecursionError:
+        raise QueryError("the query is nested too deeply for rdflib") from None
     if answer.type == "ASK":
         return Ask(bool(answer.askAnswer))
     if answer.type in ("CONSTRUCT", "DESCRIBE"):
@@ -238,7 +389,7 @@ def run_rdflib(graph, query: str) -> Result:
             if term is not None:
                 row[name] = term
         rows.append(row)
-    return Select(variables, rows)
+    return Select(star_order(query, variables), rows)
 
 
 def query_form(query: str) -> str:
@@ -268,14 +419,38 @@ def run_remote(endpoint: str, query: str, timeout: float = 60.0,
             body = response.read()
             media = (response.headers.get("Content-Type") or "").split(";")[0].strip()
     except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace").strip()[:500]
-        kind = EndpointError if exc.code >= 500 else QueryError
-        raise kind(f"{endpoint} answered {exc.code} {exc.reason}: {detail}") from None
+        try:
+            detail = summary(exc.read(1 << 16), exc.headers.get("Content-Type") or "")
+        except OSError:
+            detail = ""
+        raise EndpointError(f"{endpoint} answered {exc.code} {exc.reason}"
+                            + (f": {detail}" if detail else "")) from None
     except (urllib.error.URLError, OSError) as exc:
         raise EndpointError(f"cannot reach {endpoint}: {getattr(exc, 'reason', exc)}") from None
     if graph_form:
         return Triples(parse_rdf(body, media or "application/n-triples"))
-    return parse_srj(json.loads(body))
+    try:
+        return parse_srj(json.loads(body))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise EndpointError(f"{endpoint} did not answer in SPARQL JSON results: "
+                            f"{summary(body[:1 << 16], media)}") from None
+
+
+def summary(body: bytes, content_type: str = "", limit: int = 200) -> str:
+    """One readable line of an error body: an HTML page's title or text without tags,
+    whitespace folded, control characters escaped, cut at `limit` characters."""
+    import html
+
+    from kg.tables import escape_controls
+
+    text = body.decode("utf-8", "replace")
+    if "html" in content_type.lower() or re.match(r"\s*<(!doctype|html|\?xml)", text, re.I):
+        title = re.search(r"(?is)<title[^>]*>(.*?)</title>", text)
+        body_text = re.sub(r"(?is)<(script|style|head)[^>]*>.*?</\1>|<[^>]+>", " ", text)
+        text = html.unescape(body_text if not title or not title.group(1).strip()
+                             else title.group(1) + " — " + body_text)
+    text = escape_controls(" ".join(text.split()))
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def parse_srj(doc: dict) -> Result:
@@ -390,13 +565,16 @@ def to_json(result: Select) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
 
 
-def to_table(result: Select) -> str:
+def to_table(result: Select, width: int | None = None) -> str:
+    """An aligned table, `width` columns wide at most, values escaped (see kg.tables)."""
     from kg.tables import format_table
 
     if not result.rows:
-        return format_table(result.variables, []) + "\n(no results)\n"
+        return format_table(result.variables, [], width) + "\n(no results)\n"
     rows = [[short(row.get(v)) for v in result.variables] for row in result.rows]
-    return format_table(result.variables, rows) + f"\n({len(rows)} rows)\n"
+    n = len(rows)
+    more = ", cut short" if result.truncated else ""
+    return format_table(result.variables, rows, width) + f"\n({n} row{'s' if n != 1 else ''}{more})\n"
 
 
 def to_turtle(result: Triples) -> str:
@@ -421,7 +599,7 @@ def to_turtle(result: Triples) -> str:
 FORMATS = ("table", "csv", "tsv", "json", "srj", "srx")
 
 
-def render(result: Result, fmt: str) -> str:
+def render(result: Result, fmt: str, width: int | None = None) -> str:
     if isinstance(result, Triples):
         return to_turtle(result)
     if isinstance(result, Ask):
@@ -430,5 +608,7 @@ def render(result: Result, fmt: str) -> str:
         if fmt == "srx":
             return to_srx(result)
         return ("true" if result.value else "false") + "\n"
-    return {"table": to_table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "srj": to_srj,
+    if fmt == "table":
+        return to_table(result, width)
+    return {"csv": to_csv, "tsv": to_tsv, "json": to_json, "srj": to_srj,
             "srx": to_srx}[fmt](result)
