@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from kg.errors import KgError
+from kg.errors import KgError, counted
 from kg.project import NoProject, Project, existing, open_project, packaged, store_of
 from kg.sparql.push import DEFAULT_GRAPH as PUSHED_GRAPH
 from kg.sparql.run import FORMATS as FORMATS_SPARQL
@@ -151,7 +151,6 @@ def init_command(folder):
     Example:
       kg init my-park && cd my-park && kg build
     """
-    from kg.graph.report import counted
     from kg.scaffold import init_project
 
     written = init_project(folder)
@@ -213,7 +212,6 @@ def check_command(seeds_dir):
     Example:
       kg check --seeds seeds
     """
-    from kg.graph.report import counted
     from kg.seeds.loader import load_seeds
 
     seeds = load_seeds(_seeds(seeds_dir))
@@ -481,7 +479,6 @@ def push_command(gsp_url, graph, nt_file, user, timeout):
     Example:
       kg push http://127.0.0.1:7878/store --graph https://example.org/graph/lishui
     """
-    from kg.graph.report import counted
     from kg.sparql.push import push
 
     result = push(gsp_url, _built(nt_file, "kg.nt").read_bytes(), graph, user, timeout)
@@ -517,7 +514,6 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
       kg viz
       kg viz --focus 晶睿电子 --depth 2
     """
-    from kg.graph.report import counted
     from kg.views import write_views_of_file
 
     path = _built(graph_file)
@@ -640,7 +636,6 @@ def export_command(graph_file, fmt, out_dir):
       kg export --format csv --out neo4j-import/
     """
     from kg.graph.files import graph_files
-    from kg.graph.report import counted
 
     _store, g = _projected(graph_file)
     out = Path(out_dir) if out_dir is not None else _project().exports / "graph"

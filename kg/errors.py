@@ -64,7 +64,7 @@ class InputError(KgError):
 
     def report(self) -> str:
         n = len(self.problems)
-        return (f"{self}\n{n} problem{'s' if n != 1 else ''} found; nothing was written.")
+        return f"{self}\n{counted(n, 'problem')} found; nothing was written."
 
 
 class NotFound(KgError):
@@ -91,6 +91,15 @@ class CannotWrite(KgError):
         why = exc.strerror or str(exc)
         super().__init__(f"{path}: cannot write: {why}; {kept} (free some space or make it "
                          "writable, then run the command again)")
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun in the right number, for messages.
+
+    >>> counted(1, "violation"), counted(2, "entity", "entities"), counted(0, "fact")
+    ('1 violation', '2 entities', '0 facts')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def close_matches(word: str, choices: Iterable[str], n: int = 1) -> list[str]:

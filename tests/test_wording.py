@@ -58,3 +58,10 @@ def test_the_stage_table_in_the_queries_is_the_schema_s(built):
         text = path.read_text(encoding="utf-8")
         if "ipk:stage" in text:
             assert rows in text, f"{path.name}: its stage table differs from schema.STAGES"
+
+
+def test_one_violation_is_singular():
+    from kg.rdf.validate import ValidationResult, Violation
+
+    one = ValidationResult(False, [Violation("ex:a", "甲", "ipk:level", "x", "bad", "Violation")], 1)
+    assert one.report().endswith("1 violation in 1 triple.")

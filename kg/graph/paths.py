@@ -15,7 +15,7 @@ from collections.abc import Callable
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.errors import EXIT_NO_PATH, KgError
+from kg.errors import EXIT_NO_PATH, KgError, counted
 from kg.graph.analytics import fact
 from kg.graph.projection import node_index
 from kg.graph.records import EdgeData, Fact, node_data
@@ -150,7 +150,7 @@ def explain_path(g: nx.MultiDiGraph, a: str, b: str, hops: list[Fact],
     la, lb = node_data(g, a).get("label", a), node_data(g, b).get("label", b)
     if not hops:
         return f"{la} ({a}) and {lb} ({b}) are the same entity."
-    lines = [f"{la} → {lb}: {len(hops)} hop{'s' if len(hops) != 1 else ''}"]
+    lines = [f"{la} → {lb}: {counted(len(hops), 'hop')}"]
     for i, f in enumerate(hops, 1):
         lines.append(f"{i}. {hop_sentence(f, titles)}")
     return "\n".join(lines)

@@ -14,21 +14,13 @@ from collections.abc import Sequence
 
 from kg.seeds import schema
 from kg.graph.analytics import ANCHOR_RULE, SCORE_RULE, STRENGTH
+from kg.errors import counted
 from kg.graph.records import (Analysis, ChainCoverage, Entity, Honour, KeyEnterprise,
                               NamedEnterprise, Route, SegmentCompany, SegmentReport)
 from kg.tables import format_table
 
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
 SHOWN_MEMBERS = 8
-
-
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """A count with its noun in the right number.
-
-    >>> counted(1, "violation"), counted(2, "entity", "entities"), counted(0, "fact")
-    ('1 violation', '2 entities', '0 facts')
-    """
-    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def to_json(analysis: Analysis) -> str:
@@ -71,8 +63,8 @@ def _segment_summary(s: SegmentReport) -> str:
     i = s["inputs"]
     if not i["companies"]:
         return f"{_rating(s)}: {s['rule']}"
-    return (f"{_rating(s)}: {i['companies']} compan{'y' if i['companies'] == 1 else 'ies'}, "
-            f"{i['anchors']} anchor{'' if i['anchors'] == 1 else 's'}, "
+    return (f"{_rating(s)}: {counted(i['companies'], 'company', 'companies')}, "
+            f"{counted(i['anchors'], 'anchor')}, "
             f"{i['inferred_memberships']} inferred; rule: {s['rule']}")
 
 

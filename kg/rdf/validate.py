@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.errors import EXIT_NOT_CONFORMING, InputError, KgError, Problem
+from kg.errors import EXIT_NOT_CONFORMING, InputError, KgError, Problem, counted
 
 ONTOLOGY_FILE = "ipk.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -38,7 +38,8 @@ class ValidationResult:
             where = f" {v.path}" if v.path else ""
             value = f" = {v.value}" if v.value else ""
             lines.append(f"{v.severity}: {who}{where}{value}: {v.message}")
-        lines.append(f"{len(self.violations)} violations in {self.triples:,} triples.")
+        lines.append(f"{counted(len(self.violations), 'violation')} in "
+                     f"{counted(self.triples, 'triple')}.")
         return "\n".join(lines)
 
 

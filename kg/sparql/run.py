@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from kg.errors import EXIT_REMOTE, KgError, RemoteError
+from kg.errors import EXIT_REMOTE, KgError, RemoteError, counted
 from kg.rdf.namespace import PREFIXES, bind_prefixes, curie
 from kg.tables import text_width
 
@@ -574,7 +574,7 @@ def to_table(result: Select, width: int | None = None) -> str:
     rows = [[short(row.get(v)) for v in result.variables] for row in result.rows]
     n = len(rows)
     more = ", cut short" if result.truncated else ""
-    return format_table(result.variables, rows, width) + f"\n({n} row{'s' if n != 1 else ''}{more})\n"
+    return format_table(result.variables, rows, width) + f"\n({counted(n, 'row')}{more})\n"
 
 
 def to_turtle(result: Triples) -> str:
