@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from kg.errors import KgError, counted
+from kg.errors import EXIT_INTERRUPTED, KgError, counted
 from kg.project import NoProject, Project, existing, open_project, packaged, store_of
 from kg.sparql.push import DEFAULT_GRAPH as PUSHED_GRAPH
 from kg.sparql.run import FORMATS as FORMATS_SPARQL
@@ -33,6 +33,9 @@ class KgGroup(click.Group):
         except KgError as exc:
             click.echo(exc.report(), err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:  # not click's "Aborted!" with 1, which means "does not conform"
+            click.echo("interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
 # -- where things are ---------------------------------------------------------------------------
@@ -449,9 +452,9 @@ def serve_command(host, port, timeout, max_request_bytes, workers, graph_file, a
     assert isinstance(bound_host, str)  # an AF_INET or AF_INET6 server's host is text
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}: others on the network can query it", err=True)
-    click.echo(f"Serving SPARQL at http://{bound_host}:{bound_port}/sparql "
-               f"(query page at /; Ctrl-C stops)", err=True)
-    try:
+    try:  # Ctrl-C is how a server stops: from here on it is a clean exit
+        click.echo(f"Serving SPARQL at http://{bound_host}:{bound_port}/sparql "
+                   f"(query page at /; Ctrl-C stops)", err=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass

@@ -12,6 +12,7 @@ code  meaning
 3     a remote store or endpoint refused, failed, or could not be reached
 4     ``kg path``: both entities exist, but no chain of facts links them
 5     a file or folder could not be written (full disk, read-only, not a folder)
+130   interrupted with Ctrl-C (``kg serve`` stops with 0: that is how a server ends)
 ====  ===========================================================================
 """
 
@@ -27,6 +28,7 @@ EXIT_BAD_INPUT = 2
 EXIT_REMOTE = 3
 EXIT_NO_PATH = 4
 EXIT_CANNOT_WRITE = 5
+EXIT_INTERRUPTED = 130  # the shell's 128 + SIGINT
 
 
 class KgError(Exception):

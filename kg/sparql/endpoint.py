@@ -27,6 +27,7 @@ import html
 import json
 import multiprocessing
 import queue
+import signal
 import socket
 import sys
 import threading
@@ -159,6 +160,9 @@ def _limit_memory(max_bytes: int) -> None:
 
 
 def _worker_main(conn, source: str, limits: Limits) -> None:
+    # Ctrl-C reaches the whole process group; the server stops its workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     store = _open_source(source)
     _limit_memory(limits.max_memory)
     conn.send("ready")
@@ -184,7 +188,12 @@ class _Worker:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, source, limits),
                                        daemon=True)
-        self.process.start()
+        # the worker starts with Ctrl-C blocked, until it has chosen to ignore it
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
         try:
             ready = self.conn.poll(120) and self.conn.recv() == "ready"
