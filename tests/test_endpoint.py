@@ -163,6 +163,14 @@ def test_query_page_works_offline(server):
     assert "src=" not in page and "<link" not in page  # nothing is fetched from elsewhere
 
 
+def test_the_picker_names_the_query_the_box_opens_with():
+    page = endpoint.render_page({"first": ("第一", "SELECT 1"), "second": ("第二", "SELECT 2")})
+    page = page.decode()
+    assert '<option value="first" selected>' in page and "<textarea id=\"query\" " in page
+    assert '<option value="second">' in page  # only the first is selected
+    assert 'box.addEventListener("input"' in page  # editing the box clears the picker
+
+
 def test_page_escapes_query_text():
     page = endpoint.render_page({"<b>x</b>": ("<script>alert(1)</script>",
                                               "SELECT * WHERE { ?s ?p '</script>' }")}).decode()

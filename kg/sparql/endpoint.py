@@ -517,6 +517,7 @@ const examples = JSON.parse(document.getElementById("example-data").textContent)
 const picker = document.getElementById("examples"), box = document.getElementById("query");
 const status = document.getElementById("status"), results = document.getElementById("results");
 picker.addEventListener("change", () => { if (picker.value) box.value = examples[picker.value]; });
+box.addEventListener("input", () => { picker.value = ""; });  // an edited query is no example
 function cell(tag, text) { const c = document.createElement(tag); c.textContent = text; return c; }
 document.getElementById("run").addEventListener("click", async () => {
   status.textContent = "…"; results.replaceChildren();
@@ -607,9 +608,10 @@ def example_queries(named: dict[str, NamedQuery], run: Runner) -> dict[str, tupl
 
 def render_page(examples: dict[str, tuple[str, str]]) -> bytes:
     """The query page; `examples` maps a name to (question, query text). All text escaped."""
-    options = "".join(f'<option value="{html.escape(name)}">{html.escape(name)} · '
-                      f"{html.escape(question)}</option>"
-                      for name, (question, _) in examples.items())
+    # the box opens with the first example, so the picker names it (not "—")
+    options = "".join(f'<option value="{html.escape(name)}"{" selected" if i == 0 else ""}>'
+                      f"{html.escape(name)} · {html.escape(question)}</option>"
+                      for i, (name, (question, _)) in enumerate(examples.items()))
     data = json.dumps({name: text for name, (_, text) in examples.items()}, ensure_ascii=False)
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     first = next(iter(examples.values()))[1] if examples else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
