@@ -33,6 +33,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker("slow")
 
 
+def pytest_terminal_summary(terminalreporter):
+    """What tests marked `figures` printed (load and fuzz figures), shown even when they pass."""
+    for report in terminalreporter.stats.get("passed", []):
+        if report.when == "call" and "figures" in report.keywords and report.capstdout:
+            terminalreporter.write_sep("-", f"figures: {report.nodeid}")
+            terminalreporter.write(report.capstdout)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def working_tree_untouched():
     """Fails the session when any test wrote to the working tree's .kg/ or exports/."""

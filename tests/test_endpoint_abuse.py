@@ -34,6 +34,7 @@ def plain_query_works(url: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.figures
 def test_the_endpoint_holds_under_load_and_abuse(built):
     process, url = bench.start_server(built / "kg.ttl", "--workers", "2", "--timeout", "10",
                                       "--max-memory", "768", "--max-connections", "200")
