@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from kg.errors import EXIT_REMOTE, KgError, RemoteError, counted
-from kg.rdf.namespace import PREFIXES, bind_prefixes, curie
+from kg.rdf.prefixes import PREFIXES, bind_prefixes, curie
 from kg.tables import text_width
 
 XSD = PREFIXES["xsd"]
