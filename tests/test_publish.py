@@ -25,6 +25,9 @@ from kg.errors import EXIT_CANNOT_WRITE, CannotWrite
 from kg.project import store_of
 from kg.rdf.store import open_read_only, read_meta, select, store_for_graph, store_state
 
+# every test here runs real builds in subprocesses, a second or more each: the slow tier
+pytestmark = pytest.mark.slow
+
 NAMES = ["analytics.ttl", "kg.jsonld", "kg.nt", "kg.trig", "kg.ttl"]
 COMPANY = "浙江省经济和信息化厅"  # a label in tests/fixtures/mini; the edit renames it
 RENAMED = "浙江省经信厅"
