@@ -319,3 +319,32 @@ def test_a_huge_number_is_a_problem_not_a_crash(mini_seeds, number):
     edit(mini_seeds / "facts.yaml", "year: 2011", f"year: {number}")
     [problem] = problems_of(mini_seeds)
     assert "'year' must be a year" in problem
+
+
+@pytest.mark.parametrize("old, new", [
+    ("relation: settledIn", 'relation: "settled\\nIn"'),
+    ("type: Company", 'type: "Com\\r\\npany"'),
+    ("subject: teer-valve", 'subject: "teer\\u2028valve"'),
+    ("year: 2011", '"ye\\nar": 2011'),
+])
+def test_every_problem_is_one_line_even_when_it_quotes_a_line_break(mini_seeds, old, new):
+    edit(mini_seeds / "facts.yaml", old, new)
+    problems = problems_of(mini_seeds)
+    assert problems and all(len(p.splitlines()) == 1 and LINE.match(p) for p in problems), problems
+
+
+def test_kg_check_reports_hostile_seeds_with_exit_2_and_no_traceback(mini_seeds):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    (mini_seeds / "deep.yaml").write_text("facts: " + "[" * 500 + "]" * 500, encoding="utf-8")
+    edit(mini_seeds / "facts.yaml", "type: Company", "type: [Company]")
+    edit(mini_seeds / "facts.yaml", "label: 丽水经开区", 'label: "\\e]0;TITLE\\a丽水经开区"')
+    result = CliRunner().invoke(main, ["check", "--seeds", str(mini_seeds)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output and "\x1b" not in result.output
+    lines = result.output.strip().splitlines()
+    assert lines[-1].endswith("problems found; nothing was written.")
+    assert all(LINE.match(line) for line in lines[:-1]), lines

@@ -596,6 +596,18 @@ def _closest_hint(wanted: str, text: str) -> str:
     return "copy the words verbatim from that article"
 
 
+def _one_line(problem: Problem) -> Problem:
+    """The problem with line breaks in the text it quotes shown as escapes: one line each."""
+    if not _BREAKS.search(problem.message + problem.hint):
+        return problem
+    return Problem(problem.path, problem.line, problem.col,
+                   _BREAKS.sub(lambda m: repr(m.group())[1:-1], problem.message),
+                   _BREAKS.sub(lambda m: repr(m.group())[1:-1], problem.hint))
+
+
+_BREAKS = re.compile(r"[\n\r\t\x85\u2028\u2029]")
+
+
 def seed_files(root: Path) -> list[Path]:
     """The seeds files in a fixed order: sources first, then by name."""
     files = sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
@@ -626,6 +638,6 @@ def load_seeds(root: str | Path) -> Seeds:
         checker.check_articles()
         checker.check_references()
     if checker.problems:
-        raise InputError(checker.problems)
+        raise InputError([_one_line(p) for p in checker.problems])
     return Seeds(checker.pages, checker.articles, checker.entities, checker.facts,
                  [path for path, _ in docs])
