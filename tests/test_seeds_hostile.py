@@ -92,7 +92,7 @@ def test_a_seeds_file_over_the_limit_is_refused(mini_seeds):
     (mini_seeds / "big.yaml").write_text("# padding\n" * (MAX_SEED_BYTES // 10 + 1),
                                          encoding="utf-8")
     assert problems_of(mini_seeds) == [
-        "seeds/big.yaml: seeds/big.yaml is larger than the limit of 1 MiB "
+        "seeds/big.yaml: the file is larger than the limit of 1 MiB "
         "(split it into smaller files)"]
 
 
@@ -244,7 +244,7 @@ def test_a_file_that_is_not_utf8_names_the_line_of_the_bad_byte(mini_seeds):
     path.write_bytes(data)
     line = data[:data.index(b"\xff")].count(b"\n") + 1
     [problem] = problems_of(mini_seeds)
-    assert problem.startswith(f"seeds/facts.yaml:{line}:12: seeds/facts.yaml is not UTF-8 "
+    assert problem.startswith(f"seeds/facts.yaml:{line}:12: the file is not UTF-8 "
                               f"text: byte 0xff at line {line}")
 
 
@@ -268,7 +268,8 @@ def test_a_source_file_outside_the_seeds_folder_is_refused(mini_seeds, tmp_path)
 def test_a_seeds_file_that_is_a_pipe_does_not_block(mini_seeds):
     os.mkfifo(mini_seeds / "pipe.yaml")
     assert problems_of(mini_seeds) == [
-        "seeds/pipe.yaml: seeds/pipe.yaml is not a regular file (use a plain text file)"]
+        "seeds/pipe.yaml: the file is not a plain file "
+        "(a pipe, a device or a folder cannot be read; use a plain text file)"]
 
 
 def test_a_syntax_error_is_the_only_problem_not_its_consequences(real_seeds):

@@ -252,10 +252,11 @@ class _Checker:
         problem is reported in the file itself. An unreadable file is a root cause.
         """
         here = where or Mark(0, 0)
-        shown = shown or path
+        shown = shown or "the file"
         self.unreadable.append(shown)  # until it is read
         if not file.is_file():  # a FIFO or a device would block or never end
-            self.problem(path, here, f"{shown} is not a regular file", "use a plain text file")
+            self.problem(path, here, f"{shown} is not a plain file",
+                         "a pipe, a device or a folder cannot be read; use a plain text file")
             return None
         with open(file, "rb") as fh:
             data = fh.read(limit + 1)
