@@ -253,7 +253,25 @@ def test_a_source_text_that_is_not_utf8_is_a_problem_of_its_page(mini_seeds):
     source.write_bytes(source.read_bytes() + b"\n\x81\n")
     [problem] = problems_of(mini_seeds)
     assert problem.startswith("seeds/sources.yaml:5:11: sources/mini-page.txt is not UTF-8 "
-                              "text: byte 0x81 at line 15, byte 1 of the line"), problem
+                              "text: byte 0x81 at line 15, column 1"), problem
+
+
+def test_a_bad_byte_after_chinese_text_is_reported_at_its_character_column(mini_seeds):
+    path = mini_seeds / "facts.yaml"
+    data = path.read_bytes().replace("label: 丽水经开区".encode(), "label: 丽水".encode() + b"\xff", 1)
+    path.write_bytes(data)
+    line = data[:data.index(b"\xff")].count(b"\n") + 1
+    [problem] = problems_of(mini_seeds)
+    assert problem.startswith(f"seeds/facts.yaml:{line}:14: the file is not UTF-8 text: "
+                              f"byte 0xff at line {line}, column 14"), problem
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_seeds_file_is_a_problem(mini_seeds):
+    path = mini_seeds / "facts.yaml"
+    path.chmod(0)
+    [problem] = problems_of(mini_seeds)
+    assert problem.startswith("seeds/facts.yaml: the file cannot be read (Permission denied)")
 
 
 def test_a_source_file_outside_the_seeds_folder_is_refused(mini_seeds, tmp_path):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kg.seeds import schema
 from kg.errors import InputError, Problem, did_you_mean
-from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked, position
+from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")
@@ -258,8 +258,13 @@ class _Checker:
             self.problem(path, here, f"{shown} is not a plain file",
                          "a pipe, a device or a folder cannot be read; use a plain text file")
             return None
-        with open(file, "rb") as fh:
-            data = fh.read(limit + 1)
+        try:
+            with open(file, "rb") as fh:
+                data = fh.read(limit + 1)
+        except OSError as exc:
+            self.problem(path, here, f"{shown} cannot be read ({exc.strerror})",
+                         "check that the file is readable")
+            return None
         if len(data) > limit:
             self.problem(path, here, f"{shown} is larger than the limit of {limit >> 20} MiB",
                          "split it into smaller files")
@@ -270,11 +275,12 @@ class _Checker:
             return text
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
-            col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            line_start = data.rfind(b"\n", 0, exc.start) + 1
+            col = len(data[line_start:exc.start].decode("utf-8")) + 1  # valid up to the byte
             if where is None:
                 here = Mark(line, col)
             self.problem(path, here, f"{shown} is not UTF-8 text: byte 0x{data[exc.start]:02x} "
-                         f"at line {line}, byte {col} of the line ({exc.reason})",
+                         f"at line {line}, column {col} ({exc.reason})",
                          "save the file as UTF-8")
             return None
 
