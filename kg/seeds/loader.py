@@ -6,6 +6,7 @@ problem found in every file, each with `file:line:col`.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,6 +24,13 @@ PAGE_KEYS = {"id", "label", "label_en", "file", "newspaper", "date", "inferred_y
              "inferred_year_basis", "note"}
 ARTICLE_KEYS = {"id", "page", "lines", "title", "subtitle", "kicker", "byline", "reporters",
                 "correspondents", "note"}
+# Keys whose value is a list or a mapping; every other key takes one scalar.
+COLLECTION_KEYS = {"aliases", "aliases_en", "segments", "lines", "reporters", "correspondents",
+                   "quantity"}
+# Keys that may say `null`: the page's newspaper and date, when the page does not print them.
+NULLABLE_KEYS = {"newspaper", "date"}
+MAX_SEED_BYTES = 1 << 20  # a seeds file above 1 MiB is refused; the largest is 30 kB
+MAX_SOURCE_BYTES = 16 << 20  # an archived source text above 16 MiB is refused
 
 
 @dataclass(frozen=True)
@@ -127,6 +135,7 @@ class _Checker:
         self.facts: list[Fact] = []
         self.ids: dict[str, Where] = {}
         self.article_text: dict[str, str] = {}
+        self.unreadable: list[str] = []  # files that could not be read as seeds
 
     # -- helpers -------------------------------------------------------------------------
     def problem(self, path: str, mark: Mark, message: str, hint: str = "") -> None:
@@ -135,16 +144,27 @@ class _Checker:
     def _value_mark(self, rec: MarkedMap, key: str) -> Mark:
         return rec.value_marks.get(key, rec.mark)
 
-    def keys(self, path, rec, allowed: set[str], required: tuple[str, ...], what: str) -> bool:
+    def keys(self, path, rec, allowed: set[str], required: tuple[str, ...], what: str,
+             mark: Mark) -> bool:
+        """Check a record's keys and the kind of each value; False if it cannot be read."""
         if not isinstance(rec, MarkedMap):
-            self.problem(path, getattr(rec, "mark", Mark(1, 1)), f"{what} must be a mapping",
+            self.problem(path, getattr(rec, "mark", mark), f"{what} must be a mapping",
                          "write it as 'key: value' lines")
             return False
-        for key in rec:
+        ok = True
+        for key, value in rec.items():
             if key not in allowed:
                 self.problem(path, rec.key_marks[key], f"unknown key '{key}' in {what}",
                              did_you_mean(key, allowed))
-        ok = True
+            elif value is None and key not in NULLABLE_KEYS and key not in required:
+                self.problem(path, rec.value_marks[key], f"'{key}' is empty",
+                             f"give '{key}' a value, or remove the line")
+                ok = False
+            elif isinstance(value, (MarkedMap, MarkedList)) and key not in COLLECTION_KEYS:
+                kind = "mapping" if isinstance(value, MarkedMap) else "list"
+                self.problem(path, rec.value_marks[key], f"'{key}' takes one value, not a {kind}",
+                             f"write {key}: followed by a single value")
+                ok = False
         for key in required:
             if rec.get(key) in (None, ""):
                 self.problem(path, rec.mark, f"{what} has no '{key}'", f"add '{key}:'")
@@ -200,17 +220,17 @@ class _Checker:
     def read_file(self, file: Path) -> MarkedMap | None:
         path = str(file.relative_to(self.root.parent)) if file.is_relative_to(self.root.parent) \
             else str(file)
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            self.problems.append(Problem(path, 1, 1, f"not UTF-8 text ({exc.reason})",
-                                         "save the file as UTF-8"))
+        text = self.read_text(path, file, MAX_SEED_BYTES)
+        if text is None:
             return None
         data, problems = load_marked(text, path)
         self.problems.extend(problems)
         if data is None:
+            if problems:
+                self.unreadable.append(path)
             return None
         if not isinstance(data, MarkedMap):
+            self.unreadable.append(path)
             self.problems.append(Problem(path, 1, 1, "a seeds file must be a mapping",
                                          "start with 'entities:' or 'facts:'"))
             return None
@@ -224,13 +244,54 @@ class _Checker:
                              "start each item with '- '")
         return data
 
+    def read_text(self, path: str, file: Path, limit: int, where: Mark | None = None,
+                  shown: str = "") -> str | None:
+        """A file's UTF-8 text, at most `limit` bytes; None, with a problem, if it is not that.
+
+        `where` is the seeds line naming the file as `shown` (a page's `file:`); else the
+        problem is reported in the file itself. An unreadable file is a root cause.
+        """
+        here = where or Mark(0, 0)
+        shown = shown or "the file"
+        self.unreadable.append(shown)  # until it is read
+        if not file.is_file():  # a FIFO or a device would block or never end
+            self.problem(path, here, f"{shown} is not a plain file",
+                         "a pipe, a device or a folder cannot be read; use a plain text file")
+            return None
+        try:
+            with open(file, "rb") as fh:
+                data = fh.read(limit + 1)
+        except OSError as exc:
+            self.problem(path, here, f"{shown} cannot be read ({exc.strerror})",
+                         "check that the file is readable")
+            return None
+        if len(data) > limit:
+            self.problem(path, here, f"{shown} is larger than the limit of {limit >> 20} MiB",
+                         "split it into smaller files")
+            return None
+        try:
+            text = data.decode("utf-8")
+            self.unreadable.pop()
+            return text
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            line_start = data.rfind(b"\n", 0, exc.start) + 1
+            col = len(data[line_start:exc.start].decode("utf-8")) + 1  # valid up to the byte
+            if where is None:
+                here = Mark(line, col)
+            self.problem(path, here, f"{shown} is not UTF-8 text: byte 0x{data[exc.start]:02x} "
+                         f"at line {line}, column {col} ({exc.reason})",
+                         "save the file as UTF-8")
+            return None
+
     def items(self, data: MarkedMap, section: str):
+        """(record, where it starts) for each item of a section."""
         value = data.get(section)
-        return value if isinstance(value, MarkedList) else []
+        return zip(value, value.item_marks) if isinstance(value, MarkedList) else ()
 
     # -- sources -------------------------------------------------------------------------
-    def read_page(self, path, rec) -> None:
-        if not self.keys(path, rec, PAGE_KEYS, ("id", "label", "file"), "page"):
+    def read_page(self, path, rec, mark) -> None:
+        if not self.keys(path, rec, PAGE_KEYS, ("id", "label", "file"), "page", mark):
             return
         ident = self.claim_id(path, rec, "page")
         label = self.text(path, rec, "label")
@@ -238,22 +299,34 @@ class _Checker:
         if ident is None or label is None or file is None:
             return
         source_file = self.root / file
-        if not source_file.is_file():
-            self.problem(path, self._value_mark(rec, "file"),
+        file_mark = self._value_mark(rec, "file")
+        if not source_file.resolve().is_relative_to(self.root.resolve()):
+            self.problem(path, file_mark, f"source file '{file}' is outside {self.root.name}/",
+                         "archive the source text under the seeds folder, e.g. sources/")
+            return
+        if not source_file.exists():
+            self.problem(path, file_mark,
                          f"source file '{file}' not found under {self.root.name}/",
                          "archive the source text there, or fix the path")
             return
+        text = self.read_text(path, source_file, MAX_SOURCE_BYTES, file_mark, file)
+        self.text(path, rec, "newspaper")
+        self.text(path, rec, "note")
+        if rec.get("date") is not None:
+            self.read_kind(path, rec, "date", "date")
         year = self.whole(path, rec, "inferred_year", *YEAR_RANGE, "a year")
-        self.pages[ident] = Page(ident, label, self.text(path, rec, "label_en"), file,
-                                 source_file.read_text(encoding="utf-8"), year,
+        if text is None:
+            return
+        self.pages[ident] = Page(ident, label, self.text(path, rec, "label_en"), file, text, year,
                                  self.text(path, rec, "inferred_year_basis"),
                                  Where(path, rec.mark.line, rec.mark.col))
 
-    def read_article(self, path, rec) -> None:
+    def read_article(self, path, rec, mark) -> None:
         if not self.keys(path, rec, ARTICLE_KEYS, ("id", "page", "lines", "title", "byline"),
-                         "article"):
+                         "article", mark):
             return
         ident = self.claim_id(path, rec, "article")
+        page = self.text(path, rec, "page")
         lines = rec.get("lines")
         if not (isinstance(lines, MarkedList) and len(lines) == 2
                 and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in lines)
@@ -264,9 +337,9 @@ class _Checker:
             lines = None
         title = self.text(path, rec, "title")
         byline = self.text(path, rec, "byline")
-        if ident and lines and title and byline:
+        if ident and page and lines and title and byline:
             self.articles[ident] = Article(
-                ident, rec["page"], (lines[0], lines[1]), title, self.text(path, rec, "subtitle"),
+                ident, page, (lines[0], lines[1]), title, self.text(path, rec, "subtitle"),
                 self.text(path, rec, "kicker"), byline, self.text_list(path, rec, "reporters"),
                 self.text_list(path, rec, "correspondents"),
                 Where(path, rec.mark.line, rec.mark.col))
@@ -301,9 +374,9 @@ class _Checker:
                                 ("Person",), f"article '{art.id}' byline")
 
     # -- entities ------------------------------------------------------------------------
-    def read_entity(self, path, rec) -> None:
+    def read_entity(self, path, rec, mark) -> None:
         if not self.keys(path, rec, schema.ENTITY_KEYS | {"level", "segments"},
-                         ("id", "type", "label", "source", "quote"), "entity"):
+                         ("id", "type", "label", "source", "quote"), "entity", mark):
             return
         ident = self.claim_id(path, rec, "entity")
         etype = rec["type"]
@@ -335,9 +408,9 @@ class _Checker:
             self.text_list(path, rec, "segments"), rec)
 
     # -- facts ---------------------------------------------------------------------------
-    def read_fact(self, path, rec) -> None:
+    def read_fact(self, path, rec, mark) -> None:
         if not self.keys(path, rec, schema.FACT_KEYS, ("subject", "relation", "source", "quote"),
-                         "fact"):
+                         "fact", mark):
             return
         name = rec["relation"]
         relation = schema.RELATIONS.get(name)
@@ -360,7 +433,7 @@ class _Checker:
         elif wanted == "value":
             value = self.read_kind(path, rec, "value", relation.value_kind)
         else:
-            obj = rec["object"]
+            obj = self.text(path, rec, "object")
         qualifiers = {}
         for key in schema.QUALIFIERS.keys() & rec.keys():
             if key not in relation.qualifiers:
@@ -378,7 +451,8 @@ class _Checker:
         source, quote = self.text(path, rec, "source"), self.text(path, rec, "quote")
         subject = rec["subject"]
         if source is None or quote is None or (wanted == "value" and value is None) \
-                or (wanted == "quantity" and quantity is None):
+                or (wanted == "quantity" and quantity is None) \
+                or (wanted == "object" and obj is None):
             return
         fact = Fact(subject, name, obj, value, quantity,
                     {k: v for k, v in qualifiers.items() if v is not None}, source, quote,
@@ -388,7 +462,8 @@ class _Checker:
 
     def read_quantity(self, path, rec, name) -> Quantity | None:
         q = rec["quantity"]
-        if not self.keys(path, q, schema.QUANTITY_KEYS, ("amount", "unit"), "quantity"):
+        if not self.keys(path, q, schema.QUANTITY_KEYS, ("amount", "unit"), "quantity",
+                         self._value_mark(rec, "quantity")):
             return None
         amount, unit = q["amount"], q["unit"]
         qualifier = q.get("qualifier") or "exact"
@@ -429,9 +504,17 @@ class _Checker:
         if kind == "integer":
             return self.whole(path, rec, key, 1, 1000, "a whole number from 1")
         if kind == "date":
-            if not isinstance(value, str) or not DATE_PATTERN.match(value):
+            match = DATE_PATTERN.match(value) if isinstance(value, str) else None
+            if match is None:
                 self.problem(path, mark, f"date {value!r} is not YYYY-MM or YYYY-MM-DD",
                              "write it in quotes, e.g. date: \"2024-11\"")
+                return None
+            year, month, day = (int(g) if g else 1 for g in match.groups())
+            try:
+                datetime.date(year, month, day)
+            except ValueError:
+                self.problem(path, mark, f"date {value!r} is not a day of the calendar",
+                             f"check the day: {year}-{month:02d} has no day {day}")
                 return None
             return value
         if kind == "stage":
@@ -447,7 +530,8 @@ class _Checker:
         entity = self.entities.get(ident) if isinstance(ident, str) else None
         if entity is None:
             self.problem(path, mark, f"{what}: unknown id {ident!r}",
-                         did_you_mean(str(ident), self.entities) if isinstance(ident, str)
+                         did_you_mean(ident, self.entities, "write the id of an entity "
+                                      "defined in the seeds") if isinstance(ident, str)
                          else "write an entity id")
         elif entity.type not in types:
             self.problem(path, mark, f"{what}: '{ident}' is a {entity.type}",
@@ -519,6 +603,18 @@ def _closest_hint(wanted: str, text: str) -> str:
     return "copy the words verbatim from that article"
 
 
+def _one_line(problem: Problem) -> Problem:
+    """The problem with line breaks in the text it quotes shown as escapes: one line each."""
+    if not _BREAKS.search(problem.message + problem.hint):
+        return problem
+    return Problem(problem.path, problem.line, problem.col,
+                   _BREAKS.sub(lambda m: repr(m.group())[1:-1], problem.message),
+                   _BREAKS.sub(lambda m: repr(m.group())[1:-1], problem.hint))
+
+
+_BREAKS = re.compile(r"[\n\r\t\x85\u2028\u2029]")
+
+
 def seed_files(root: Path) -> list[Path]:
     """The seeds files in a fixed order: sources first, then by name."""
     files = sorted(root.glob("*.yaml")) + sorted(root.glob("*.yml"))
@@ -540,13 +636,15 @@ def load_seeds(root: str | Path) -> Seeds:
     # Section by section across all files, so facts may name entities of any file.
     readers = {"pages": checker.read_page, "articles": checker.read_article,
                "entities": checker.read_entity, "facts": checker.read_fact}
-    for section, read in readers.items():
+    for section, reader in readers.items():
         for path, data in docs:
-            for rec in checker.items(data, section):
-                read(path, rec)
-    checker.check_articles()
-    checker.check_references()
+            for rec, mark in checker.items(data, section):
+                reader(path, rec, mark)
+    # A file that cannot be read is the root cause: references into it would all fail.
+    if not checker.unreadable:
+        checker.check_articles()
+        checker.check_references()
     if checker.problems:
-        raise InputError(checker.problems)
+        raise InputError([_one_line(p) for p in checker.problems])
     return Seeds(checker.pages, checker.articles, checker.entities, checker.facts,
                  [path for path, _ in docs])
