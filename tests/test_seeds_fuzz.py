@@ -255,6 +255,7 @@ def _results(pool, function, cases) -> dict[int, tuple[str, str]]:
 
 
 @pytest.mark.slow
+@pytest.mark.figures
 def test_the_loader_survives_mutated_seeds():
     cases = make_cases()
     with multiprocessing.get_context("fork").Pool(2, initializer=_start) as pool:
