@@ -10,50 +10,42 @@ import time
 
 import pytest
 
-from helpers import free_port
+from helpers import ONTOLOGY, SEEDS, free_port
+
+
+def ctrl_c_once(args: list[str], ready: str) -> tuple[int, str]:
+    """Start `kg ARGS` as a terminal's foreground job (a session of its own, so Ctrl-C reaches
+    every process of it), send Ctrl-C once a stderr line contains `ready`, and return the exit
+    code and the rest of stderr."""
+    job = subprocess.Popen([sys.executable, "-m", "kg", *args], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        started, line = time.monotonic(), job.stderr.readline()
+        while ready not in line and line and time.monotonic() - started < 60:
+            line = job.stderr.readline()
+        assert ready in line, line
+        os.killpg(job.pid, signal.SIGINT)
+        _out, err = job.communicate(timeout=60)
+    finally:
+        if job.poll() is None:
+            os.killpg(job.pid, signal.SIGKILL)
+            job.wait()
+    return job.returncode, err
 
 
 @pytest.mark.slow
 def test_ctrl_c_stops_kg_serve_and_its_workers_without_a_traceback(built):
-    port = free_port()
-    # a session of its own, like a terminal's foreground job: Ctrl-C reaches every worker too
-    server = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", str(port), "--graph",
-         str(built / "kg.ttl"), "--workers", "2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        started = time.monotonic()
-        line = server.stderr.readline()
-        while "Serving SPARQL" not in line and time.monotonic() - started < 60:
-            line = server.stderr.readline()
-        assert "Serving SPARQL" in line
-        os.killpg(server.pid, signal.SIGINT)
-        _out, err = server.communicate(timeout=30)
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+    code, err = ctrl_c_once(["serve", "--port", str(free_port()), "--graph",
+                             str(built / "kg.ttl"), "--workers", "2"], "Serving SPARQL")
     assert "Traceback" not in err, err
-    assert server.returncode == 0, err
+    assert code == 0, err
 
 
 @pytest.mark.slow
 def test_ctrl_c_during_a_build_is_exit_130_without_a_traceback(tmp_path):
-    from helpers import ONTOLOGY, SEEDS
-
-    build = subprocess.Popen(
-        [sys.executable, "-m", "kg", "build", "--seeds", str(SEEDS), "--ontology", str(ONTOLOGY),
-         "--out", str(tmp_path / "out"), "-v"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        line = build.stderr.readline()  # the first progress line: the build is under way
-        assert line.startswith("·"), line
-        os.killpg(build.pid, signal.SIGINT)
-        _out, err = build.communicate(timeout=60)
-    finally:
-        if build.poll() is None:
-            os.killpg(build.pid, signal.SIGKILL)
-            build.wait()
+    # "·" starts the first progress line: the build is under way
+    code, err = ctrl_c_once(["build", "--seeds", str(SEEDS), "--ontology", str(ONTOLOGY),
+                             "--out", str(tmp_path / "out"), "-v"], "·")
     assert "Traceback" not in err, err
-    assert build.returncode == 130 and "interrupted" in err
+    assert code == 130 and "interrupted" in err
     assert not (tmp_path / "out" / "kg.ttl").exists()  # nothing half-published
