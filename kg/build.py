@@ -34,7 +34,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from kg.errors import CannotWrite, KgError
+from kg.errors import CannotWrite, KgError, counted
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
 from kg.rdf.export import render, sync_folder, union_graph, write_file
@@ -189,12 +189,13 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     """
     progress(f"loading and checking seeds in {seeds_dir}/")
     seeds = load_seeds(seeds_dir)
-    progress(f"{len(seeds.entities)} entities and {len(seeds.facts)} facts from "
-             f"{len(seeds.files)} files; mapping to RDF")
+    progress(f"{counted(len(seeds.entities), 'entity', 'entities')} and "
+             f"{counted(len(seeds.facts), 'fact')} from {counted(len(seeds.files), 'file')}; "
+             "mapping to RDF")
     dataset = map_seeds(seeds, base=base)
     graph = union_graph(dataset)
     if validate:
-        progress(f"validating {len(graph):,} triples against {ontology_dir}/shapes.ttl")
+        progress(f"validating {counted(len(graph), 'triple')} against {ontology_dir}/shapes.ttl")
         result = validate_graph(graph, ontology_dir)
         if not result.conforms:
             raise NotConforming(result)

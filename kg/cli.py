@@ -106,10 +106,15 @@ def _open_built(path: Path):
     return load_store(path)
 
 
-def _progress(verbose: bool):
-    """Progress goes to stderr, and only when someone watches (a terminal) or asks (-v)."""
-    show = verbose or sys.stderr.isatty()
-    return (lambda msg: click.echo(f"· {msg}", err=True)) if show else (lambda _msg: None)
+def _progress(verbose: bool, quiet: bool = False):
+    """Progress goes to stderr, each step with the seconds since the start, and only when
+    someone watches (a terminal) or asks (-v); never with -q."""
+    import time
+
+    if quiet or not (verbose or sys.stderr.isatty()):
+        return lambda _msg: None
+    started = time.monotonic()
+    return lambda msg: click.echo(f"· {time.monotonic() - started:6.1f} s  {msg}", err=True)
 
 
 seeds_option = click.option("--seeds", "seeds_dir", metavar="DIR",
@@ -178,8 +183,10 @@ def init_command(folder):
               help="How long to wait for another 'kg build' writing the same folder "
                    "before giving up (exit code 2).")
 @click.option("-v", "--verbose", is_flag=True, help="Show progress even when not on a terminal.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, even on a terminal.")
 @project_option
-def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store, wait, verbose):
+def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store, wait, verbose,
+                  quiet):
     """Check the seeds, build the graph, validate it, and write exports/.
 
     Writes kg.ttl (canonical Turtle), kg.nt, kg.jsonld, kg.trig (one named graph per
@@ -197,12 +204,13 @@ def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store,
     seeds = _seeds(seeds_dir)
     out = Path(out_dir) if out_dir is not None else _project().exports
     result = build(seeds, out, _ontology(ontology_dir), base or DEFAULT_BASE,
-                   validate=not no_validate, progress=_progress(verbose),
+                   validate=not no_validate, progress=_progress(verbose, quiet),
                    with_store=not no_store, wait=wait,
                    notice=lambda msg: click.echo(f"note: {msg}", err=True))
     names = ", ".join(f.name for f in result.files)
-    click.echo(f"Built {result.triples:,} triples from {result.entities} entities and "
-               f"{result.facts} facts: {out}/ {{{names}}}")
+    click.echo(f"Built {counted(result.triples, 'triple')} from "
+               f"{counted(result.entities, 'entity', 'entities')} and "
+               f"{counted(result.facts, 'fact')}: {out}/ {{{names}}}")
 
 
 @main.command("check")

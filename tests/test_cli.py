@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -128,3 +129,16 @@ def test_help_and_light_commands_load_nothing_heavy():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_build_progress_shows_elapsed_time_with_v_and_nothing_with_q(mini_seeds, tmp_path):
+    runner = CliRunner()
+    loud = runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(tmp_path / "a"),
+                                "--ontology", str(ONTOLOGY), "-v"])
+    assert loud.exit_code == 0, loud.output
+    steps = [line for line in loud.stderr.splitlines() if line.startswith("·")]
+    assert len(steps) >= 4 and all(re.match(r"^· +\d+\.\d s  \S", s) for s in steps), steps
+    assert any("4 facts from 2 files" in s for s in steps)
+    quiet = runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out",
+                                 str(tmp_path / "b"), "--ontology", str(ONTOLOGY), "-v", "-q"])
+    assert quiet.exit_code == 0 and "·" not in quiet.stderr
