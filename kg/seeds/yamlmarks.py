@@ -11,6 +11,12 @@ anchors and aliases (an alias bomb expands a few hundred bytes into gigabytes), 
 `!!binary`: they would be silently read as text), nesting deeper than `MAX_DEPTH`, more than
 one document, and control characters in any text (they would reach the terminal raw). The tree
 is built without recursion, from events, so a deep file cannot exhaust the stack.
+
+The events come from libyaml's C parser when PyYAML has it (`FAST`; it parses the seeds about
+15 times faster). PyYAML's pure-Python parser stays the reference: libyaml words syntax errors
+its own way and places a bad byte by its offset, so a file with any problem is read again by
+the pure parser and only that reading is reported; so is a file holding what the two parsers
+are known to read differently (`_read_fast`). `tests/test_seeds_cyaml.py` holds them equal.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import yaml
 
 from kg.errors import Problem
 
+# Read with libyaml when PyYAML was built with it; tests set this to compare both parsers.
+FAST: bool = bool(getattr(yaml, "__with_libyaml__", False))
 MAX_DEPTH = 12  # the seeds need 5: file, section, record, quantity, list of names
 _INT = re.compile(r"^[-+]?[0-9]{1,30}$")  # longer runs of digits stay text (int() refuses 4300+)
 _DECIMAL = re.compile(r"^[-+]?([0-9]+\.[0-9]*|\.[0-9]+)$")
@@ -71,6 +79,7 @@ class _Builder:
         self.text, self.path = text, path
         self.problems: list[Problem] = []
         self.said: set[str] = set()  # anchors and aliases are reported once per file
+        self.empty = False  # an empty plain value was read: its place is the parser's choice
 
     def problem(self, mark: Mark, message: str, hint: str) -> None:
         self.problems.append(Problem(self.path, mark.line, mark.col, message, hint))
@@ -82,6 +91,7 @@ class _Builder:
         if event.style:  # quoted or block scalars are always text
             return text
         if text in _NULL:
+            self.empty = self.empty or not text
             return None
         if text in _BOOL:
             return _BOOL[text]
@@ -213,8 +223,30 @@ def _syntax_problem(text: str, path: str, exc: yaml.MarkedYAMLError) -> Problem:
                    "check indentation, colons and quotes on this line")
 
 
-def load_marked(text: str, path: str) -> tuple[object, list[Problem]]:
-    """Parse one YAML document; return (data, problems). Data is None if unreadable."""
+def _read_fast(text: str, path: str) -> tuple[object, list[Problem]] | None:
+    """The file read by libyaml, or None if the pure parser must read it: on any problem, and
+    where the two read differently. libyaml takes a tab in `a:\tb` as white space and `?` in
+    `[b?]` as text, where PyYAML refuses both; it counts a U+FEFF inside the text as a column
+    and places the empty value of `{a: }` one column further."""
+    if "\t" in text or "?" in text or text.find("\ufeff", 1) >= 0:
+        return None
+    builder = _Builder(text, path)
+    try:
+        data = builder.build(yaml.parse(text, Loader=yaml.CSafeLoader))
+    except (_Stop, yaml.YAMLError, UnicodeEncodeError):  # lone surrogates cannot go to C
+        return None
+    return None if builder.problems or builder.empty else (data, [])
+
+
+def load_marked(text: str, path: str, fast: bool | None = None) -> tuple[object, list[Problem]]:
+    """Parse one YAML document; return (data, problems). Data is None if unreadable.
+
+    `fast` chooses libyaml (default `FAST`); problems always come from the pure parser.
+    """
+    if FAST if fast is None else fast:
+        read = _read_fast(text, path)
+        if read is not None:
+            return read
     builder = _Builder(text, path)
     try:
         data = builder.build(yaml.parse(text, Loader=yaml.SafeLoader))
