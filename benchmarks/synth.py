@@ -156,6 +156,8 @@ def generate(parks: int = 200, companies: int = 100_000, out: str | Path = "synt
         raise ValueError("need at least one park and at least one company per park")
     rnd = random.Random(seed)
     out = Path(out)
+    if any(out.glob("*.yaml")):  # stale files of another run would define ids twice
+        raise ValueError(f"{out} already holds seeds; give an empty or new folder")
     (out / "sources").mkdir(parents=True, exist_ok=True)
     common, chains = _common(rnd)
     files = max(math.ceil(parks / 2), math.ceil(companies / COMPANIES_PER_FILE))
@@ -169,20 +171,23 @@ def generate(parks: int = 200, companies: int = 100_000, out: str | Path = "synt
         page = pages[(p - 1) * files // parks]
         park, pname = f"synth-park-{p:03d}", f"合成园区{p:03d}号"
         page.article(f"{park}-intro", f"{pname}发展纪实(合成数据)", rnd.randint(1, REPORTERS))
-        page.say(f"{pname}是一个合成的产业园区。")
-        page.entity(park, "Park", pname, f"{pname}是一个合成的产业园区")
+        short = f"合成{p:03d}园"
+        page.say(f"{pname}(简称{short})是一个合成的产业园区。")
+        page.entity(park, "Park", pname, f"{pname}(简称{short})是一个合成的产业园区",
+                    label_en=f"Synthetic Park {p:03d}", aliases=[short])
         body = f"{park}-committee"
         page.say(f"{pname}管委会负责园区的管理。")
         page.entity(body, "PublicBody", f"{pname}管委会", f"{pname}管委会负责园区的管理")
         page.fact(body, "administers", f"{pname}管委会负责园区的管理", object=park)
-        opened = rnd.choice(list(range(2000, 2020)))
+        opened = rnd.randint(2000, 2019)
         page.say(f"{pname}于{opened}年正式开园。")
         page.fact(park, "openedIn", f"{pname}于{opened}年正式开园", value=opened)
         subs = []
         for s in range(1, rnd.randint(1, 3)):
             sub, sname = f"{park}-sub-{s}", f"{pname}第{s}分园"
             page.say(f"{sname}是{pname}的一部分。")
-            page.entity(sub, "Park", sname, f"{sname}是{pname}的一部分")
+            page.entity(sub, "Park", sname, f"{sname}是{pname}的一部分",
+                        label_en=f"Synthetic Park {p:03d}, Sub-park {s}")
             page.fact(sub, "partOf", f"{sname}是{pname}的一部分", object=park)
             subs.append((sub, sname))
             counts["sub_parks"] += 1

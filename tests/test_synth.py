@@ -92,3 +92,8 @@ def test_few_parks_many_companies_still_fit_the_limit(tmp_path):
     synth.generate(2, 3000, tmp_path / "skew", seed=1)
     files = list((tmp_path / "skew").glob("*.yaml"))
     assert len(files) >= 4 and max(p.stat().st_size for p in files) < synth.MAX_SEED_BYTES
+
+
+def test_refuses_a_folder_that_already_holds_seeds(small):
+    with pytest.raises(ValueError, match="already holds seeds"):
+        synth.generate(3, 64, small, seed=7)
