@@ -546,15 +546,6 @@ def _projected(graph_file: str | None):
     return store, project(store)
 
 
-def _write_files(files: dict, out_dir: Path) -> list[Path]:
-    from kg.rdf.export import write_atomically
-
-    try:
-        return write_atomically(files, out_dir)
-    except OSError as exc:
-        raise KgError(f"{out_dir}: cannot write there: {exc.strerror or exc}") from None
-
-
 @main.command("analyze")
 @graph_argument
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "md"]),
@@ -582,6 +573,7 @@ def analyze_command(graph_file, fmt, out_dir, top):
       kg analyze --format csv --out reports/
     """
     from kg.graph.analytics import analyze
+    from kg.rdf.export import write_atomically
     from kg.graph.report import render_csv, render_md, render_text, to_json
 
     if fmt == "csv" and not out_dir:
@@ -591,7 +583,7 @@ def analyze_command(graph_file, fmt, out_dir, top):
     _store, g = _projected(graph_file)
     analysis = analyze(g)
     if fmt == "csv":
-        written = _write_files(render_csv(analysis), Path(out_dir))
+        written = write_atomically(render_csv(analysis), Path(out_dir))  # CannotWrite: exit 5
         click.echo(f"Wrote {', '.join(str(p) for p in written)}")
         return
     render = {"json": lambda a: to_json(a), "md": lambda a: render_md(a, top),
@@ -647,9 +639,10 @@ def export_command(graph_file, fmt, out_dir):
       kg export --format csv --out neo4j-import/
     """
     from kg.graph.files import graph_files
+    from kg.rdf.export import write_atomically
 
     _store, g = _projected(graph_file)
     out = Path(out_dir) if out_dir is not None else _project().exports / "graph"
-    written = _write_files(graph_files(g, fmt), out)
+    written = write_atomically(graph_files(g, fmt), out)
     click.echo(f"Wrote {', '.join(str(p) for p in written)}: "
                f"{counted(g.number_of_nodes(), 'node')}, {counted(g.number_of_edges(), 'edge')}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import MINI, MINI_QUERIES, ONTOLOGY, PROTECTED, SEEDS, tree_digest
+from helpers import COUNT, MINI, MINI_QUERIES, ONTOLOGY, PROTECTED, SEEDS, tree_digest
 
 # A test using one of these fixtures (directly or through another fixture) gets the marker.
 MARKER_OF_FIXTURE = {"browser": "browser", "oxigraph_server": "remote"}
@@ -81,3 +81,24 @@ def mini_queries_built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("mini-queries")
     build(MINI_QUERIES, out, ONTOLOGY)
     return out
+
+
+@pytest.fixture(scope="module")
+def server(built):
+    """A real `kg serve` (in a thread, on loopback) over the page graph; its URL."""
+    import threading
+
+    from kg.sparql import endpoint
+
+    service = endpoint.QueryService(built / "kg.ttl", workers=2, timeout=2.0)
+    config = endpoint.ServerConfig(max_request_bytes=4096,
+                                   page=endpoint.render_page({"count": ("数三元组", COUNT)}),
+                                   idle_timeout=1.0, max_connections=16)
+    httpd = endpoint.make_server("127.0.0.1", 0, service, config)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    host, port = httpd.server_address[:2]
+    yield f"http://{host}:{port}"
+    httpd.shutdown()
+    httpd.server_close()
+    service.close()

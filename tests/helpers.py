@@ -73,3 +73,6 @@ def tree_digest(*folders: Path) -> dict[str, str]:
             else:
                 digest[name] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digest
+
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # the query page's one example in `server`

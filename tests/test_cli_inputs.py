@@ -7,7 +7,6 @@ from click.testing import CliRunner
 
 from helpers import ONTOLOGY
 from kg.cli import main
-from test_endpoint import server  # noqa: F401  (a fixture: kg serve in a thread)
 
 BUILT_FILES = ("kg.ttl", "kg.nt", "kg.jsonld", "kg.trig")
 
@@ -57,7 +56,7 @@ def test_query_without_name_or_sparql_says_what_is_missing():
 
 
 def test_push_to_kg_serve_reports_status_and_one_line_without_html(server, mini_queries_built):
-    """`server` is a real `kg serve` on loopback (tests/test_endpoint.py): read-only."""
+    """`server` is a real `kg serve` on loopback (tests/conftest.py): read-only."""
     result = kg("push", f"{server}/store", "--file", str(mini_queries_built / "kg.nt"))
     assert result.exit_code == 3, result.output
     message = result.output.strip()

@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -20,28 +19,11 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
-from helpers import ROOT
+from helpers import COUNT, ROOT
 from trap import Trap
 from kg.sparql import endpoint
 
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
-
-
-@pytest.fixture(scope="module")
-def server(built):
-    service = endpoint.QueryService(built / "kg.ttl", workers=2, timeout=2.0)
-    config = endpoint.ServerConfig(max_request_bytes=4096,
-                                   page=endpoint.render_page({"count": ("数三元组", COUNT)}),
-                                   idle_timeout=1.0, max_connections=16)
-    httpd = endpoint.make_server("127.0.0.1", 0, service, config)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    host, port = httpd.server_address[:2]
-    yield f"http://{host}:{port}"
-    httpd.shutdown()
-    httpd.server_close()
-    service.close()
 
 
 def get(url: str, accept: str | None = None):

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from helpers import ONTOLOGY, ROOT, SEEDS, canonical
+from helpers import ROOT, SEEDS, canonical
 from kg.sparql import engines
 from kg.cli import main
 from kg.sparql.queries import bind_params, load_queries

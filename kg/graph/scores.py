@@ -20,7 +20,6 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from kg.seeds import schema
 from kg.graph.analytics import DIGITS, analyze
 from kg.graph.records import Analysis, node_data
 from kg.rdf.namespace import IPK, bind_prefixes

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from kg.rdf.read import graph_syntax, load_graph_file, read_rdflib
+from kg.rdf.read import load_graph_file, read_rdflib
 from kg.sparql.run import Result, run_oxigraph, run_rdflib, run_remote
 
-ENGINES = ("oxigraph", "rdflib")
+
 @dataclass
 class Engine:
     name: str
