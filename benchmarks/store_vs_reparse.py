@@ -20,7 +20,8 @@ import pyoxigraph as ox
 
 from kg.sparql.queries import bind_params, load_queries
 from kg.sparql.run import run_oxigraph
-from kg.rdf.store import fill_store, load_store
+from kg.rdf.read import load_graph_file
+from kg.rdf.store import fill_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +59,7 @@ def main() -> None:
         del memory
 
         started = time.perf_counter()
-        parsed = load_store(ttl)
+        parsed = load_graph_file(ttl)
         text = bind_params(named, {}, lambda q: run_oxigraph(parsed, q))
         rows_a = len(run_oxigraph(parsed, text).rows)
         reparse = time.perf_counter() - started

@@ -101,9 +101,9 @@ def _built(given: str | None, name: str = "kg.ttl") -> Path:
 
 def _open_built(path: Path):
     """A built graph file of any syntax kg build writes, read into memory."""
-    from kg.rdf.store import load_store
+    from kg.rdf.read import load_graph_file
 
-    return load_store(path)
+    return load_graph_file(path)
 
 
 def _progress(verbose: bool, quiet: bool = False):

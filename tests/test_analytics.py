@@ -24,7 +24,7 @@ from kg.cli import main
 from kg.rdf.namespace import IPK
 from kg.graph.projection import project
 from kg.sparql.run import PROLOGUE
-from kg.rdf.store import load_store
+from kg.rdf.read import load_graph_file
 from kg.rdf.validate import validate_graph
 
 SEMICONDUCTOR_SEGMENTS = ["芯片材料", "装备", "设计", "制造", "封测", "应用"]
@@ -32,7 +32,7 @@ SEMICONDUCTOR_SEGMENTS = ["芯片材料", "装备", "设计", "制造", "封测"
 
 @pytest.fixture(scope="module")
 def store(built):
-    return load_store(built / "kg.ttl")
+    return load_graph_file(built / "kg.ttl")
 
 
 @pytest.fixture(scope="module")

@@ -314,9 +314,9 @@ def test_page_has_a_content_security_policy_and_the_server_no_python_version(ser
 
 
 def test_answers_are_capped_and_say_so(built):
-    from kg.rdf.store import load_store
+    from kg.rdf.read import load_graph_file
 
-    store = load_store(built / "kg.ttl")
+    store = load_graph_file(built / "kg.ttl")
     status, _, body, headers = endpoint.answer(
         store, "SELECT * WHERE { ?s ?p ?o }", None, endpoint.Limits(max_rows=5))
     doc = json.loads(body)

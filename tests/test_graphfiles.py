@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.graph.files import flat_graph, graph_files
 from kg.graph.projection import project
-from kg.rdf.store import load_store
+from kg.rdf.read import load_graph_file
 
 
 @pytest.fixture(scope="module")
 def graph(built):
-    return project(load_store(built / "kg.ttl"))
+    return project(load_graph_file(built / "kg.ttl"))
 
 
 def export(built, tmp_path, fmt):

@@ -8,7 +8,7 @@ import pytest
 from kg.graph.paths import resolve
 from kg.graph.projection import project
 from kg.names import AmbiguousName, UnknownName
-from kg.rdf.store import load_store
+from kg.rdf.read import load_graph_file
 from kg.sparql.engines import oxigraph_file_engine, rdflib_engine
 from kg.sparql.queries import resolve_entity
 from kg.views import build_views
@@ -35,7 +35,7 @@ def graph_file(mini_queries_built):
 
 @pytest.fixture(scope="module")
 def projection(graph_file):
-    return project(load_store(graph_file))
+    return project(load_graph_file(graph_file))
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
@@ -70,7 +70,7 @@ def test_an_exact_match_wins_over_a_folded_one_and_ties_are_ambiguous(tmp_path):
         f"<{BASE}company/c> a ipk:Company ; rdfs:label \"丙\"@zh ; skos:altLabel \"Beta\" .\n"
         f"<{BASE}company/d> a ipk:Company ; rdfs:label \"丁\"@zh ; skos:altLabel \"BETA\" .\n",
         encoding="utf-8")
-    g = project(load_store(ttl))
+    g = project(load_graph_file(ttl))
     for run in (oxigraph_file_engine(ttl).run, rdflib_engine(ttl).run):
         assert resolve(g, "ACME") == "b" and resolve_entity("ACME", run).value.endswith("/b")
         with pytest.raises(AmbiguousName):

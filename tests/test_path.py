@@ -9,12 +9,12 @@ from kg.cli import main
 from kg.graph.paths import NoPath, find_path, resolve
 from kg.names import AmbiguousName, UnknownName
 from kg.graph.projection import project
-from kg.rdf.store import load_store
+from kg.rdf.read import load_graph_file
 
 
 @pytest.fixture(scope="module")
 def graph(built):
-    return project(load_store(built / "kg.ttl"))
+    return project(load_graph_file(built / "kg.ttl"))
 
 
 def run(built, *args, graph_file=None):
@@ -105,7 +105,7 @@ def test_ambiguous_name_is_exit_2_listing_candidates(built, tmp_path):
                      'wafer> <http://www.w3.org/2004/02/skos/core#altLabel> "晶睿电子"@zh .\n',
                      encoding="utf-8")
     with pytest.raises(AmbiguousName) as caught:
-        resolve(project(load_store(clash)), "晶睿电子")
+        resolve(project(load_graph_file(clash)), "晶睿电子")
     assert caught.value.candidates == ["jingrui-electronics (晶睿电子, Company)",
                                        "silicon-epitaxial-wafer (硅外延片, Product)"]
     result = run(built, "晶睿电子", "特尔阀门", graph_file=clash)

@@ -6,13 +6,13 @@ import pytest
 
 from kg.graph.files import EDGE_COLUMNS
 from kg.graph.projection import project
-from kg.rdf.store import load_store
+from kg.rdf.read import load_graph_file
 from kg.seeds import schema
 
 
 @pytest.fixture(scope="module")
 def store(built):
-    return load_store(built / "kg.ttl")
+    return load_graph_file(built / "kg.ttl")
 
 
 def test_nodes_are_exactly_the_entities(store):

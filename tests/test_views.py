@@ -20,7 +20,7 @@ from helpers import ONTOLOGY, ROOT
 from kg.cli import main
 from kg.graph.projection import node_index, project
 from kg.names import UnknownName
-from kg.rdf.store import load_store
+from kg.rdf.read import load_graph_file
 from kg.views import (CLASS_COLOURS, MAX_NODES, MORE, build_views, class_labels, write_views,
                       write_views_of_file)
 from kg.views.page import index_html, page_html
@@ -31,7 +31,7 @@ STANDARD = ["overview", "park", "chain", "honours"]
 
 @pytest.fixture(scope="module")
 def graph(built):
-    return project(load_store(built / "kg.ttl"))
+    return project(load_graph_file(built / "kg.ttl"))
 
 
 @pytest.fixture(scope="module")
@@ -248,7 +248,7 @@ def test_text_is_escaped_in_the_html_and_cannot_end_a_script(classes, tmp_path):
 
     out = tmp_path / "out"
     build(ROOT / "tests" / "fixtures" / "markup", out, ONTOLOGY)
-    g = project(load_store(out / "kg.ttl"))
+    g = project(load_graph_file(out / "kg.ttl"))
     for view in build_views(g, classes, focus_on="teer-valve"):
         html = page_html(view, classes)
         tags = Tags(html).tags

@@ -17,7 +17,7 @@ import pytest
 from browser import BrowserMissing, launch, open_page
 from helpers import ONTOLOGY, ROOT
 from kg.graph.projection import project
-from kg.rdf.store import load_store
+from kg.rdf.read import load_graph_file
 from kg.views import build_views, class_labels, write_views_of_file
 from kg.views.page import page_html
 from synthetic import synthetic_projection
@@ -207,5 +207,5 @@ def test_a_graph_larger_than_a_view_holds_is_grouped_and_says_so(browser, tmp_pa
 
 
 def test_views_of_the_real_graph_hold_every_entity_the_projection_has(built, seed_views):
-    g = project(load_store(built / "kg.ttl"))
+    g = project(load_graph_file(built / "kg.ttl"))
     assert len(seed_views["overview"][0].nodes) == g.number_of_nodes()

@@ -21,13 +21,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.project import MANIFEST_NAME, STORE_NAME
-from kg.rdf.read import load_graph_file
-
-
-def load_store(graph_file: str | Path) -> ox.Store:
-    """An in-memory Oxigraph store holding a built graph file of any syntax `kg build`
-    writes, in its default graph (see kg.rdf.read)."""
-    return load_graph_file(graph_file)
 
 
 def select(store: ox.Store, query: str) -> ox.QuerySolutions:

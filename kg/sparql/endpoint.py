@@ -144,10 +144,10 @@ def answer(store, query: str, accept: str | None, limits: Limits = Limits()) -> 
 def _open_source(source: str):
     import pyoxigraph as ox
 
-    from kg.rdf.store import load_store
+    from kg.rdf.read import load_graph_file
 
     path = Path(source)
-    return ox.Store.read_only(source) if path.is_dir() else load_store(path)
+    return ox.Store.read_only(source) if path.is_dir() else load_graph_file(path)
 
 
 def _limit_memory(max_bytes: int) -> None:

@@ -8,7 +8,7 @@ import networkx as nx
 
 from kg.graph.projection import project
 from kg.rdf.export import write_atomically
-from kg.rdf.store import load_store
+from kg.rdf.read import load_graph_file
 from kg.views.chain import chain
 from kg.views.focus import focus
 from kg.views.honours import honours
@@ -58,5 +58,5 @@ def write_views_of_file(graph_file: str | Path, out_dir: str | Path,
                         focus_on: str | None = None, depth: int = DEFAULT_DEPTH,
                         max_nodes: int = MAX_NODES) -> tuple[list[View], list[Path]]:
     """`write_views` for a built graph in Turtle, with the class labels of `ontology_dir`."""
-    return write_views(project(load_store(graph_file)), out_dir, class_labels(ontology_dir),
+    return write_views(project(load_graph_file(graph_file)), out_dir, class_labels(ontology_dir),
                        focus_on, depth, max_nodes)
