@@ -76,7 +76,7 @@ def _ontology(given: str | None) -> Path:
     def default() -> Path:
         try:
             return _project().ontology
-        except KgError:
+        except NoProject:
             return packaged("ontology")
     return _folder(given, default)
 
@@ -87,7 +87,7 @@ def _queries(given: str | None) -> list[Path]:
         return [packaged("queries"), _folder(given, lambda: packaged("queries"))]
     try:
         return _project().queries
-    except KgError:
+    except NoProject:
         return [packaged("queries")]
 
 
@@ -97,13 +97,6 @@ def _built(given: str | None, name: str = "kg.ttl") -> Path:
     if given is not None:
         return existing(given)
     return existing(_project().exports / name, GRAPH_HINT)
-
-
-def _open_built(path: Path):
-    """A built graph file of any syntax kg build writes, read into memory."""
-    from kg.rdf.read import load_graph_file
-
-    return load_graph_file(path)
 
 
 def _progress(verbose: bool, quiet: bool = False):
@@ -130,10 +123,7 @@ graph_argument = click.argument("graph_file", required=False, metavar="[GRAPH_FI
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg", prog_name="kg")
-@click.option("--project", metavar="DIR", expose_value=False, callback=_remember_project,
-              is_eager=True,
-              help="The project folder (default: the nearest folder at or above the current "
-                   "one that holds seeds/sources.yaml; or $KG_PROJECT).")
+@project_option
 def main():
     """Industrial-park knowledge graph: curated YAML seeds to a validated RDF graph.
 
@@ -266,10 +256,11 @@ def stats_command(graph_file, fmt):
     Example:
       kg stats --format json
     """
+    from kg.rdf.read import load_graph_file
     from kg.sparql.stats import graph_stats
     from kg.tables import format_table
 
-    stats = graph_stats(_open_built(_built(graph_file)))
+    stats = graph_stats(load_graph_file(_built(graph_file)))
     if fmt == "json":
         click.echo(json.dumps(stats.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -541,8 +532,9 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
 def _projected(graph_file: str | None):
     """The store and the networkx projection of a built graph."""
     from kg.graph.projection import project
+    from kg.rdf.read import load_graph_file
 
-    store = _open_built(_built(graph_file))
+    store = load_graph_file(_built(graph_file))
     return store, project(store)
 
 
