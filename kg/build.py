@@ -176,6 +176,15 @@ def commit(out: Path, folder: Path, names: list[str], meta: StoreMeta) -> None:
     _step("manifest")
 
 
+@contextmanager
+def writing(out: Path, kept: str = "nothing was changed") -> Iterator[None]:
+    """Any OSError inside becomes CannotWrite naming the file and what was `kept`."""
+    try:
+        yield
+    except OSError as exc:
+        raise CannotWrite(exc.filename or out, exc, kept) from None
+
+
 def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
           base: str = DEFAULT_BASE, validate: bool = True,
           progress: Callable[[str], None] = lambda _: None,
@@ -208,25 +217,15 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_fingerprint(seeds_dir),
                      hashlib.sha256(rendered["kg.ttl"]).hexdigest())
     out = Path(out_dir)
-    try:
+    with writing(out):
         out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CannotWrite(out, exc) from None
     with locked(out, wait, notice or progress):
-        try:
+        with writing(out):
             clean_up(out, list(rendered))
-        except OSError as exc:
-            raise CannotWrite(exc.filename or out, exc) from None
-        try:
             folder, published = stage(out, rendered, meta, with_store, base, progress)
-        except OSError as exc:
-            raise CannotWrite(exc.filename or out, exc) from None
-        try:
+        with writing(out, f"{out}/ is half-published and reported so until 'kg build' "
+                          "repairs it"):
             commit(out, folder, list(rendered), published)
-        except OSError as exc:
-            raise CannotWrite(exc.filename or out, exc,
-                              f"{out}/ is half-published and reported so until 'kg build' "
-                              "repairs it") from None
         try:
             clean_up(out, list(rendered))  # the build is published; leftovers go next time
         except OSError:
