@@ -132,3 +132,13 @@ def test_default_graph_must_be_an_iri_or_none():
     result = CliRunner().invoke(main, ["query", "chain-leaders", "--endpoint",
                                        "http://127.0.0.1:1/query", "--default-graph", "kg"])
     assert result.exit_code == 2 and "absolute IRI or 'none'" in result.output
+
+
+def test_the_oxigraph_server_is_found_beside_python_without_path(monkeypatch):
+    """pip puts it in the venv's bin/, which need not be on PATH (a venv not activated)."""
+    import sys
+    from pathlib import Path
+
+    monkeypatch.setenv("PATH", "")
+    found = oxigraph_executable()
+    assert found is not None and Path(found).parent == Path(sys.executable).parent
