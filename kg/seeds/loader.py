@@ -69,7 +69,17 @@ class Article:
     where: Where
 
 
-@dataclass
+class RecordMarks:
+    """Where a record and each of its values stand: all the later checks need of it, so the
+    parsed file (values, keys, their marks) can be freed once its records are read."""
+
+    __slots__ = ("mark", "value_marks")
+
+    def __init__(self, rec: MarkedMap):
+        self.mark, self.value_marks = rec.mark, rec.value_marks
+
+
+@dataclass(slots=True)
 class Entity:
     id: str
     type: str
@@ -83,7 +93,7 @@ class Entity:
     where: Where
     level: str | None = None
     segments: list[str] = field(default_factory=list)
-    marks: MarkedMap | None = field(default=None, repr=False, compare=False)
+    marks: RecordMarks | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,7 @@ class Quantity:
     qualifier: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     subject: str
     relation: str
@@ -106,7 +116,7 @@ class Fact:
     note: str | None
     inferred: str | None
     where: Where
-    marks: MarkedMap | None = field(default=None, repr=False, compare=False)
+    marks: RecordMarks | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -141,7 +151,7 @@ class _Checker:
     def problem(self, path: str, mark: Mark, message: str, hint: str = "") -> None:
         self.problems.append(Problem(path, mark.line, mark.col, message, hint))
 
-    def _value_mark(self, rec: MarkedMap, key: str) -> Mark:
+    def _value_mark(self, rec: MarkedMap | RecordMarks, key: str) -> Mark:
         return rec.value_marks.get(key, rec.mark)
 
     def keys(self, path, rec, allowed: set[str], required: tuple[str, ...], what: str,
@@ -405,7 +415,7 @@ class _Checker:
             self.text_list(path, rec, "aliases"), self.text_list(path, rec, "aliases_en"),
             self.text(path, rec, "note"), source, quote,
             Where(path, rec.mark.line, rec.mark.col), level,
-            self.text_list(path, rec, "segments"), rec)
+            self.text_list(path, rec, "segments"), RecordMarks(rec))
 
     # -- facts ---------------------------------------------------------------------------
     def read_fact(self, path, rec, mark) -> None:
@@ -457,7 +467,7 @@ class _Checker:
         fact = Fact(subject, name, obj, value, quantity,
                     {k: v for k, v in qualifiers.items() if v is not None}, source, quote,
                     self.text(path, rec, "note"), inferred,
-                    Where(path, rec.mark.line, rec.mark.col), rec)
+                    Where(path, rec.mark.line, rec.mark.col), RecordMarks(rec))
         self.facts.append(fact)
 
     def read_quantity(self, path, rec, name) -> Quantity | None:
@@ -632,19 +642,25 @@ def load_seeds(root: str | Path) -> Seeds:
     if not files:
         raise InputError([Problem(str(root), 0, 0, "no *.yaml files in the seeds folder",
                                   "add seeds files, see seeds/README.md")])
-    docs = [(d.path, d) for d in (checker.read_file(f) for f in files) if d is not None]
-    # Section by section across all files, so facts may name entities of any file.
+    # One file at a time, its tree freed once its records are read: a province's seeds would
+    # otherwise be held twice. Facts may still name entities of any file: references are
+    # checked once every file is read.
     readers = {"pages": checker.read_page, "articles": checker.read_article,
                "entities": checker.read_entity, "facts": checker.read_fact}
-    for section, reader in readers.items():
-        for path, data in docs:
+    read: list[str] = []
+    for file in files:
+        data = checker.read_file(file)
+        if data is None:
+            continue
+        read.append(data.path)
+        for section, reader in readers.items():
             for rec, mark in checker.items(data, section):
-                reader(path, rec, mark)
+                reader(data.path, rec, mark)
+        del data
     # A file that cannot be read is the root cause: references into it would all fail.
     if not checker.unreadable:
         checker.check_articles()
         checker.check_references()
     if checker.problems:
         raise InputError([_one_line(p) for p in checker.problems])
-    return Seeds(checker.pages, checker.articles, checker.entities, checker.facts,
-                 [path for path, _ in docs])
+    return Seeds(checker.pages, checker.articles, checker.entities, checker.facts, read)
