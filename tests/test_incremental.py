@@ -1,0 +1,96 @@
+"""Incremental validation: the nodes `focus_nodes` picks give the verdict of a full run.
+
+pySHACL is the reference here: each mutation of the real graph is validated in full and on the
+focus nodes only, and both must name the same violating nodes.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Graph, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH
+
+from kg.rdf.incremental import focus_nodes, parse_lines, sorted_difference
+from tests.helpers import ONTOLOGY
+
+IPK = "https://w3id.org/industrial-park-kg/ontology/"
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+def test_every_shape_path_is_one_predicate():
+    """focus_nodes looks one step around a change: a longer path would need more."""
+    shapes = Graph().parse(ONTOLOGY / "shapes.ttl")
+    paths = list(shapes.objects(None, SH.path))
+    assert paths
+    assert all(isinstance(p, URIRef) for p in paths), [p for p in paths if isinstance(p, BNode)]
+    # A shape nested under a property shape applies to the values: a path there is a second
+    # hop. Under a node shape it applies to the focus node itself, which is fine.
+    for owner in set(shapes.subjects(SH.path, None)):
+        nested = [m for union in shapes.objects(owner, SH["or"])
+                  for m in Collection(shapes, union)]
+        nested += [m for p in (SH.node, SH.qualifiedValueShape) for m in shapes.objects(owner, p)]
+        assert not [m for m in nested if (m, SH.path, None) in shapes], owner
+
+def test_sorted_difference_reads_both_files_once():
+    old = b"<a> <p> <b> .\n<a> <p> <c> .\n<d> <p> <e> .\n"
+    new = b"<a> <p> <c> .\n<a> <p> <z> .\n<d> <p> <e> .\n<f> <p> <g> .\n"
+    added, removed = sorted_difference(io.BytesIO(old), io.BytesIO(new))
+    assert added == [b"<a> <p> <z> .", b"<f> <p> <g> ."]
+    assert removed == [b"<a> <p> <b> ."]
+    assert sorted_difference(io.BytesIO(new), io.BytesIO(new)) == ([], [])
+
+
+def _violating(lines: list[bytes], ontology: Graph, shapes: Graph, focus=None) -> set[str]:
+    import pyshacl
+
+    data = Graph().parse(data=b"\n".join(lines).decode(), format="nt")
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+        allow_warnings=True, focus_nodes=focus)
+    found = {str(f) for f in report.objects(None, SH.focusNode)}
+    assert conforms == (not found)
+    return found
+
+
+def _mutations(lines: list[bytes], rnd: random.Random) -> list[tuple[str, list[bytes]]]:
+    """Broken variants of a conforming graph: a triple removed, a type changed, a wrong value."""
+    typed = [line for line in lines if RDF_TYPE.encode() in line]
+    out = []
+    for _ in range(3):
+        drop = rnd.choice(lines)
+        out.append(("remove a triple", [line for line in lines if line != drop]))
+    for _ in range(3):
+        line = rnd.choice(typed)
+        subject = line.split(b" ", 1)[0]
+        wrong = f"{subject.decode()} {RDF_TYPE} <{IPK}Quantity> .".encode()
+        out.append(("retype a node", sorted(set(lines) - {line} | {wrong})))
+    subjects = sorted({line.split(b" ", 1)[0] for line in typed})
+    for _ in range(3):
+        a, b = rnd.sample(subjects, 2)
+        link = f"{a.decode()} <{IPK}locatedIn> {b.decode()} .".encode()
+        out.append(("link two nodes", sorted(set(lines) | {link})))
+    return out
+
+
+@pytest.mark.slow
+def test_focus_validation_gives_the_full_verdict(built):
+    ontology = Graph().parse(ONTOLOGY / "ipk.ttl")
+    shapes = Graph().parse(ONTOLOGY / "shapes.ttl")
+    lines = sorted(line for line in (built / "kg.nt").read_bytes().splitlines() if line)
+    rnd = random.Random(9)
+    seen_broken = 0
+    for what, mutated in _mutations(lines, rnd):
+        added, removed = sorted_difference(io.BytesIO(b"\n".join(lines)),
+                                           io.BytesIO(b"\n".join(mutated)))
+        store = ox.Store()
+        store.bulk_load(b"\n".join(mutated) + b"\n", format=ox.RdfFormat.N_TRIPLES)
+        focus = [URIRef(n.value) for n in focus_nodes(parse_lines(added + removed), store)]
+        full = _violating(mutated, ontology, shapes)
+        assert _violating(mutated, ontology, shapes, focus) == full, what
+        seen_broken += bool(full)
+    assert seen_broken >= 5  # the mutations do break the graph
