@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import ONTOLOGY, ROOT, load_synth
+from helpers import ONTOLOGY, load_synth
 from kg.build import build
 from kg.cli import main
 from kg.seeds.loader import load_seeds

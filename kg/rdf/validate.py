@@ -259,10 +259,3 @@ def validate_store(store: ox.Store, ontology_dir: str | Path,
     return _read_report(report, shapes, lambda node: _store_labels(store, node),
                         len(store), bool(conforms))
 
-
-def read_graph(path: str | Path) -> Graph:
-    """A built graph file parsed with rdflib (the graph pySHACL validates), in any syntax
-    `kg build` writes."""
-    from kg.rdf.read import read_rdflib
-
-    return read_rdflib(path)
