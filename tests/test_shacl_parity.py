@@ -11,11 +11,14 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from helpers import ONTOLOGY, graph_of, load_synth, store_of, validate_both
 from kg.rdf.namespace import IPK
-from kg.rdf.validate import validate_store
+from kg.cli import main
+from kg.errors import InputError
+from kg.rdf.validate import validate_graph, validate_store
 
 ID = "https://w3id.org/industrial-park-kg/id/"
 
@@ -295,3 +298,32 @@ def test_parity_on_a_synthetic_graph_with_random_triples_removed_and_added(synth
         store.add(ox.Quad(subject, predicate, quad.object))
     result = validate_both(graph_of(store))
     assert not result.conforms and len(result.results) >= 10
+
+
+@pytest.mark.parametrize("engine", ["graph", "store"])
+def test_shapes_an_engine_cannot_use_are_bad_input_naming_the_file(page_graph, tmp_path, engine):
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, ontology)
+    with open(ontology / "shapes.ttl", "a", encoding="utf-8") as fh:
+        fh.write('\n<urn:test:Bad> a sh:NodeShape ; sh:targetClass ipk:Company ;\n'
+                 '  sh:property [ sh:path ipk:hasBrand ; sh:minCount "one" ] .\n')
+    with pytest.raises(InputError) as caught:
+        if engine == "graph":
+            validate_graph(page_graph, ontology)
+        else:
+            validate_store(store_of(page_graph), ontology)
+    assert caught.value.exit_code == 2
+    assert str(caught.value).startswith(f"{ontology / 'shapes.ttl'}: ")
+    assert "cannot use these shapes" in str(caught.value) and "sh:minCount" in str(caught.value)
+
+
+def test_kg_validate_reports_a_turtle_error_in_the_shapes_with_its_line(built, tmp_path):
+    ontology = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, ontology)
+    lines = (ontology / "shapes.ttl").read_text(encoding="utf-8").count("\n")
+    with open(ontology / "shapes.ttl", "a", encoding="utf-8") as fh:
+        fh.write("this is not ( turtle\n")
+    result = CliRunner().invoke(main, ["validate", str(built / "kg.ttl"), "--ontology", str(ontology)])
+    assert result.exit_code == 2
+    assert f"{ontology / 'shapes.ttl'}:{lines + 1}:0: not readable as Turtle" in result.output
+    assert "Traceback" not in result.output

@@ -98,13 +98,26 @@ def _ontology_files(ontology_dir: str | Path) -> tuple[Path, Path]:
     return folder / ONTOLOGY_FILE, folder / SHAPES_FILE
 
 
+def _parse_turtle(path: Path) -> Graph:
+    try:
+        return Graph().parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many kinds; BadSyntax knows the line
+        line = getattr(exc, "lines", -1) + 1
+        why = getattr(exc, "_why", None) or str(exc).splitlines()[0]
+        raise InputError([Problem(str(path), line, 0, f"not readable as Turtle: {why}",
+                                  "fix the file, or pass --ontology with another folder")]) from None
+
+
 def load_ontology(ontology_dir: str | Path) -> tuple[Graph, Graph]:
     """The OWL ontology and the SHACL shapes, parsed (fresh graphs: pySHACL adds to the shapes)."""
     ontology_file, shapes_file = _ontology_files(ontology_dir)
-    ontology, shapes = Graph(), Graph()
-    ontology.parse(ontology_file, format="turtle")
-    shapes.parse(shapes_file, format="turtle")
-    return ontology, shapes
+    return _parse_turtle(ontology_file), _parse_turtle(shapes_file)
+
+
+def _unusable_shapes(ontology_dir: str | Path, engine: str, exc: Exception) -> InputError:
+    return InputError([Problem(str(Path(ontology_dir) / SHAPES_FILE), 0, 0,
+                               f"{engine} cannot use these shapes: {str(exc).splitlines()[0]}",
+                               "see https://www.w3.org/TR/shacl/ for what each parameter takes")])
 
 
 # (folder, digest of both files) -> parsed graphs, for the fast engine, which only reads them.
@@ -114,13 +127,22 @@ _PARSED_MAX = 4
 
 
 def _parsed_ontology(ontology_dir: str | Path) -> tuple[Graph, Graph]:
+    """The ontology and shapes, parsed and their compilation checked once per content (the
+    engine keeps the compiled shapes, keyed by their text, for the validations that follow)."""
+    import pyshacl_turbo
+
     files = _ontology_files(ontology_dir)
     digest = hashlib.sha256(b"\0".join(f.read_bytes() for f in files)).hexdigest()
     key = (str(Path(ontology_dir).resolve()), digest)
     if key not in _PARSED:
+        ontology, shapes = load_ontology(ontology_dir)
+        try:
+            pyshacl_turbo.compile_shapes(shapes)
+        except (ValueError, RuntimeError, NotImplementedError) as exc:  # its ValidationFailure too
+            raise _unusable_shapes(ontology_dir, "pyshacl-turbo", exc) from None
         if len(_PARSED) >= _PARSED_MAX:
             del _PARSED[next(iter(_PARSED))]
-        _PARSED[key] = load_ontology(ontology_dir)
+        _PARSED[key] = ontology, shapes
     return _PARSED[key]
 
 
@@ -201,9 +223,12 @@ def validate_graph(data: Graph, ontology_dir: str | Path) -> ValidationResult:
     import pyshacl  # slow to import; only validation needs it
 
     ontology, shapes = load_ontology(ontology_dir)
-    conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-        abort_on_first=False, allow_warnings=True)
+    try:
+        conforms, report, _ = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+            abort_on_first=False, allow_warnings=True)
+    except (pyshacl.errors.ShapeLoadError, pyshacl.errors.ConstraintLoadError) as exc:
+        raise _unusable_shapes(ontology_dir, "pySHACL", exc) from None
     return _read_report(report, shapes,
                         lambda node: _first_label((getattr(label, "language", None), str(label))
                                                   for label in data.objects(node, RDFS.label)),
@@ -254,8 +279,7 @@ def validate_store(store: ox.Store, ontology_dir: str | Path,
         store, shacl_graph=shapes, ont_graph=ontology, inference="none",
         abort_on_first=False, allow_warnings=True, focus_nodes=focus)
     if not isinstance(report, Graph):  # a ValidationFailure: the engine cannot run the shapes
-        raise KgError(f"{Path(ontology_dir) / SHAPES_FILE}: the SHACL engine cannot run these "
-                      f"shapes: {report}")
+        raise _unusable_shapes(ontology_dir, "pyshacl-turbo", Exception(str(report)))
     return _read_report(report, shapes, lambda node: _store_labels(store, node),
                         len(store), bool(conforms))
 
