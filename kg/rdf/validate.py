@@ -262,12 +262,16 @@ def _focus_iri(node: object) -> str:
 
 def validate_store(store: ox.Store, ontology_dir: str | Path,
                    focus_nodes: Iterable[object] | None = None) -> ValidationResult:
-    """Validate the triples of a pyoxigraph store with pyshacl-turbo, which reads the store
-    directly (no rdflib copy of the data): same shapes, same verdict and same report as
-    `validate_graph`, in seconds where pySHACL takes hours.
+    """Validate the triples of a pyoxigraph store with pyshacl-turbo: same shapes, same verdict
+    and same report as `validate_graph`, 14-26x faster at 60,000 triples.
+
+    The engine takes the store as one N-Quads dump (no rdflib copy), mixes the ontology in as
+    pySHACL does, and validates in Rust; the store is left as it was. Peak memory is several
+    times the store's (about 150 MB over a 24 MB store at 60,000 triples).
 
     `focus_nodes` (IRIs, as str, URIRef or ox.NamedNode) validates only those nodes, against
     the shapes that target them: the results of a full validation whose focus is one of them.
+    It saves the checks, not the dump: a few nodes of a big store still cost seconds.
     """
     import pyshacl_turbo  # imports rdflib and a native module; only validation needs it
 
