@@ -204,10 +204,6 @@ def broken(page_graph):
     return b.graph, expected, validate_both(b.graph)
 
 
-def test_the_unbroken_graph_conforms_on_both_engines(page_graph):
-    assert validate_both(page_graph).conforms
-
-
 @pytest.mark.parametrize("name", BREAKS)
 def test_each_break_is_reported_by_both_engines(broken, name):
     _graph, expected, result = broken
@@ -301,7 +297,10 @@ def test_parity_on_a_synthetic_graph_with_random_triples_removed_and_added(synth
 
 
 @pytest.mark.parametrize("engine", ["graph", "store"])
-def test_shapes_an_engine_cannot_use_are_bad_input_naming_the_file(page_graph, tmp_path, engine):
+def test_shapes_an_engine_cannot_use_are_bad_input_naming_the_file(tmp_path, engine):
+    company = URIRef(ID + "company/a")
+    graph = Graph()
+    graph.add((company, RDF.type, IPK.Company))
     ontology = tmp_path / "ontology"
     shutil.copytree(ONTOLOGY, ontology)
     with open(ontology / "shapes.ttl", "a", encoding="utf-8") as fh:
@@ -309,9 +308,9 @@ def test_shapes_an_engine_cannot_use_are_bad_input_naming_the_file(page_graph, t
                  '  sh:property [ sh:path ipk:hasBrand ; sh:minCount "one" ] .\n')
     with pytest.raises(InputError) as caught:
         if engine == "graph":
-            validate_graph(page_graph, ontology)
+            validate_graph(graph, ontology)
         else:
-            validate_store(store_of(page_graph), ontology)
+            validate_store(store_of(graph), ontology)
     assert caught.value.exit_code == 2
     assert str(caught.value).startswith(f"{ontology / 'shapes.ttl'}: ")
     assert "cannot use these shapes" in str(caught.value) and "sh:minCount" in str(caught.value)
