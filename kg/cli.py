@@ -226,7 +226,7 @@ def check_command(seeds_dir):
 @ontology_option
 @project_option
 def validate_command(graph_file, ontology_dir):
-    """Validate a built graph against the SHACL shapes (pySHACL) and report.
+    """Validate a built graph against the SHACL shapes (pyshacl-turbo) and report.
 
     Exit code 0 when it conforms, 1 when it does not, 2 when the file cannot be read.
 
@@ -234,10 +234,11 @@ def validate_command(graph_file, ontology_dir):
     Example:
       kg validate exports/kg.ttl
     """
-    from kg.rdf.validate import NotConforming, read_graph, validate_graph
+    from kg.rdf.read import load_graph_file
+    from kg.rdf.validate import NotConforming, validate_store
 
     path, ontology = _built(graph_file), _ontology(ontology_dir)
-    result = validate_graph(read_graph(path), ontology)
+    result = validate_store(load_graph_file(path), ontology)
     if not result.conforms:
         raise NotConforming(result, written=True)
     click.echo(f"Conforms: {result.triples:,} triples in {path} meet every shape "

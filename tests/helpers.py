@@ -76,3 +76,50 @@ def tree_digest(*folders: Path) -> dict[str, str]:
 
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # the query page's one example in `server`
+
+
+def store_of(graph):
+    """The triples of an rdflib Graph in a new in-memory Oxigraph store."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def graph_of(store):
+    """The triples of an Oxigraph store in a new rdflib Graph, for pySHACL."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return Graph().parse(data=text, format="nt")
+
+
+def validate_both(graph, ontology=ONTOLOGY):
+    """Validate the same triples with pySHACL (the reference, `validate_graph`) and pyshacl-turbo
+    (`validate_store`); fail unless they give the same verdict, the same results (focus, path,
+    value, severity, source shape, constraint component) and the same report. Returns the
+    reference's result, so a shape test runs on both engines by calling this."""
+    from kg.rdf.validate import validate_graph, validate_store
+
+    reference = validate_graph(graph, ontology)
+    fast = validate_store(store_of(graph), ontology)
+    only_reference = sorted(reference.results - fast.results)
+    only_fast = sorted(fast.results - reference.results)
+    assert not only_reference and not only_fast, (
+        f"the engines disagree: pySHACL only {only_reference}; pyshacl-turbo only {only_fast}")
+    assert fast.conforms == reference.conforms
+    assert fast.violations == reference.violations and fast.triples == reference.triples
+    return reference
+
+
+def load_synth():
+    """benchmarks/synth.py as a module (benchmarks/ is not a package: loaded by its path)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

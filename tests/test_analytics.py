@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
-from helpers import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, ROOT, validate_both
 from kg.graph import analytics
 from kg.graph.analytics import (HONOUR_POINTS, LEADING_POINTS, NOT_FINAL_STAGES, POSITION_POINTS,
                           SEGMENT_POINTS, STRENGTH, analyze, rate_segment)
@@ -25,7 +25,6 @@ from kg.rdf.namespace import IPK
 from kg.graph.projection import project
 from kg.sparql.run import PROLOGUE
 from kg.rdf.read import load_graph_file
-from kg.rdf.validate import validate_graph
 
 SEMICONDUCTOR_SEGMENTS = ["芯片材料", "装备", "设计", "制造", "封测", "应用"]
 
@@ -364,7 +363,7 @@ def test_scores_in_rdf_match_the_report(built, as_json):
 def test_scores_conform_to_the_shapes_and_use_only_declared_terms(built):
     union = Graph().parse(built / "kg.ttl", format="turtle")
     union.parse(built / "analytics.ttl", format="turtle")
-    result = validate_graph(union, ONTOLOGY)
+    result = validate_both(union)
     assert result.conforms, [str(v) for v in result.violations[:5]]
 
     ontology = Graph().parse(ONTOLOGY / "ipk.ttl", format="turtle")
@@ -383,7 +382,7 @@ def test_scores_conform_to_the_shapes_and_use_only_declared_terms(built):
     broken.remove((assessment, IPK.strength, None))
     broken.add((URIRef("https://w3id.org/industrial-park-kg/id/park/lishui-edz"),
                 IPK.keyEnterpriseScore, next(union.objects(None, IPK.keyEnterpriseScore))))
-    violations = validate_graph(broken, ONTOLOGY).violations
+    violations = validate_both(broken).violations
     assert "ipk:strength" in {v.path for v in violations}
     assert any("lishui-edz" in v.focus and "Only a company" in v.message for v in violations)
 

@@ -7,10 +7,9 @@ from rdflib import OWL, RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from helpers import ONTOLOGY
+from helpers import ONTOLOGY, validate_both
 from kg.seeds import schema
 from kg.rdf.namespace import IPK
-from kg.rdf.validate import validate_graph
 
 NS = str(IPK._NS)
 DECLARING = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
@@ -98,7 +97,7 @@ def test_every_class_has_a_shape(ontology):
 
 @pytest.mark.slow
 def test_built_graph_conforms(graph):
-    result = validate_graph(graph, ONTOLOGY)
+    result = validate_both(graph)
     assert result.conforms, [str(v) for v in result.violations[:5]]
 
 
@@ -115,7 +114,7 @@ def test_shapes_catch_a_statement_without_quote_and_a_bad_quantity(graph):
     broken.remove((quantity, IPK.unit, None))
     honour = next(broken.subjects(RDF.type, IPK.Honour))
     broken.remove((honour, IPK.level, None))
-    result = validate_graph(broken, ONTOLOGY)
+    result = validate_both(broken)
     assert not result.conforms
     paths = {(v.focus, v.path) for v in result.violations}
     short = broken.namespace_manager.normalizeUri

@@ -3,29 +3,19 @@ for the same seed, using every kind of fact the real seeds use."""
 
 from __future__ import annotations
 
-import importlib.util
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from helpers import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, load_synth
 from kg.build import build
 from kg.cli import main
 from kg.seeds.loader import load_seeds
 
 
-def _synth():
-    # benchmarks/ is not a package: load the script by its path
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-synth = _synth()
+synth = load_synth()
 
 
 @pytest.fixture(scope="module")

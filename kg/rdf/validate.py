@@ -1,14 +1,26 @@
-"""Validate a built graph against the SHACL shapes in `ontology/`, with pySHACL."""
+"""Validate a built graph against the SHACL shapes in `ontology/`.
+
+Two engines, one report: `validate_store` runs pyshacl-turbo (a Rust engine) on a pyoxigraph
+store, the fast path at province size; `validate_graph` runs pySHACL on an rdflib Graph and stays
+the reference the tests hold the fast engine to (tests/test_shacl_parity.py).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rdflib import RDFS, Graph, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from kg.errors import EXIT_NOT_CONFORMING, InputError, KgError, Problem, counted
+from kg.rdf.prefixes import curie
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 ONTOLOGY_FILE = "ipk.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -24,11 +36,29 @@ class Violation:
     severity: str
 
 
+@dataclass(frozen=True, order=True)
+class ShapeResult:
+    """One sh:ValidationResult as exact terms: what the two engines must agree on.
+
+    focus, path and value are N-Triples terms; shape names a blank-node shape by where it sits in
+    shapes.ttl (`ipks:HonourShape/sh:property ipk:level`), so names compare across parses.
+    """
+
+    focus: str
+    path: str
+    value: str
+    severity: str
+    shape: str
+    component: str
+
+
 @dataclass
 class ValidationResult:
     conforms: bool
     violations: list[Violation]
     triples: int
+    # Every result, one per shape and constraint (violations merge those with the same words).
+    results: frozenset[ShapeResult] = field(default_factory=frozenset)
 
     def report(self) -> str:
         """One line per violation, then a count."""
@@ -58,61 +88,203 @@ class NotConforming(KgError):
             "." if self.written else "; nothing was written.")
 
 
-def load_ontology(ontology_dir: str | Path) -> tuple[Graph, Graph]:
-    """The OWL ontology and the SHACL shapes, parsed."""
+def _ontology_files(ontology_dir: str | Path) -> tuple[Path, Path]:
     folder = Path(ontology_dir)
     missing = [Problem(str(folder / name), 0, 0, "ontology file not found",
                        "pass --ontology with the folder holding ipk.ttl and shapes.ttl")
                for name in (ONTOLOGY_FILE, SHAPES_FILE) if not (folder / name).is_file()]
     if missing:
         raise InputError(missing)
-    ontology, shapes = Graph(), Graph()
-    ontology.parse(folder / ONTOLOGY_FILE, format="turtle")
-    shapes.parse(folder / SHAPES_FILE, format="turtle")
-    return ontology, shapes
+    return folder / ONTOLOGY_FILE, folder / SHAPES_FILE
 
 
-def _label(graph: Graph, node) -> str:
-    labels = sorted(graph.objects(node, RDFS.label), key=lambda l: (getattr(l, "language", "") != "zh", str(l)))
-    return str(labels[0]) if labels else ""
+def _parse_turtle(path: Path) -> Graph:
+    try:
+        return Graph().parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many kinds; BadSyntax knows the line
+        line = getattr(exc, "lines", -1) + 1
+        why = getattr(exc, "_why", None) or str(exc).splitlines()[0]
+        raise InputError([Problem(str(path), line, 0, f"not readable as Turtle: {why}",
+                                  "fix the file, or pass --ontology with another folder")]) from None
 
 
-def _short(graph: Graph, node) -> str:
+def load_ontology(ontology_dir: str | Path) -> tuple[Graph, Graph]:
+    """The OWL ontology and the SHACL shapes, parsed (fresh graphs: pySHACL adds to the shapes)."""
+    ontology_file, shapes_file = _ontology_files(ontology_dir)
+    return _parse_turtle(ontology_file), _parse_turtle(shapes_file)
+
+
+def _unusable_shapes(ontology_dir: str | Path, engine: str, exc: Exception) -> InputError:
+    return InputError([Problem(str(Path(ontology_dir) / SHAPES_FILE), 0, 0,
+                               f"{engine} cannot use these shapes: {str(exc).splitlines()[0]}",
+                               "see https://www.w3.org/TR/shacl/ for what each parameter takes")])
+
+
+# (folder, digest of both files) -> parsed graphs, for the fast engine, which only reads them.
+# Keyed by content so an edited shapes.ttl is re-read; a few entries cover a test session.
+_PARSED: dict[tuple[str, str], tuple[Graph, Graph]] = {}
+_PARSED_MAX = 4
+
+
+def _parsed_ontology(ontology_dir: str | Path) -> tuple[Graph, Graph]:
+    """The ontology and shapes, parsed and their compilation checked once per content (the
+    engine keeps the compiled shapes, keyed by their text, for the validations that follow)."""
+    import pyshacl_turbo
+
+    files = _ontology_files(ontology_dir)
+    digest = hashlib.sha256(b"\0".join(f.read_bytes() for f in files)).hexdigest()
+    key = (str(Path(ontology_dir).resolve()), digest)
+    if key not in _PARSED:
+        ontology, shapes = load_ontology(ontology_dir)
+        try:
+            pyshacl_turbo.compile_shapes(shapes)
+        except (ValueError, RuntimeError, NotImplementedError) as exc:  # its ValidationFailure too
+            raise _unusable_shapes(ontology_dir, "pyshacl-turbo", exc) from None
+        if len(_PARSED) >= _PARSED_MAX:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[key] = ontology, shapes
+    return _PARSED[key]
+
+
+def _short(node: Any) -> str:
+    """A term as the report shows it: prefix:local for the project's prefixes, else <iri>."""
     if node is None:
         return ""
     if isinstance(node, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(node)
-        except Exception:  # an IRI no prefix fits
-            return f"<{node}>"
+        short = curie(str(node))
+        return short if short != str(node) else f"<{node}>"
     return str(node)
 
 
+def _shapes_short(shapes: Graph, node: Any) -> str:
+    """A term with the prefixes of shapes.ttl (sh:, ipks:, ...)."""
+    return "" if node is None else shapes.namespace_manager.normalizeUri(node)
+
+
+def _shape_name(shapes: Graph, node: Any) -> str:
+    """A shape's IRI, or for a blank node its place under a named shape (stable across parses)."""
+    if not isinstance(node, BNode):
+        return _shapes_short(shapes, node)
+    owners = sorted(shapes.subject_predicates(node))
+    if not owners:
+        return "[]"
+    owner, link = owners[0]
+    if link == RDF.first:  # an sh:or / sh:and / sh:xone member: the list's owner and the index
+        head, index = owner, 0
+        while (before := shapes.value(None, RDF.rest, head)) is not None:
+            head, index = before, index + 1
+        holder, holding = sorted(shapes.subject_predicates(head))[0]
+        return f"{_shape_name(shapes, holder)}/{_shapes_short(shapes, holding)}[{index}]"
+    path = shapes.value(node, SH.path)
+    return (f"{_shape_name(shapes, owner)}/{_shapes_short(shapes, link)}"
+            + (f" {_shapes_short(shapes, path)}" if path else ""))
+
+
+def _term(node: Any) -> str:
+    """A term in N-Triples; "x"^^xsd:string written "x", as RDF 1.1 makes them one term (pySHACL
+    reports the data's plain literal, pyshacl-turbo the typed form)."""
+    if node is None:
+        return ""
+    if isinstance(node, Literal) and node.datatype == XSD.string:
+        return Literal(str(node)).n3()
+    return node.n3()
+
+
+def _read_report(report: Graph, shapes: Graph, label: Callable[[Any], str],
+                 triples: int, conforms: bool) -> ValidationResult:
+    violations, results = set(), set()
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        severity = str(report.value(result, SH.resultSeverity)).rpartition("#")[2]
+        messages = sorted(report.objects(result, SH.resultMessage),
+                          key=lambda m: (getattr(m, "language", "") != "en", str(m)))
+        violations.add(Violation(
+            focus=_short(focus), focus_label=label(focus), path=_short(path),
+            value=_short(value), message=" / ".join(str(m) for m in messages) or "constraint not met",
+            severity=severity))
+        results.add(ShapeResult(
+            focus=_term(focus), path=_term(path), value=_term(value), severity=severity,
+            shape=_shape_name(shapes, report.value(result, SH.sourceShape)),
+            component=_shapes_short(shapes, report.value(result, SH.sourceConstraintComponent))))
+    return ValidationResult(conforms, sorted(violations), triples, frozenset(results))
+
+
+def _first_label(labels: Iterable[tuple[str | None, str]]) -> str:
+    """Of (language, text) pairs, the Chinese label first, as the seeds name things."""
+    ordered = sorted(labels, key=lambda label: (label[0] != "zh", label[1]))
+    return ordered[0][1] if ordered else ""
+
+
 def validate_graph(data: Graph, ontology_dir: str | Path) -> ValidationResult:
-    """Run pySHACL (no inference: it was 8x slower and the shapes do not need it)."""
+    """Run pySHACL, the reference engine (no inference: it was 8x slower and the shapes do not
+    need it). Slow at scale: use `validate_store` there."""
     import pyshacl  # slow to import; only validation needs it
 
     ontology, shapes = load_ontology(ontology_dir)
-    conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
-        abort_on_first=False, allow_warnings=True)
-    violations = []
-    for result in report.subjects(SH.resultSeverity, None):
-        focus = report.value(result, SH.focusNode)
-        messages = sorted(report.objects(result, SH.resultMessage),
-                          key=lambda m: (getattr(m, "language", "") != "en", str(m)))
-        violations.append(Violation(
-            focus=_short(data, focus), focus_label=_label(data, focus),
-            path=_short(data, report.value(result, SH.resultPath)),
-            value=_short(data, report.value(result, SH.value)),
-            message=" / ".join(str(m) for m in messages) or "constraint not met",
-            severity=_short(data, report.value(result, SH.resultSeverity)).split(":")[-1]))
-    return ValidationResult(bool(conforms), sorted(set(violations)), len(data))
+    try:
+        conforms, report, _ = pyshacl.validate(
+            data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+            abort_on_first=False, allow_warnings=True)
+    except (pyshacl.errors.ShapeLoadError, pyshacl.errors.ConstraintLoadError) as exc:
+        raise _unusable_shapes(ontology_dir, "pySHACL", exc) from None
+    return _read_report(report, shapes,
+                        lambda node: _first_label((getattr(label, "language", None), str(label))
+                                                  for label in data.objects(node, RDFS.label)),
+                        len(data), bool(conforms))
 
 
-def read_graph(path: str | Path) -> Graph:
-    """A built graph file parsed with rdflib (the graph pySHACL validates), in any syntax
-    `kg build` writes."""
-    from kg.rdf.read import read_rdflib
+def _store_term(node: Any) -> ox.NamedNode | ox.BlankNode | None:
+    import pyoxigraph as ox
 
-    return read_rdflib(path)
+    if isinstance(node, URIRef):
+        return ox.NamedNode(str(node))
+    if isinstance(node, BNode):  # the engine keeps the store's blank-node ids in its report
+        return ox.BlankNode(str(node))
+    return None
+
+
+def _store_labels(store: ox.Store, node: Any) -> str:
+    import pyoxigraph as ox
+
+    subject = _store_term(node)
+    if subject is None:
+        return ""
+    quads = store.quads_for_pattern(subject, ox.NamedNode(str(RDFS.label)), None, None)
+    return _first_label((q.object.language, q.object.value)
+                        for q in quads if isinstance(q.object, ox.Literal))
+
+
+def _focus_iri(node: object) -> str:
+    return str(getattr(node, "value", node))  # an ox.NamedNode has .value; a URIRef is a str
+
+
+def validate_store(store: ox.Store, ontology_dir: str | Path,
+                   focus_nodes: Iterable[object] | None = None) -> ValidationResult:
+    """Validate the triples of a pyoxigraph store with pyshacl-turbo: same shapes, same verdict
+    and same report as `validate_graph`, 14-26x faster at 60,000 triples.
+
+    The engine takes the store as one N-Quads dump (no rdflib copy), mixes the ontology in as
+    pySHACL does, and validates in Rust; the store is left as it was. Peak memory is several
+    times the store's (about 150 MB over a 24 MB store at 60,000 triples). A built store holds
+    the default graph only; named graphs, if any, are validated too.
+
+    `focus_nodes` (IRIs, as str, URIRef or ox.NamedNode) validates only those nodes, against
+    the shapes that target them: the results of a full validation whose focus is one of them.
+    It saves the checks, not the dump: a few nodes of a big store still cost seconds.
+    """
+    import pyshacl_turbo  # imports rdflib and a native module; only validation needs it
+
+    focus = None if focus_nodes is None else sorted({_focus_iri(n) for n in focus_nodes})
+    if focus == []:  # the engine reads "no focus nodes" as "all of them"
+        return ValidationResult(True, [], len(store))
+    ontology, shapes = _parsed_ontology(ontology_dir)
+    conforms, report, _ = pyshacl_turbo.validate(
+        store, shacl_graph=shapes, ont_graph=ontology, inference="none",
+        abort_on_first=False, allow_warnings=True, focus_nodes=focus)
+    if not isinstance(report, Graph):  # a ValidationFailure: the engine cannot run the shapes
+        raise _unusable_shapes(ontology_dir, "pyshacl-turbo", Exception(str(report)))
+    return _read_report(report, shapes, lambda node: _store_labels(store, node),
+                        len(store), bool(conforms))
+
