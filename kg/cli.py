@@ -20,6 +20,7 @@ from kg.sparql.push import DEFAULT_GRAPH as PUSHED_GRAPH
 from kg.sparql.run import FORMATS as FORMATS_SPARQL
 from kg.views.layout import DEFAULT_DEPTH
 from kg.views.layout import MAX_NODES as DEFAULT_MAX_NODES
+from kg.views.layout import PARK_VIEWS
 
 GRAPH_HINT = "run 'kg build' first"
 
@@ -504,13 +505,20 @@ def push_command(gsp_url, graph, nt_file, user, timeout):
 @click.option("--max-nodes", type=click.IntRange(20, 5000), default=DEFAULT_MAX_NODES,
               show_default=True,
               help="The most nodes one view holds; above it a view groups or ranks, and says so.")
+@click.option("--park-views", type=click.IntRange(0, 10_000), default=PARK_VIEWS,
+              show_default=True,
+              help="How many parks (those with most companies) get a view of their own; each "
+                   "file inlines vis-network (about 0.6 MB).")
 @project_option
-def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
+def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes, park_views):
     """Write interactive views of a built graph: one offline HTML file each, plus index.html.
 
     Views: overview (colour by class, size by degree), park, chain (segments upstream to
     downstream, companies under each, gaps hollow), honours (who awarded what to whom, by
-    year), and with --focus an ego view. Open index.html in any browser; nothing is fetched.
+    year), the coverage matrix (parks × chain segments, companies per cell, coloured by
+    strength, gaps marked; click a cell for its companies), each park's own view (the
+    --park-views parks with most companies), and with --focus an ego view. Open index.html in
+    any browser; nothing is fetched.
 
     \b
     Example:
@@ -522,11 +530,17 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
     path = _built(graph_file)
     out = Path(out_dir) if out_dir is not None else _project().exports / "views"
     views, paths = write_views_of_file(path, out, _ontology(ontology_dir), focus_on, depth,
-                                       max_nodes)
+                                       max_nodes, park_views)
+    own = [v for v in views if v.name.startswith("park-")]
     for view in views:
+        if view in own:
+            continue
         cut = " (grouped or ranked: over --max-nodes)" if view.note else ""
         click.echo(f"{out}/{view.name}.html: {counted(len(view.nodes), 'node')}, "
                    f"{counted(len(view.edges), 'edge')}{cut}")
+    click.echo(f"{out}/matrix.html: coverage matrix, parks × chain segments")
+    if own:
+        click.echo(f"{out}/park-*.html: {counted(len(own), 'park view')}")
     click.echo(f"Open {Path(paths[-1]).as_posix()} in a browser.")
 
 

@@ -27,6 +27,7 @@ from kg.views.page import index_html, page_html
 from synthetic import SEGMENTS, synthetic_projection
 
 STANDARD = ["overview", "park", "chain", "honours"]
+PARK_PAGES = ["park-lishui-edz", "park-biomed-industrial-park"]  # most companies first
 
 
 @pytest.fixture(scope="module")
@@ -269,12 +270,15 @@ def test_viz_writes_index_linking_every_view_one_line_each(built, tmp_path):
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(f"{v}.html" for v in STANDARD + ["focus-jingrui-electronics",
-                                                            "index"])
+                                                            "index", "matrix", *PARK_PAGES])
     index = (out / "index.html").read_text(encoding="utf-8")
     links = re.findall(r'<li><a href="([^"]+)">', index)
-    assert links == [f"{v}.html" for v in STANDARD + ["focus-jingrui-electronics"]]
+    assert links == [f"{v}.html" for v in STANDARD + ["focus-jingrui-electronics", "matrix",
+                                                      *PARK_PAGES]]
     assert all(line.count("<li>") == 1 for line in index.splitlines() if "<li>" in line)
+    assert "全部 2 个园区 all 2 parks" in index
     assert f"{out}/chain.html: 20 nodes" in result.output
+    assert f"{out}/park-*.html: 2 park views" in result.output
 
     again = CliRunner().invoke(main, ["viz", str(built / "kg.ttl"), "--out", str(out),
                                       "--ontology", str(ONTOLOGY)])
@@ -291,7 +295,7 @@ def test_viz_output_is_byte_identical_from_run_to_run(built, tmp_path):
                        cwd=ROOT, env=dict(os.environ, PYTHONHASHSEED=seed), check=True,
                        capture_output=True)
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert len(files) == 6
+    assert len(files) == 9
     for name in files:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 

@@ -90,9 +90,12 @@ def chain(ctx: Context, max_nodes: int = MAX_NODES) -> View:
     note = ""
     if any(len(m) > per_column for m in groups.values()):
         note = cut_note(total + skeleton, len(nodes), max_nodes,
-                        (f"每个环节至多列出连接最多的 {per_column} 家企业，其余计入“+N”",
-                         f"each segment lists at most its {per_column} most linked companies and "
-                         f"counts the rest in a '+N' node"))
+                        (f"每个环节至多列出连接最多的 {per_column} 家企业；各园区在各环节的企业数见覆盖矩阵 "
+                         f"matrix.html",
+                         f"each segment lists at most its {per_column} most linked companies; "
+                         f"the companies of every park in every segment are counted in the "
+                         f"coverage matrix, matrix.html"),
+                        hidden=sum(max(0, len(m) - per_column) for m in groups.values()))
     return View("chain", "产业链 Industry chains",
                 "产业链环节从上游到下游排列，企业列在所属环节下，空缺环节为虚线空框 / chain "
                 "segments upstream to downstream, companies under their segment, gaps hollow",

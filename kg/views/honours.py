@@ -146,10 +146,10 @@ def honours(ctx: Context, max_nodes: int = MAX_NODES) -> View:
     if len(kept) < len(honour_ids) or any(len(m) > per_honour for m in groups.values()):
         note = cut_note(total, len(nodes), max_nodes,
                         (f"列出获得者最多的 {len(kept)} 项荣誉，每项荣誉至多列出连接最多的 "
-                         f"{per_honour} 个获得者，其余计入“+N”",
+                         f"{per_honour} 个获得者",
                          f"the {len(kept)} honours with most recipients are shown, each with "
-                         f"at most its {per_honour} most linked recipients, the rest counted in a "
-                         f"'+N' node"))
+                         f"at most its {per_honour} most linked recipients"),
+                        hidden=sum(max(0, len(m) - per_honour) for m in groups.values()))
     return View("honours", "荣誉 Honours",
                 "谁（机构、名单）把什么荣誉授予了谁，按年份分行 / who awarded what to whom, "
                 "one row per year", nodes, edges, physics=False, note=note, headers=headers)

@@ -7,6 +7,13 @@ from __future__ import annotations
 MAX_NODES = 300
 """The most nodes one view holds; above it a view aggregates or ranks."""
 
+# A park's own page inlines vis-network (about 0.6 MB): 200 of them would be 120 MB, so only the
+# parks with most companies get one; the index and the matrix say which.
+PARK_VIEWS = 50
+"""The most parks that get a page of their own (`kg viz --park-views`)."""
+TOP_LABELS = 25  # nodes of a force layout whose labels stay readable at the fitted zoom
+LABEL_PX = 13  # their on-screen label size; other labels show when zoomed in far enough
+
 DEFAULT_DEPTH = 2  # links around the entity of a focus view
 LAYOUT_SEED = 7  # vis-network's layout.randomSeed for the views it lays out: same every load
 

@@ -18,3 +18,4 @@ class View:
     note: str = ""  # what was grouped or left out, "" when the view shows everything
     headers: list[dict] = field(default_factory=list)  # captions on the canvas: x, y, text
     keys: list[tuple[str, str]] = field(default_factory=list)  # extra legend: (css, text)
+    links: list[tuple[str, str]] = field(default_factory=list)  # header links: (href, text)

@@ -55,5 +55,8 @@ def overview(ctx: Context, max_nodes: int = MAX_NODES) -> View:
                               "lines": [f"{rel} ×{n}" for rel, n in
                                         sorted(rels.items(), key=lambda x: (-x[1], x[0]))]}})
     note = cut_note(g.number_of_nodes(), len(nodes), max_nodes,
-                    ("按类别汇总，节点上标出数量", "entities are grouped by class, with counts"))
+                    (f"按类别汇总为 {len(nodes)} 个类别节点，节点上标出数量；双击“园区”打开覆盖矩阵",
+                     f"all {g.number_of_nodes()} entities are grouped into {len(nodes)} class "
+                     f"nodes, with counts; double-click the parks' node for the coverage "
+                     f"matrix"))
     return View("overview", TITLE, SUMMARY, nodes, edges, physics=True, note=note)

@@ -29,7 +29,9 @@ from pathlib import Path
 import networkx as nx
 
 from kg.graph.records import node_data
-from kg.views.layout import CLASS_COLOURS, GAP_COLOUR, LAYOUT_SEED, MORE, MORE_COLOUR
+from kg.views.layout import (CLASS_COLOURS, GAP_COLOUR, LABEL_PX, LAYOUT_SEED, MORE, MORE_COLOUR,
+                             TOP_LABELS)
+from kg.views.matrix import SUMMARY as MATRIX_SUMMARY, TITLE as MATRIX_TITLE
 from kg.views.model import View
 
 VIS_VERSION = "9.1.2"
@@ -75,11 +77,18 @@ def _hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
-def _csp(*scripts: str) -> str:
+def csp(*scripts: str) -> str:
     hashes = " ".join(_hash(s) for s in scripts)
     script_src = f"script-src {hashes}; " if scripts else ""
     return ("default-src 'none'; " + script_src + "style-src 'unsafe-inline'; img-src data:; "
             "base-uri 'none'; form-action 'none'")
+
+
+# Force layouts: a label smaller than drawThreshold on screen is not drawn (at the fitted zoom of
+# a few hundred nodes that is a blur of overlapping text), and none grows past maxVisible when
+# zoomed in; the page enlarges the top nodes' fonts so that theirs stay readable (APP).
+LABEL_SCALING = {"label": {"enabled": False, "drawThreshold": LABEL_PX - 4,
+                           "maxVisible": LABEL_PX + 5}}
 
 
 def options(view: View) -> dict:
@@ -98,21 +107,31 @@ def options(view: View) -> dict:
                         "multiselect": False},
         "nodes": {"shape": "dot", "borderWidth": 1,
                   "font": {"size": 14, "face": "sans-serif", "color": "#1f2933"},
-                  "margin": 8},
+                  "margin": 8,
+                  **({"scaling": LABEL_SCALING} if physics else {})},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   "color": {"color": "#9aa5b1", "highlight": "#1f2933", "hover": "#52606d"},
                   "font": {"size": 11, "face": "sans-serif", "color": "#52606d",
                            "strokeWidth": 3, "align": "middle"},
-                  "smooth": ({"enabled": True, "type": "dynamic"} if physics else
+                  "smooth": ({"enabled": True, "type": "continuous"} if physics else
                              {"enabled": True, "type": "curvedCW", "roundness": 0.12})},
     }
 
 
+def top_nodes(view: View, n: int = TOP_LABELS) -> list[str]:
+    """The nodes whose labels a force layout keeps readable at the fitted zoom: the largest
+    (size is by degree), then by id."""
+    ranked = sorted(view.nodes, key=lambda x: (-x.get("size", 0), x["id"]))
+    return [x["id"] for x in ranked[:n]]
+
+
 def page_data(view: View) -> dict:
-    """What the page's script reads: the items, options, captions, and counts for checking."""
+    """What the page's script reads: the items, options, captions, the nodes labelled at the
+    fitted zoom, and counts for checking."""
     return {"name": view.name, "nodes": view.nodes, "edges": view.edges, "options": options(view),
-            "headers": view.headers, "counts": {"nodes": len(view.nodes),
-                                                "edges": len(view.edges)}}
+            "headers": view.headers, "top": top_nodes(view) if view.physics else [],
+            "label_px": LABEL_PX,
+            "counts": {"nodes": len(view.nodes), "edges": len(view.edges)}}
 
 
 STYLE = """
@@ -124,7 +143,12 @@ header h1 { font-size: 20px; margin: 0 0 2px; }
 header p { margin: 2px 0; font-size: 13px; color: #52606d; }
 header .note { color: #8d2b0b; background: #fff8e6; padding: 3px 6px; }
 main { flex: 1; display: flex; min-height: 0; }
-#kg-graph { flex: 1; min-width: 0; background: #ffffff; }
+#kg-stage { flex: 1; min-width: 0; position: relative; }
+#kg-graph { position: absolute; inset: 0; background: #ffffff; }
+#kg-busy { position: absolute; inset: 0; display: flex; align-items: center;
+  justify-content: center; background: rgba(255, 255, 255, 0.92); font-size: 16px;
+  color: #52606d; z-index: 5; }
+#kg-busy[hidden] { display: none; }
 aside { width: 270px; padding: 10px 12px; border-left: 1px solid #e4e7eb; overflow-y: auto;
   font-size: 13px; }
 aside h2 { font-size: 13px; margin: 10px 0 4px; }
@@ -173,23 +197,53 @@ APP = r"""
   var network = new vis.Network(document.getElementById("kg-graph"), {}, data.options);
   var view = window.kgView = {data: data, nodes: nodes, edges: edges, network: network,
                               ready: false};
+  var busy = document.getElementById("kg-busy");
   function ready() {
     if (view.ready) { return; }
     view.ready = true;
+    window.__drawn = performance.now();  // read by benchmarks/views_draw.py
     document.documentElement.setAttribute("data-kg-state", "ready");
+  }
+  var byId = {};
+  data.nodes.forEach(function (n) { byId[n.id] = n; });
+  // The top nodes' labels: LABEL_PX on screen at the fitted zoom, whatever the zoom is; the
+  // others are drawn once zooming in makes them readable (drawThreshold), or on hover.
+  function labelFont(id, px) {
+    var font = Object.assign({}, byId[id].font || {});
+    font.size = Math.max(14, px / network.getScale());
+    return {id: id, font: font};
   }
   function settle() {
     network.fit({animation: false});
     network.moveTo({scale: network.getScale() * 0.92, animation: false});
+    if (data.top.length) {
+      nodes.update(data.top.map(function (id) { return labelFont(id, data.label_px); }));
+    }
     network.once("afterDrawing", ready);
     network.redraw();
   }
   if (data.options.physics.enabled) {
+    network.on("stabilizationProgress", function (p) {
+      busy.querySelector("span").textContent = p.iterations + " / " + p.total;
+    });
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({physics: {enabled: false}});
+      busy.hidden = true;
       settle();
     });
+    var top = {};
+    data.top.forEach(function (id) { top[id] = true; });
+    network.on("hoverNode", function (p) {
+      if (!top[p.node]) { nodes.update([labelFont(p.node, data.label_px)]); }
+    });
+    network.on("blurNode", function (p) {
+      if (!top[p.node]) { nodes.update([{id: p.node, font: byId[p.node].font || {size: 14}}]); }
+    });
   }
+  network.on("doubleClick", function (p) {  // a park opens its own view
+    var node = p.nodes.length ? byId[p.nodes[0]] : null;
+    if (node && node.href) { window.location.href = node.href; }
+  });
   if (data.headers.length) {
     network.on("afterDrawing", function (ctx) {
       ctx.save();
@@ -304,11 +358,16 @@ def page_html(view: View, classes: dict[str, tuple[str, str]]) -> str:
     """The page of one view: heading, note, search, class filter and legend, the graph."""
     js, css = vis_assets()
     note = f'\n<p class="note" id="kg-note">{escape(view.note)}</p>' if view.note else ""
+    busy = ""
+    if options(view)["physics"]["enabled"]:  # shown until the layout has stabilised
+        busy = (f'<div id="kg-busy" role="status">正在布局 laying out {len(view.nodes)} 个节点 '
+                f"nodes… <span></span></div>")
+    links = "".join(f' · <a href="{escape(href)}">{escape(text)}</a>' for href, text in view.links)
     return f"""<!DOCTYPE html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{escape(_csp(js, APP))}">
+<meta http-equiv="Content-Security-Policy" content="{escape(csp(js, APP))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(view.title)}</title>
 <link rel="icon" href="data:,">
@@ -321,10 +380,10 @@ def page_html(view: View, classes: dict[str, tuple[str, str]]) -> str:
 <header>
 <h1>{escape(view.title)}</h1>
 <p>{escape(view.summary)} · {len(view.nodes)} 个节点 nodes, {len(view.edges)} 条边 edges ·
-<a href="index.html">全部视图 all views</a></p>{note}
+<a href="index.html">全部视图 all views</a>{links}</p>{note}
 </header>
 <main>
-<div id="kg-graph"></div>
+<div id="kg-stage"><div id="kg-graph"></div>{busy}</div>
 <aside>
 <h2><label for="kg-search">查找 Find</label></h2>
 <input id="kg-search" type="search" autocomplete="off" placeholder="名称、英文名、别名或 id">
@@ -345,22 +404,37 @@ def page_html(view: View, classes: dict[str, tuple[str, str]]) -> str:
 """
 
 
-def index_html(views: list[View], earlier_focus: list[str], g: nx.MultiDiGraph) -> str:
-    """The index: one line per view; focus views written earlier are listed after them."""
+def index_html(views: list[View], earlier_focus: list[str], g: nx.MultiDiGraph,
+               parks: list[View] | None = None, park_total: int = 0) -> str:
+    """The index: one line per view, then the coverage matrix; focus views written earlier are
+    listed after them; then the parks' own views, saying how many parks have one."""
     items = [f'<li><a href="{escape(v.name)}.html">{escape(v.title)}</a> — {escape(v.summary)} '
              f"({len(v.nodes)} 个节点 nodes){' · ' + escape(v.note) if v.note else ''}</li>"
              for v in views]
+    if parks is not None:
+        items.append(f'<li><a href="matrix.html">{escape(MATRIX_TITLE)}</a> — '
+                     f"{escape(MATRIX_SUMMARY)} ({park_total} 个园区 parks)</li>")
     for name in earlier_focus:
         ident = name[len("focus-"):-len(".html")]
         label = node_data(g, ident).get("label", ident) if ident in g else ident
         items.append(f'<li><a href="{escape(name)}">聚焦 Focus: {escape(label)}</a> — '
                      f"written by an earlier <code>kg viz --focus</code></li>")
     body = "\n".join(items)
+    own = ""
+    if parks:
+        cap = (f"全部 {park_total} 个园区 all {park_total} parks" if len(parks) == park_total else
+               f"企业最多的 {len(parks)} 个园区（共 {park_total} 个）/ the {len(parks)} parks with "
+               f"most companies, of {park_total}; <code>kg viz --park-views N</code> writes more, "
+               f"<code>kg viz --focus ID</code> any one")
+        own = (f"\n<h2>园区视图 Park views</h2>\n<p>{cap}.</p>\n<ul>\n"
+               + "\n".join(f'<li><a href="{escape(v.name)}.html">{escape(v.title)}</a> '
+                           f"({len(v.nodes)} 个节点 nodes)</li>" for v in parks)
+               + "\n</ul>")
     return f"""<!DOCTYPE html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{escape(_csp())}">
+<meta http-equiv="Content-Security-Policy" content="{escape(csp())}">
 <title>视图 Views</title>
 <link rel="icon" href="data:,">
 <style>{STYLE}
@@ -372,7 +446,7 @@ body {{ display: block; padding: 16px 24px; }} li {{ margin: 6px 0; }}</style>
 生成：<code>kg viz</code>；聚焦某一实体：<code>kg viz --focus 晶睿电子 --depth 2</code>.</p>
 <ul>
 {body}
-</ul>
+</ul>{own}
 </body>
 </html>
 """

@@ -249,11 +249,21 @@ def fill(groups: Mapping[Any, Sized], budget: int) -> int:
     return q
 
 
-def cut_note(total: int, shown: int, max_nodes: int, how: tuple[str, str]) -> str:
-    """The page's note on a cut view: how many entities belong, the limit, and what was done."""
-    return (f"图中有 {total} 个相关实体，超过一个视图的上限 {max_nodes}：{how[0]}。"
+def cut_note(total: int, shown: int, max_nodes: int, how: tuple[str, str],
+             hidden: int | None = None) -> str:
+    """The page's note on a cut view: how many entities belong, the limit, what was done, and
+    how many entities stand in "+N" nodes instead of one by one (`hidden`, when known).
+
+    >>> cut_note(500, 300, 300, ("甲", "a"), hidden=201)[-78:]
+    "(300 nodes shown; 201 of them are counted in '+N' nodes, and found by search)."
+    """
+    rest = ("" if hidden is None else
+            f"；{hidden} 个计入“+N”节点，可搜索")
+    rest_en = ("" if hidden is None else
+               f"; {hidden} of them are counted in '+N' nodes, and found by search")
+    return (f"图中有 {total} 个相关实体，超过一个视图的上限 {max_nodes}：{how[0]}{rest}。"
             f" / {total} entities belong here, more than the {max_nodes} a view holds: "
-            f"{how[1]} ({shown} nodes shown).")
+            f"{how[1]} ({shown} nodes shown{rest_en}).")
 
 
 def top_view(ctx: Context, name: str, title: str, summary: str, ranked: list, max_nodes: int,
@@ -265,7 +275,8 @@ def top_view(ctx: Context, name: str, title: str, summary: str, ranked: list, ma
         shown, note = ranked, ""
     else:
         shown = ranked[:max_nodes - 1]
-        note = cut_note(len(ranked), max_nodes, max_nodes, how)
+        note = cut_note(len(ranked), max_nodes, max_nodes, how,
+                        hidden=len(ranked) - len(shown))
     nodes = [entity_node(ctx, n, **extra.get(n, {})) for n in sorted(shown, key=str)]
     if len(shown) < len(ranked):
         nodes.append(more_node(ctx, "more:rest", ranked[len(shown):], ("实体", "entities"),
