@@ -61,7 +61,7 @@ def _notable(row: SegmentCompany) -> tuple:
 def _rows(g, parks: list[Node]) -> tuple[list[Node], dict[Node, int]]:
     """Parks in tree order: a top park, then the parks inside it (partOf), each sorted by id."""
     inside: dict[Node, list[Node]] = {p: [] for p in parks}
-    roots = []
+    roots: list[Node] = []
     for p in parks:
         parents = sorted(v for _, v, d in out_edges(g, p)
                          if d.get("relation") == "partOf" and v in inside and v != p)
@@ -95,10 +95,10 @@ def coverage_matrix(ctx: Context) -> Matrix:
     row_of = {p: i for i, p in enumerate(parks)}
     cells: dict[tuple[int, int], Cell] = {}
     for cov in chain_coverage(g):
-        for seg in cov["segments"]:
-            cell = (row_of[cov["park"]], col_of[(cov["chain"], seg["id"])])
-            cells[cell] = Cell(seg["inputs"]["companies"], seg["rating_en"],
-                               seg["inputs"]["anchors"], sorted(seg["companies"], key=_notable))
+        for report in cov["segments"]:
+            at = (row_of[cov["park"]], col_of[(cov["chain"], report["id"])])
+            cells[at] = Cell(report["inputs"]["companies"], report["rating_en"],
+                             report["inputs"]["anchors"], sorted(report["companies"], key=_notable))
     members = {p: park_companies(g, p) for p in parks}
     in_segment = {seg: segment_companies(g, seg) for _, seg in columns}
     for (ch, seg), c in col_of.items():
