@@ -23,6 +23,7 @@ from kg.views.page import page_html
 from synthetic import synthetic_projection
 
 VIEWS = ["overview", "park", "chain", "honours", "focus-jingrui-electronics"]
+PARK_VIEWS = ["park-lishui-edz", "park-biomed-industrial-park"]
 
 PAINTED = """() => {
   const canvas = document.querySelector('#kg-graph canvas');
@@ -80,7 +81,7 @@ def search(page, text: str):
             page.inner_text("#kg-status"))
 
 
-@pytest.mark.parametrize("name", VIEWS)
+@pytest.mark.parametrize("name", VIEWS + PARK_VIEWS[:1])
 def test_view_in_a_real_browser(browser, seed_views, name):
     view, path = seed_views[name]
     opened = open_page(browser, path)
@@ -106,7 +107,7 @@ def test_index_opens_offline_and_links_every_view(browser, seed_views):
     opened = open_page(browser, index, wait_ready=False)
     assert_clean(opened)
     hrefs = opened.page.eval_on_selector_all("li a", "links => links.map(a => a.getAttribute('href'))")
-    assert hrefs == [f"{name}.html" for name in VIEWS]
+    assert hrefs == [f"{name}.html" for name in VIEWS + ["matrix"] + PARK_VIEWS]
     opened.page.context.close()
 
 
@@ -209,3 +210,127 @@ def test_a_graph_larger_than_a_view_holds_is_grouped_and_says_so(browser, tmp_pa
 def test_views_of_the_real_graph_hold_every_entity_the_projection_has(built, seed_views):
     g = project(load_graph_file(built / "kg.ttl"))
     assert len(seed_views["overview"][0].nodes) == g.number_of_nodes()
+
+
+# -- the coverage matrix, drill-down, the laying-out state and labels ----------------------------
+
+def cell_of(page, park: str, segment: str):
+    """The matrix cell of a park (id) and a segment (id), as a locator."""
+    r, c = page.evaluate(f"""() => {{
+      const d = kgMatrix.data;
+      const r = d.parks.findIndex(p => p[1] === {park!r});
+      const c = d.columns.findIndex(col => col[2] === {segment!r});
+      return [r, c];
+    }}""")
+    assert r >= 0 and c >= 0, (park, segment)
+    return page.locator(f"#kg-matrix tbody tr:nth-child({r + 1}) td:nth-of-type({c + 1})")
+
+
+def test_matrix_cell_click_lists_companies_honours_and_sources(browser, seed_views):
+    path = seed_views["overview"][1].parent / "matrix.html"
+    opened = open_page(browser, path)
+    page = opened.page
+    assert_clean(opened)
+    cell = cell_of(page, "lishui-edz", "sc-chip-materials")
+    assert cell.inner_text() == "2" and "p" in cell.get_attribute("class").split()
+    cell.click()
+    panel = page.inner_text("#kg-panel")
+    assert panel.startswith("丽水经开区 · 芯片材料 (半导体全产业链)"), panel
+    assert "潜力 potential" in panel and "2 家企业 companies, 1 个锚企业 anchors" in panel
+    assert "晶睿电子龙头 leading" in panel and "同创(丽水)特种材料有限公司" in panel
+    assert "荣誉 honour: 国家级专精特新“小巨人”企业 (national, 2024) · “并于2024年获评" in panel
+    assert ("晶睿电子 → 所属环节 in segment → 芯片材料 · “成为国内主要的硅外延片生产企业之一” — "
+            "来源 source: art2-clusters (推断 inferred)") in panel
+    assert "sel" in cell.get_attribute("class").split()
+    gap = cell_of(page, "lishui-edz", "sc-design")
+    assert gap.inner_text() == "×" and "g" in gap.get_attribute("class").split()
+    gap.click()
+    assert "空白 gap" in page.inner_text("#kg-panel")
+    page.fill("#kg-filter", "biomed")
+    assert page.evaluate("[...document.querySelectorAll('#kg-matrix tbody tr')]"
+                         ".map(r => r.hidden)") == [True, False]
+    page.goto(opened.url + "#biomed-industrial-park")
+    page.reload()
+    page.wait_for_selector("tr.hit", state="attached")
+    assert page.evaluate("document.querySelector('tr.hit th').textContent").startswith("生物医药")
+    assert_clean(opened)
+    page.context.close()
+
+
+def test_matrix_shows_hostile_names_as_text(browser, markup_views):
+    path = next(iter(markup_views.values()))[1].parent / "matrix.html"
+    opened = open_page(browser, path)
+    page = opened.page
+    check = """() => ({pwned: window.__pwned === undefined ? null : window.__pwned,
+                       injected: document.querySelectorAll('img, svg, iframe, b, body style, '
+                                                           + 'td script, th script').length})"""
+    assert page.evaluate(check) == {"pwned": None, "injected": 0}
+    assert page.title() == "覆盖矩阵 Coverage matrix"
+    assert page.inner_text("#kg-matrix tbody th").startswith(
+        "丽水经开区</script><script>window.__pwned=3;")
+    cell = page.locator("#kg-matrix tbody td:not(:empty)").first
+    cell.click()
+    panel = page.inner_text("#kg-panel")
+    assert '特尔阀门<img src=x onerror="window.__pwned=4;' in panel
+    assert "重点省专<iframe" in panel
+    assert page.evaluate(check) == {"pwned": None, "injected": 0}
+    assert_clean(opened)
+    page.context.close()
+
+
+def test_double_clicking_a_park_opens_its_own_view(browser, seed_views):
+    opened = open_page(browser, seed_views["park"][1])
+    page = opened.page
+    box = page.locator("#kg-graph canvas").bounding_box()
+    point = page.evaluate("kgView.network.canvasToDOM(kgView.network.getPositions("
+                          "['lishui-edz'])['lishui-edz'])")
+    page.unroute("**/*")  # open_page lets through only the page it opened
+    with page.expect_navigation():
+        page.mouse.dblclick(box["x"] + point["x"], box["y"] + point["y"])
+    assert page.url.endswith("/park-lishui-edz.html")
+    page.wait_for_selector("html[data-kg-state=ready]", state="attached")
+    assert page.title() == "园区 Park: 丽水经开区"
+    page.context.close()
+
+
+BUSY_LOG = """
+window.__busy = [];
+new MutationObserver(function () {
+  var b = document.getElementById("kg-busy");
+  if (!b) { return; }
+  var state = (b.hidden ? "hidden" : "shown") + ":" +
+    (document.documentElement.getAttribute("data-kg-state") || "loading");
+  if (window.__busy[window.__busy.length - 1] !== state) { window.__busy.push(state); }
+}).observe(document, {subtree: true, childList: true, attributes: true});
+"""
+
+
+def test_a_force_layout_says_laying_out_until_stable_then_labels_its_top_nodes(browser,
+                                                                                tmp_path):
+    g = synthetic_projection()
+    classes = class_labels(ONTOLOGY)
+    view = next(v for v in build_views(g, classes) if v.name == "park")
+    path = tmp_path / "park.html"
+    path.write_text(page_html(view, classes), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, offline=True)
+    context.add_init_script(BUSY_LOG)  # records the overlay from the first DOM node on
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.resolve().as_uri())
+    page.wait_for_selector("html[data-kg-state=ready]", state="attached", timeout=120_000)
+    assert errors == []
+    log = page.evaluate("window.__busy")
+    assert log[0] == "shown:loading" and log[-1] == "hidden:ready", log
+    assert page.evaluate("kgView.network.physics.options.enabled") is False
+    assert f"laying out {len(view.nodes)} " in page.evaluate(
+        "document.getElementById('kg-busy').textContent")
+    visible = """ids => ids.map(id => kgView.network.body.nodes[id].labelModule.visible())"""
+    top = page.evaluate("kgView.data.top")
+    others = [n["id"] for n in view.nodes if n["id"] not in top][:20]
+    assert page.evaluate("kgView.network.getScale()") < 0.5  # a crowded view, zoomed out
+    assert all(page.evaluate(visible, top)), "a top node's label is not drawn"
+    assert not any(page.evaluate(visible, others)), "small labels blur the fitted view"
+    page.evaluate("kgView.network.moveTo({scale: 1.5, animation: false})")
+    assert all(page.evaluate(visible, others)), "zoomed in, every label shows"
+    context.close()

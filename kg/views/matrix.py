@@ -189,7 +189,7 @@ def matrix_data(ctx: Context, m: Matrix, per_cell: int | None = None) -> dict:
                              "c": listed}
     return {
         "parks": [[s(ctx.label(p)), p, m.links.get(p, ""), m.park_size[p]] for p in m.parks],
-        "columns": [[s(ctx.label(seg)), s(ctx.label(ch))] for ch, seg in m.columns],
+        "columns": [[s(ctx.label(seg)), s(ctx.label(ch)), seg] for ch, seg in m.columns],
         "ratings": {k: list(v) for k, v in STRENGTH.items()},
         "cells": cells, "companies": companies, "strings": s.table(),
     }
