@@ -100,15 +100,18 @@ def coverage_matrix(ctx: Context) -> Matrix:
             cells[at] = Cell(report["inputs"]["companies"], report["rating_en"],
                              report["inputs"]["anchors"], sorted(report["companies"], key=_notable))
     members = {p: park_companies(g, p) for p in parks}
-    in_segment = {seg: segment_companies(g, seg) for _, seg in columns}
+    parks_of: dict[Node, list[Node]] = {}  # company -> the parks it is in (a sub-park's, too)
+    for p in parks:
+        for x in members[p]:
+            parks_of.setdefault(x, []).append(p)
     for (ch, seg), c in col_of.items():
-        for p, r in row_of.items():
-            if (r, c) in cells:
-                continue
-            found = [_unrated(g, x, via, members[p][x])
-                     for x, via in in_segment[seg].items() if x in members[p]]
-            if found:
-                cells[(r, c)] = Cell(len(found), NOT_DEVELOPED, 0, sorted(found, key=_notable))
+        found: dict[int, list[SegmentCompany]] = {}
+        for x, via in segment_companies(g, seg).items():  # each membership once, not per park
+            for p in parks_of.get(x, ()):
+                if (row_of[p], c) not in cells:
+                    found.setdefault(row_of[p], []).append(_unrated(g, x, via, members[p][x]))
+        for r, rows in found.items():
+            cells[(r, c)] = Cell(len(rows), NOT_DEVELOPED, 0, sorted(rows, key=_notable))
     return Matrix(parks, depth, chains, columns, cells, {p: len(members[p]) for p in parks})
 
 
