@@ -233,6 +233,8 @@ def test_park_views_are_capped_linked_and_stale_ones_removed(seed_graph, tmp_pat
     assert re.findall(r'<a href="(park-[^"]+)"', matrix) == ["park-lishui-edz.html"]
     own = (tmp_path / "park-lishui-edz.html").read_text(encoding="utf-8")
     assert 'href="matrix.html#lishui-edz"' in own
+    overview = (tmp_path / "overview.html").read_text(encoding="utf-8")
+    assert '<a href="matrix.html">覆盖矩阵 coverage matrix</a>' in overview
     # the park's node in the other views opens its page on a double-click
     park_view = next(v for v in views if v.name == "park")
     node = next(n for n in park_view.nodes if n["id"] == "lishui-edz")

@@ -80,6 +80,8 @@ def write_views(g: nx.MultiDiGraph, out_dir: str | Path,
     for view, p in zip(own, parks):
         view.links.append((f"{MATRIX}.html#{p}", "本园区在覆盖矩阵中 this park in the coverage "
                                                 "matrix"))
+    for view in views:
+        view.links.append((f"{MATRIX}.html", "覆盖矩阵 coverage matrix"))
     _link_parks(views + own, {**matrix.links, "class:Park": f"{MATRIX}.html"})
     files = {f"{v.name}.html": page_html(v, classes).encode("utf-8") for v in views + own}
     files[f"{MATRIX}.html"] = matrix_html(ctx, matrix).encode("utf-8")
