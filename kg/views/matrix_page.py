@@ -126,7 +126,7 @@ MATRIX_APP = r"""
     }
     return cell;
   }
-  table.addEventListener("click", function (event) {
+  function open(event) {
     var td = event.target.closest("td");
     if (!td || !table.tBodies[0].contains(td)) { return; }
     var r = td.parentNode.sectionRowIndex, c = td.cellIndex - 1;
@@ -135,6 +135,10 @@ MATRIX_APP = r"""
       selected = td;
       td.classList.add("sel");
     }
+  }
+  table.addEventListener("click", open);
+  table.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(event); }
   });
   window.kgMatrix.show = show;
   var rows = table.tBodies[0].rows;
@@ -196,6 +200,8 @@ def _table(ctx: Context, m: Matrix) -> str:
                 css.append(RATING_CSS[found.rating])
                 text = GAP_MARK if found.rating == "gap" else str(found.count)
             attr = f' class="{" ".join(css)}"' if css else ""
+            if found is not None:
+                attr += ' tabindex="0"'  # reachable with Tab, opened with Enter
             tds.append(f"<td{attr}>{text}</td>")
         depth = min(m.depth[p], 2)
         body.append(f'<tr><th scope="row"{f" class=d{depth}" if depth else ""} '
@@ -240,7 +246,7 @@ def matrix_html(ctx: Context, m: Matrix, note: str = "") -> str:
 <aside>
 <h2><label for="kg-filter">筛选园区 Filter parks</label></h2>
 <input id="kg-filter" type="search" autocomplete="off" placeholder="园区名称或 id">
-<div id="kg-panel"><p>点击格子查看该园区在该环节的企业、荣誉与出处 · click a cell for the
+<div id="kg-panel" aria-live="polite"><p>点击格子查看该园区在该环节的企业、荣誉与出处 · click a cell for the
 park's companies in the segment, their honours, and the quote and source of each fact.</p></div>
 <h2>图例 Key</h2>
 {_legend()}
