@@ -335,3 +335,23 @@ def test_a_force_layout_says_laying_out_until_stable_then_labels_its_top_nodes(b
     page.evaluate("kgView.network.moveTo({scale: 1.5, animation: false})")
     assert all(page.evaluate(visible, others)), "zoomed in, every label shows"
     context.close()
+
+
+@pytest.mark.browser
+def test_the_drawing_benchmark_measures_every_page(seed_views):
+    """benchmarks/views_draw.py's measure(), which benchmarks/run.py calls."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("views_draw",
+                                                  ROOT / "benchmarks" / "views_draw.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    folder = seed_views["overview"][1].parent
+    records = module.measure(folder, park_pages=1)
+    assert [r["view"] for r in records] == (sorted(VIEWS + ["matrix"])
+                                            + ["park-biomed-industrial-park"])  # first by name
+    assert all(r["draw_ms"] > 0 and r["errors"] == 0 for r in records), records
+    by_view = {r["view"]: r for r in records}
+    assert by_view["matrix"]["bytes"] == (folder / "matrix.html").stat().st_size
+    assert by_view["overview"]["nodes"] == len(seed_views["overview"][0].nodes)

@@ -225,7 +225,7 @@ def test_matrix_page_is_deterministic(seed_graph, synth_graph):
 
 def test_park_views_are_capped_linked_and_stale_ones_removed(seed_graph, tmp_path):
     classes = class_labels(ONTOLOGY)
-    views, paths = write_views(seed_graph, tmp_path, classes, park_views=1)
+    views, _ = write_views(seed_graph, tmp_path, classes, park_views=1)
     assert [v.name for v in views if v.name.startswith("park-")] == ["park-lishui-edz"]
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "企业最多的 1 个园区（共 2 个）" in index and "kg viz --park-views N" in index
