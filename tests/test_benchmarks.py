@@ -106,7 +106,12 @@ def test_touching_a_file_changes_one_quote_and_the_seeds_still_check(tiny, tmp_p
 def test_verdicts_say_met_or_missed_and_by_how_much():
     assert run.verdict(10.0, "naive").startswith("met")
     assert run.verdict(4.0, "naive").startswith("missed: 2.00× short")
-    assert run.verdict(4.0, "naive", lower_bound=True).startswith("undecided")
+    assert run.verdict(4.0, "naive", "lower").startswith("undecided")
+    assert run.verdict(9.0, "naive", "lower").startswith("met")
+    assert run.verdict(3.0, "query", "lower") == "missed: more than 1.50× over the limit"
+    assert run.verdict(1.0, "query", "lower").startswith("undecided")
+    assert run.verdict(1.0, "query", "upper").startswith("met")
+    assert run.verdict(3.0, "query", "upper").startswith("undecided")
     assert run.verdict(0.05, "rebuild").startswith("met")
     assert run.verdict(0.2, "rebuild") == "missed: 2.00× over the limit"
     assert run.spread(run.Figure([3.0, 1.0, 2.0])) == "2.00 s (1.00 s–3.00 s, n=3)"
