@@ -12,6 +12,12 @@ command line, synth.py, naive.py; every ratio is against a baseline measured in 
     python benchmarks/run.py --parks 20 --companies 2000 --repeat 1 --out /tmp/RESULTS.md
 
 Nothing here asserts a threshold: a missed target is reported, with by how much.
+
+Two other scripts are called when they exist: benchmarks/analytics_*.py (not analytics_scale.py)
+with `measure(graph) -> {algorithm: seconds}`, given the simple undirected networkx graph that
+kg.graph.analytics computes on, times the igraph engine (else run.py times igraph itself); and
+benchmarks/views_draw.py with `measure(views_dir)` -> JSON-able records per view, the drawing
+times in headless Chromium.
 """
 
 from __future__ import annotations
@@ -414,6 +420,8 @@ def measure_cold(work: Path, seeds: Path, repeat: int) -> dict:
 
 
 def measure_naive(work: Path, seeds: Path, repeat: int, timeout: float, skip: list[str]) -> dict:
+    from naive import COUNTED, STAGES  # benchmarks/ is on sys.path (main)
+
     stages: dict[str, Figure] = {}
     details: dict[str, str] = {}
     total, rss = Figure(), Figure()
@@ -426,7 +434,6 @@ def measure_naive(work: Path, seeds: Path, repeat: int, timeout: float, skip: li
         records = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
         seen = {rec["stage"] for rec in records}
         if not run.ok:  # killed or crashed mid-stage: the stage after the last reported one
-            from naive import STAGES  # benchmarks/ is on sys.path (main)
             for stage in STAGES:
                 if stage not in seen:
                     records.append({"stage": stage, "seconds": None, "status": "failed",
@@ -439,15 +446,15 @@ def measure_naive(work: Path, seeds: Path, repeat: int, timeout: float, skip: li
             if rec["seconds"] is not None:
                 fig.values.append(rec["seconds"])
             if rec["status"] != "done":
-                fig.note = rec["status"] if rec["status"] != "stopped" else "stopped"
+                fig.note = rec["status"]
                 cut = True
-        from naive import COUNTED
         counted = sum(rec["seconds"] or 0 for rec in records if rec["stage"] in COUNTED)
         total.values.append(counted)
         if cut:
             total.note = "lower bound: a stage was stopped or skipped"
         rss.values.append(run.rss)
-    return {"stages": stages, "details": details, "total": total, "rss": rss}
+    return {"stages": stages, "details": details, "total": total, "rss": rss,
+            "counted": list(COUNTED)}
 
 
 def measure_floor(work: Path, seeds: Path, nt: Path, repeat: int, start: Figure) -> dict:
@@ -854,18 +861,16 @@ def render(r: dict) -> str:
         sections += table(["", "cold build", "naive pipeline", "naive / build", "target",
                            "status"], [["wall"] + cells])
         sections += ["", "Naive stages (benchmarks/naive.py, one process):", ""]
-        from naive import COUNTED
-
         stage_rows = []
         for stage, fig in naive["stages"].items():
-            counted = "yes" if stage in COUNTED else "no (project code, its input)"
+            counted = "yes" if stage in naive["counted"] else "no (project code, its input)"
             stage_rows.append([stage, spread(fig), counted, naive["details"].get(stage, "")])
         sections += table(["stage", "time", "in the total", "detail"], stage_rows)
         sections += ["", f"Peak memory: cold build {spread(cold['rss'], mib)}, naive pipeline "
                          f"{spread(naive['rss'], mib)}. CPU time of the cold build: "
                          f"{spread(cold['cpu'])}.", ""]
         naive_steps = [(s, f.median) for s, f in naive["stages"].items()
-                       if f and s in COUNTED]
+                       if f and s in naive["counted"]]
         sections += [f"What dominates the naive pipeline: {dominates(naive_steps)}.", ""]
     sections += ["Cold build steps (its `-v` progress, first run):", ""]
     sections += table(["step", "time", "share"],
@@ -1124,7 +1129,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
         sys.path.insert(0, str(ROOT))
-        print(json.dumps(CHILDREN[argv[1]](json.loads(argv[2]))), flush=True)
+        print(json.dumps(CHILDREN[argv[1]](json.loads(argv[2])), default=str), flush=True)
         os._exit(0)  # a query stopped at its limit may still be running in its thread
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--parks", type=int, default=200)
