@@ -419,7 +419,8 @@ def measure_cold(work: Path, seeds: Path, repeat: int) -> dict:
             "project": work / "cold-1"}
 
 
-def measure_naive(work: Path, seeds: Path, repeat: int, timeout: float, skip: list[str]) -> dict:
+def measure_naive(work: Path, seeds: Path, nt: Path, repeat: int, timeout: float,
+                  skip: list[str]) -> dict:
     from naive import COUNTED, STAGES  # benchmarks/ is on sys.path (main)
 
     stages: dict[str, Figure] = {}
@@ -429,7 +430,8 @@ def measure_naive(work: Path, seeds: Path, repeat: int, timeout: float, skip: li
         say(f"naive pipeline {r}/{repeat} (each stage stopped after {timeout:g} s)")
         cmd = [sys.executable, str(BENCH / "naive.py"), "--seeds", str(seeds),
                "--ontology", str(ROOT / "ontology"), "--out", str(work / "naive"),
-               "--timeout", str(timeout)] + [a for s in skip for a in ("--skip", s)]
+               "--timeout", str(timeout), "--triples-from", str(nt)] + [
+                   a for s in skip for a in ("--skip", s)]
         run = run_child(cmd, work, timeout=timeout * 5 + 120)
         records = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
         seen = {rec["stage"] for rec in records}
@@ -1180,7 +1182,7 @@ def main(argv: list[str] | None = None) -> int:
         nt = cold_project / "exports" / "kg.nt"
         r["nt_bytes"] = nt.stat().st_size
         r["naive"] = None if args.skip_naive else measure_naive(
-            work, seeds, args.naive_repeat, args.naive_timeout, args.naive_skip)
+            work, seeds, nt, args.naive_repeat, args.naive_timeout, args.naive_skip)
         r["start_floor"] = startup("import yaml, pyoxigraph", starts, work)
         r["start_ox"] = startup("import pyoxigraph", starts, work)
         r["start_ig"] = startup("import igraph", starts, work)

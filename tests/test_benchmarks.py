@@ -152,6 +152,7 @@ def test_naive_seed_triples_are_the_builds_triples(tiny, tmp_path):
 
     built = Graph().parse(tmp_path / "out" / "kg.nt", format="nt")
     assert set(naive.seed_triples(tiny)) == set(built)
+    assert set(naive.built_triples(tmp_path / "out" / "kg.nt")) == set(built)
 
 
 @pytest.mark.slow
