@@ -422,7 +422,9 @@ def measure_cold(work: Path, seeds: Path, repeat: int) -> dict:
 
 def measure_naive(work: Path, seeds: Path, nt: Path, repeat: int, timeout: float,
                   skip: list[str]) -> dict:
-    from naive import COUNTED, STAGES  # benchmarks/ is on sys.path (main)
+    if str(BENCH) not in sys.path:  # naive.py's stage names
+        sys.path.insert(0, str(BENCH))
+    from naive import COUNTED, STAGES
 
     stages: dict[str, Figure] = {}
     details: dict[str, str] = {}
@@ -1169,15 +1171,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.repeat < 1 or args.naive_repeat < 1:
         ap.error("--repeat and --naive-repeat must be at least 1")
-    sys.path.insert(0, str(BENCH))  # naive.py's stage names
     began = time.perf_counter()
     temporary = args.work is None
     work = Path(tempfile.mkdtemp(prefix="kg-bench-")) if temporary else args.work.resolve()
-    work.mkdir(parents=True, exist_ok=True)
     project = inside_project(work)
-    if project is not None:
+    if project is not None:  # checked before anything is made there
         raise SystemExit(f"run.py: {work} is inside the kg project {project}; give a --work "
                          "folder outside any project, so no build touches its files")
+    work.mkdir(parents=True, exist_ok=True)
     try:
         say(f"synthetic province: {args.parks} parks, {args.companies} companies in {work}/seeds")
         seeds, synth = generate(work, args.parks, args.companies, args.seed)

@@ -155,6 +155,15 @@ def test_naive_seed_triples_are_the_builds_triples(tiny, tmp_path):
     assert set(naive.built_triples(tmp_path / "out" / "kg.nt")) == set(built)
 
 
+def test_run_refuses_a_work_folder_inside_a_project(tmp_path):
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "sources.yaml").write_text("entities: []\n")
+    with pytest.raises(SystemExit, match="inside the kg project"):
+        run.main(["--parks", "1", "--companies", "1", "--work", str(tmp_path / "w"),
+                  "--out", str(tmp_path / "R.md")])
+    assert not (tmp_path / "w").exists() and not (tmp_path / "R.md").exists()
+
+
 @pytest.mark.slow
 def test_run_writes_every_section_with_numbers(tmp_path):
     out = tmp_path / "RESULTS.md"
