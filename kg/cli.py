@@ -530,11 +530,16 @@ def viz_command(graph_file, out_dir, ontology_dir, focus_on, depth, max_nodes):
 
 
 def _projected(graph_file: str | None):
-    """The store and the networkx projection of a built graph."""
+    """The store and the networkx projection of a built graph: its build's store when `kg
+    build` published it with this very file (no parse), else the file read into memory."""
     from kg.graph.projection import project
     from kg.rdf.read import load_graph_file
+    from kg.rdf.store import open_read_only, store_for_graph
 
-    store = load_graph_file(_built(graph_file))
+    path = _built(graph_file)
+    store_dir = store_of(path.parent)
+    store = open_read_only(store_dir) if store_for_graph(path, store_dir) else \
+        load_graph_file(path)
     return store, project(store)
 
 
