@@ -70,6 +70,29 @@ def test_json_has_the_promised_keys_and_matches_the_library(as_json, analysis):
     assert as_json == json.loads(json.dumps(analysis))
 
 
+def test_analyze_reads_the_builds_store_instead_of_parsing_kg_ttl(built, as_json, monkeypatch,
+                                                                  tmp_path):
+    """kg build published this kg.ttl with its store: no parse. A copy elsewhere (no store
+    beside it) is parsed, and gives the same analysis."""
+    import shutil
+
+    import kg.rdf.read
+
+    copy = tmp_path / "kg.ttl"
+    shutil.copy(built / "kg.ttl", copy)
+    parsed = CliRunner().invoke(main, ["analyze", str(copy), "--format", "json"])
+    assert parsed.exit_code == 0 and json.loads(parsed.stdout) == as_json
+
+    def refuse(path):
+        raise AssertionError(f"parsed {path}")
+
+    monkeypatch.setattr(kg.rdf.read, "load_graph_file", refuse)
+    result = CliRunner().invoke(main, ["analyze", str(built / "kg.ttl"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == as_json
+    assert CliRunner().invoke(main, ["analyze", str(copy)]).exit_code != 0  # the trap works
+
+
 @pytest.mark.slow
 def test_json_output_is_byte_identical_across_hash_seeds(built):
     """Louvain runs with a fixed seed and everything is sorted: same graph, same bytes."""
