@@ -448,4 +448,7 @@ def test_large_graphs_estimate_betweenness_from_a_fixed_sample(monkeypatch):
     g = nx.path_graph([f"n{i:02d}" for i in range(30)])
     first, second = analytics.centrality(g), analytics.centrality(g)
     assert first == second
-    assert analyze(g)["graph"]["betweenness"] == "estimated from 5 sources, seed 42"
+    bound = analytics.betweenness_bound(30, 5)
+    assert analyze(g)["graph"]["betweenness"] == (
+        f"estimated from 5 sources, seed 42: each value within ±{bound:.3f} of exact "
+        f"(probability ≥ 95%)")
