@@ -8,7 +8,7 @@ multilevel with the same seed, coreness, components) on a graph it already holds
 the ratio and which part dominates; no threshold is asserted anywhere.
 
     python benchmarks/analytics_scale.py --sizes 2000 20000 100000   # synthetic projections
-    python benchmarks/analytics_scale.py --graph /tmp/out/kg.ttl        # a build (its store if fresh)
+    python benchmarks/analytics_scale.py --graph /tmp/out/kg.ttl   # a build (its fresh store)
 
 `measure(store_or_graph)` returns the figures as a dict (see its docstring) for
 benchmarks/run.py.

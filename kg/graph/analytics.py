@@ -42,7 +42,7 @@ from kg.seeds import schema
 SEED = 42
 DIGITS = 6
 EXACT_BETWEENNESS_MAX = 2000  # exact up to this many nodes (seconds); sampled above
-BETWEENNESS_SAMPLE = 500  # sources of the estimate above EXACT_BETWEENNESS_MAX (~50 s at 100k nodes)
+BETWEENNESS_SAMPLE = 500  # sources of the estimate above that (~50 s at 100k nodes here)
 BOUND_CONFIDENCE = 0.95  # the probability with which betweenness_bound holds for every node
 PAGERANK_ALPHA = 0.85
 
