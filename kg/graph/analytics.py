@@ -131,10 +131,14 @@ def engine_graph(g: nx.Graph) -> EngineGraph:
     ids = sorted(g)
     index = {n: i for i, n in enumerate(ids)}
     pairs = set()
-    for u, v in g.edges():
-        if u != v:
-            i, j = index[u], index[v]
-            pairs.add((i, j) if i < j else (j, i))
+    for u, neighbours in g._adj.items():  # one entry per linked pair and direction, not per fact
+        i = index[u]
+        for v in neighbours:
+            j = index[v]
+            if i < j:
+                pairs.add((i, j))
+            elif j < i:
+                pairs.add((j, i))
     return EngineGraph(ids, ig.Graph(n=len(ids), edges=sorted(pairs)))
 
 
