@@ -298,10 +298,10 @@ def fact(g: nx.MultiDiGraph, u: str, v: str, key: str) -> Fact:
     ('甲', '获得荣誉', '荣誉', 2024, None)
     """
     d = cast(EdgeData, g._adj[u][v][key])  # edge_data without the view: a hot path
-    return {"subject": u, "subject_label": node_data(g, u).get("label", u),
+    return {"subject": u, "subject_label": g._node[u].get("label", u),
             "relation": d.get("relation", key), "label": d.get("label", key),
             "label_en": d.get("label_en", ""),
-            "object": v, "object_label": node_data(g, v).get("label", v),
+            "object": v, "object_label": g._node[v].get("label", v),
             "year": d.get("year"), "stage": d.get("stage"),
             "inferred": bool(d.get("inferred")), "quote": d.get("quote", ""),
             "source": d.get("source", "")}
@@ -496,9 +496,11 @@ def _is_inferred(routes: list[Route]) -> bool:
 
 
 def _segment_report(g: nx.MultiDiGraph, segment: str, members: dict[str, list[Route]],
-                    leading: dict[str, Fact], order: int) -> SegmentReport:
+                    leading: dict[str, Fact], order: int,
+                    in_segment: dict[str, list[Route]]) -> SegmentReport:
+    """`in_segment`: segment_companies(g, segment), computed once for every park's report."""
     rows: list[SegmentCompany] = []
-    for company, via in segment_companies(g, segment).items():
+    for company, via in in_segment.items():
         if company not in members:
             continue
         held = honours(g, company)
@@ -541,6 +543,13 @@ def chain_coverage(g: nx.MultiDiGraph) -> list[ChainCoverage]:
     ([('s1', '潜力', 1), ('s2', '空白', 0)], ['s2'])
     """
     out: list[ChainCoverage] = []
+    placed_in: dict[str, dict[str, list[Route]]] = {}
+
+    def in_segment(s: str) -> dict[str, list[Route]]:  # every park developing the chain asks
+        if s not in placed_in:
+            placed_in[s] = segment_companies(g, s)
+        return placed_in[s]
+
     parks = sorted(n for n in g if _cls(g, n) == "Park")
     for park in parks:
         chains = sorted({v for _u, v, _k in _facts(g, park, "developsChain")})
@@ -550,7 +559,7 @@ def chain_coverage(g: nx.MultiDiGraph) -> list[ChainCoverage]:
         for chain in chains:
             leading = _named(g, chain, "leadingEnterpriseIn")
             supply = _named(g, chain, "supplyChainEnterpriseIn")
-            segments = [_segment_report(g, s, members, leading, order)
+            segments = [_segment_report(g, s, members, leading, order, in_segment(s))
                         for order, s in enumerate(chain_segments(g, chain), 1)]
             placed = {c["id"] for s in segments for c in s["companies"]}
             named: list[NamedEnterprise] = [
@@ -603,7 +612,9 @@ def key_enterprises(g: nx.MultiDiGraph,
     companies = sorted(n for n in g if _cls(g, n) == "Company")
     top = max((scores[c]["pagerank"] for c in companies), default=0.0)
     served: dict[str, dict[str, list[Route]]] = {}
+    chain_of: dict[str, str] = {}  # once per segment: its in-edges are every company in it
     for s in sorted(n for n in g if _cls(g, n) == "ChainSegment"):
+        chain_of[s] = _chain_of(g, s)
         for company, via in segment_companies(g, s).items():
             served.setdefault(company, {})[s] = via
     parks: dict[str, list[str]] = {}
@@ -616,7 +627,7 @@ def key_enterprises(g: nx.MultiDiGraph,
         position = round(POSITION_POINTS * pagerank / top, 2) if top else 0.0
         held = honours(g, c)
         segments: list[SegmentServed] = [
-            {"id": s, "label": _label(g, s), "chain": _chain_of(g, s),
+            {"id": s, "label": _label(g, s), "chain": chain_of[s],
              "via": "; ".join(_via_text(r) for r in via), "inferred": _is_inferred(via)}
             for s, via in sorted(served.get(c, {}).items())]
         leads: dict[str, Fact] = {}
