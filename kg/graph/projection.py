@@ -26,7 +26,8 @@ read; the function returns a new graph each time.
 
 How it reads: one scan of the store's default graph per property it needs
 (`Store.quads_for_pattern`, an index range), joined in Python, instead of SPARQL with a dozen
-OPTIONALs: at 1M triples the joins cost minutes, the scans seconds. Where a property has several
+OPTIONALs: 20% less CPU (585,000 triples in memory: 2.6 s against 3.2 s; on the build's on-disk
+store, where every row costs more, 7 s against 15 s). Where a property has several
 values the smallest wins (a fact's qualifiers: one edge per combination, as a SPARQL join
 would give), and nodes and edges are added in IRI order, so the graph is the same every time.
 tests/test_projection.py holds it equal to the SPARQL formulation it replaced.
@@ -94,10 +95,6 @@ class _Scan:
             self._read[predicate] = found
         return self._read[predicate]
 
-    def first(self, predicate: str, subject: str) -> str | None:
-        objects = self.values(predicate).get(subject)
-        return objects[0] if objects else None
-
     def labels(self, language: str) -> dict[str, str]:
         """Subject → its smallest rdfs:label in exactly this language."""
         found: dict[str, str] = {}
@@ -144,16 +141,18 @@ def _entities(scan: _Scan) -> dict[str, str]:
 
 def _add_nodes(g: nx.MultiDiGraph, scan: _Scan, classes: dict[str, str]) -> None:
     zh, en = scan.labels("zh"), scan.labels("en")
-    aliases = scan.values(_ALT_LABEL)
+    aliases, quotes = scan.values(_ALT_LABEL), scan.values(_QUOTE)
+    sources, levels = scan.values(_DERIVED_FROM), scan.values(_LEVEL)
+    nothing = [""]
     for e in sorted(classes):
         ident = local_name(e)
         node: NodeData = {
             "iri": e, "id": ident, "cls": classes[e],
             "label": zh.get(e) or ident, "label_en": en.get(e) or "",
             "aliases": sorted(set(aliases.get(e, ()))),
-            "quote": scan.first(_QUOTE, e) or "",
-            "source": local_name(scan.first(_DERIVED_FROM, e) or ""),
-            "level": LEVELS.get(local_name(scan.first(_LEVEL, e) or ""), "")}
+            "quote": quotes.get(e, nothing)[0],
+            "source": local_name(sources.get(e, nothing)[0]),
+            "level": LEVELS.get(local_name(levels.get(e, nothing)[0]), "")}
         g.add_node(ident, **node)
 
 
@@ -179,7 +178,9 @@ def _facts(scan: _Scan, classes: dict[str, str]) -> list[Fact]:
             choices = [table.get(st) or (None,) for table in tables]
             for combination in itertools.product(*choices):
                 rows.append((s, p, o, st, combination))
-    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3], [(v is not None, v or "") for v in r[4]]))
+    # A statement's combinations come out in the order of its sorted values; a stable sort
+    # on the IRIs keeps that order.
+    rows.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
     return rows
 
 
