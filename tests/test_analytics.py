@@ -69,6 +69,22 @@ def test_json_has_the_promised_keys_and_matches_the_library(as_json, analysis):
     assert as_json == json.loads(json.dumps(analysis))
 
 
+def test_analyze_never_parses_with_rdflib(built, as_json, monkeypatch):
+    """kg.ttl is read by Oxigraph into memory (kg.cli._projected says why not the on-disk
+    store); rdflib's parser, minutes at province size, is never involved."""
+    import kg.rdf.read
+
+    def refuse(path):
+        raise AssertionError(f"rdflib parsed {path}")
+
+    monkeypatch.setattr(kg.rdf.read, "read_rdflib", refuse)
+    monkeypatch.setattr(kg.rdf.read, "Graph", None)  # any rdflib Graph built in there fails
+    monkeypatch.setattr(kg.rdf.read, "Dataset", None)
+    result = CliRunner().invoke(main, ["analyze", str(built / "kg.ttl"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == as_json
+
+
 @pytest.mark.slow
 def test_json_output_is_byte_identical_across_hash_seeds(built):
     """Louvain runs with a fixed seed and everything is sorted: same graph, same bytes."""
@@ -424,4 +440,7 @@ def test_large_graphs_estimate_betweenness_from_a_fixed_sample(monkeypatch):
     g = nx.path_graph([f"n{i:02d}" for i in range(30)])
     first, second = analytics.centrality(g), analytics.centrality(g)
     assert first == second
-    assert analyze(g)["graph"]["betweenness"] == "estimated from 5 sources, seed 42"
+    bound = analytics.betweenness_bound(30, 5)
+    assert analyze(g)["graph"]["betweenness"] == (
+        f"estimated from 5 sources, seed 42: each value within ±{bound:.3f} of exact "
+        f"(probability ≥ 95%)")

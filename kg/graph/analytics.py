@@ -5,13 +5,18 @@ The measures run on :func:`simple_undirected`: one edge per linked pair of entit
 the number or direction of the facts between them, because a relation's direction in this
 graph is a reading convention (company → honour), not a flow.
 
+The heavy measures run on igraph's C core (:func:`engine_graph` converts once per analysis,
+vertex i being the i-th node id in sorted order, so no hash order reaches the results);
+networkx is the reference they are tested against (tests/test_analytics_engine.py):
+
 - **Centrality**: degree, degree centrality, betweenness (exact up to
-  ``EXACT_BETWEENNESS_MAX`` nodes, estimated from ``BETWEENNESS_SAMPLE`` sources picked with a
-  fixed seed above: exact betweenness grows with nodes × links) and PageRank
-  (``alpha=0.85``).
-- **Communities**: Louvain with ``seed=SEED`` on a copy whose nodes are integers in sorted id
-  order, so neither the seed nor Python's string hashing can change the answer.
-- **Components** and **k-core** (``core_number``).
+  ``EXACT_BETWEENNESS_MAX`` nodes; above, estimated from ``BETWEENNESS_SAMPLE`` sources
+  picked with a fixed seed, the estimator of networkx's ``betweenness_centrality(k=…)``, with
+  the error bound of :func:`betweenness_bound`: exact betweenness grows with nodes × links,
+  hours at province size) and PageRank (``alpha=0.85``, solved by PRPACK).
+- **Communities**: Louvain (igraph's multilevel) with its random numbers drawn from
+  ``random.Random(SEED)``, so the same graph gives the same partition in every process.
+- **Components** and **k-core** (core numbers).
 - **Chain coverage** (:func:`chain_coverage`) and **key enterprises**
   (:func:`key_enterprises`), with the rules stated next to their constants below.
 
@@ -21,18 +26,24 @@ the same output, byte for byte.
 
 from __future__ import annotations
 
+import math
+import random
+from typing import NamedTuple, cast
+
+import igraph as ig
 import networkx as nx
 
-from kg.graph.records import (Analysis, Breakdown, ChainCoverage, Entity, EntityRow,
+from kg.graph.records import (Analysis, Breakdown, ChainCoverage, EdgeData, Entity, EntityRow,
                               EntityScores, Fact, Honour, KeyEnterprise, LeadingIn,
                               NamedEnterprise, Route, ScoredCompany, SegmentCompany,
-                              SegmentReport, SegmentServed, edge_data, node_data)
+                              SegmentReport, SegmentServed, node_data)
 from kg.seeds import schema
 
 SEED = 42
 DIGITS = 6
 EXACT_BETWEENNESS_MAX = 2000  # exact up to this many nodes (seconds); sampled above
-BETWEENNESS_SAMPLE = 500  # sources of the estimate above EXACT_BETWEENNESS_MAX
+BETWEENNESS_SAMPLE = 500  # sources of the estimate above that (~50 s at 100k nodes here)
+BOUND_CONFIDENCE = 0.95  # the probability with which betweenness_bound holds for every node
 PAGERANK_ALPHA = 0.85
 
 # Park membership: a company is in a park when it is locatedIn, settledIn or incubatedBy the
@@ -101,6 +112,96 @@ def simple_undirected(g: nx.Graph) -> nx.Graph:
     return h
 
 
+class EngineGraph(NamedTuple):
+    """:func:`simple_undirected` as an igraph graph: vertex i is ``ids[i]``, ids sorted."""
+
+    ids: list[str]
+    graph: ig.Graph
+
+
+def engine_graph(g: nx.Graph) -> EngineGraph:
+    """The simple undirected graph of `g` in igraph, built once per analysis.
+
+    Examples
+    --------
+    >>> e = engine_graph(nx.MultiDiGraph([("b", "a"), ("a", "b"), ("c", "c")]))
+    >>> e.ids, e.graph.get_edgelist()
+    (['a', 'b', 'c'], [(0, 1)])
+    """
+    ids = sorted(g)
+    index = {n: i for i, n in enumerate(ids)}
+    pairs = set()
+    for u, neighbours in g._adj.items():  # one entry per linked pair and direction, not per fact
+        i = index[u]
+        for v in neighbours:
+            j = index[v]
+            if i < j:
+                pairs.add((i, j))
+            elif j < i:
+                pairs.add((j, i))
+    return EngineGraph(ids, ig.Graph(n=len(ids), edges=sorted(pairs)))
+
+
+def betweenness_bound(nodes: int, sources: int, confidence: float = BOUND_CONFIDENCE) -> float:
+    """How far an estimated (normalised) betweenness can be from the exact one: with
+    probability at least `confidence`, every one of the `nodes` estimates is within this.
+
+    A node's estimate is the mean of its dependency on each sampled source, divided by
+    nodes − 2: values in [0, 1] drawn without replacement from those whose mean is its exact
+    betweenness (at least ``sources − 1`` of them, as a node sampled as a source does not
+    count itself). Hoeffding's inequality, which holds for sampling without replacement,
+    and a union bound over the nodes give ``sqrt(ln(2 · nodes / (1 − confidence)) /
+    (2 · (sources − 1)))``. It is additive: tight for the hubs, loose for the many nodes
+    whose betweenness is near 0.
+
+    Examples
+    --------
+    >>> round(betweenness_bound(100_000, 500), 3)
+    0.123
+    """
+    return math.sqrt(math.log(2 * nodes / (1 - confidence)) / (2 * (sources - 1)))
+
+
+def _betweenness(e: EngineGraph) -> list[float]:
+    """Normalised betweenness per vertex: exact, or sampled above ``EXACT_BETWEENNESS_MAX``.
+
+    Normalised like networkx: by (n − 1)(n − 2) ordered pairs; sampled like networkx's
+    ``betweenness_centrality(k=BETWEENNESS_SAMPLE, seed=SEED)`` (the same sources, the
+    same scaling), which the tests hold it equal to.
+    """
+    n = len(e.ids)
+    if n <= 2:
+        return [0.0] * n
+    # igraph halves undirected betweenness (each pair once); networkx counts both orders
+    if n <= EXACT_BETWEENNESS_MAX:
+        return [2 * b / ((n - 1) * (n - 2)) for b in e.graph.betweenness(directed=False)]
+    k = min(BETWEENNESS_SAMPLE, n)
+    sources = random.Random(SEED).sample(range(n), k)
+    raw = e.graph.betweenness(directed=False, sources=sources)
+    sampled = set(sources)
+    # A sampled source never lies inside its own paths: its estimate rests on k − 1 sources.
+    return [2 * b / ((k - 1 if v in sampled else k) * (n - 2)) for v, b in enumerate(raw)]
+
+
+def _pagerank(e: EngineGraph) -> list[float]:
+    n = len(e.ids)
+    if e.graph.ecount() == 0:
+        return [1 / n] * n
+    return e.graph.pagerank(directed=False, damping=PAGERANK_ALPHA, implementation="prpack")
+
+
+def _centrality(e: EngineGraph) -> dict[str, EntityScores]:
+    n = len(e.ids)
+    if n == 0:
+        return {}
+    degree = e.graph.degree()
+    betweenness, pagerank = _betweenness(e), _pagerank(e)
+    return {node: {"degree": degree[i],
+                   "degree_centrality": _r(degree[i] / (n - 1) if n > 1 else 1.0),
+                   "betweenness": _r(betweenness[i]), "pagerank": _r(pagerank[i])}
+            for i, node in enumerate(e.ids)}
+
+
 def centrality(g: nx.Graph) -> dict[str, EntityScores]:
     """Degree, degree centrality, betweenness and PageRank of every node.
 
@@ -116,21 +217,25 @@ def centrality(g: nx.Graph) -> dict[str, EntityScores]:
     >>> c["b"]["pagerank"] > c["a"]["pagerank"]
     True
     """
-    h = simple_undirected(g)
-    if h.number_of_nodes() == 0:
-        return {}
-    k = None if len(h) <= EXACT_BETWEENNESS_MAX else BETWEENNESS_SAMPLE
-    betweenness = nx.betweenness_centrality(h, k=k, normalized=True, seed=SEED)
-    pagerank = nx.pagerank(h, alpha=PAGERANK_ALPHA) if h.number_of_edges() else \
-        {n: 1 / len(h) for n in h}
-    degree_c = nx.degree_centrality(h)
-    return {n: {"degree": h.degree(n), "degree_centrality": _r(degree_c[n]),
-                "betweenness": _r(betweenness[n]), "pagerank": _r(pagerank[n])} for n in h}
+    return _centrality(engine_graph(g))
 
 
 def _sorted_groups(groups) -> list[list[str]]:
     """Groups of node ids, each sorted, largest first, ties by first id."""
     return sorted((sorted(m) for m in groups), key=lambda m: (-len(m), m[0]))
+
+
+def _communities(e: EngineGraph, seed: int = SEED) -> list[list[str]]:
+    if not e.ids:
+        return []
+    # igraph draws its random numbers from Python's RNG interface: a private seeded one
+    # makes Louvain's node order, and so the partition, the same in every process.
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        parts = e.graph.community_multilevel()
+    finally:
+        ig.set_random_number_generator(random)
+    return _sorted_groups([e.ids[i] for i in part] for part in parts)
 
 
 def communities(g: nx.Graph, seed: int = SEED) -> list[list[str]]:
@@ -143,12 +248,11 @@ def communities(g: nx.Graph, seed: int = SEED) -> list[list[str]]:
     >>> communities(g)
     [['a', 'b', 'c'], ['x', 'y', 'z']]
     """
-    h = simple_undirected(g)
-    ids = list(h)
-    # Integer nodes hash the same in every process, so Louvain's inner sets iterate alike.
-    numbered = nx.relabel_nodes(h, {n: i for i, n in enumerate(ids)}, copy=True)
-    parts = nx.community.louvain_communities(numbered, seed=seed)
-    return _sorted_groups([ids[i] for i in part] for part in parts)
+    return _communities(engine_graph(g), seed)
+
+
+def _components(e: EngineGraph) -> list[list[str]]:
+    return _sorted_groups([e.ids[i] for i in part] for part in e.graph.connected_components())
 
 
 def components(g: nx.Graph) -> list[list[str]]:
@@ -159,7 +263,11 @@ def components(g: nx.Graph) -> list[list[str]]:
     >>> components(nx.DiGraph([("b", "a"), ("c", "d")]))
     [['a', 'b'], ['c', 'd']]
     """
-    return _sorted_groups(nx.connected_components(simple_undirected(g)))
+    return _components(engine_graph(g))
+
+
+def _core_numbers(e: EngineGraph) -> dict[str, int]:
+    return dict(zip(e.ids, e.graph.coreness()))
 
 
 def core_numbers(g: nx.Graph) -> dict[str, int]:
@@ -170,7 +278,7 @@ def core_numbers(g: nx.Graph) -> dict[str, int]:
     >>> core_numbers(nx.Graph([("a", "b"), ("b", "c"), ("a", "c"), ("c", "d")]))
     {'a': 2, 'b': 2, 'c': 2, 'd': 1}
     """
-    return dict(sorted(nx.core_number(simple_undirected(g)).items()))
+    return _core_numbers(engine_graph(g))
 
 
 # -- Facts, park membership and chains ----------------------------------------------------------
@@ -189,18 +297,18 @@ def fact(g: nx.MultiDiGraph, u: str, v: str, key: str) -> Fact:
     >>> f["subject_label"], f["label"], f["object_label"], f["year"], f["stage"]
     ('甲', '获得荣誉', '荣誉', 2024, None)
     """
-    d = edge_data(g, u, v, key)
-    return {"subject": u, "subject_label": node_data(g, u).get("label", u),
+    d = cast(EdgeData, g._adj[u][v][key])  # edge_data without the view: a hot path
+    return {"subject": u, "subject_label": g._node[u].get("label", u),
             "relation": d.get("relation", key), "label": d.get("label", key),
             "label_en": d.get("label_en", ""),
-            "object": v, "object_label": node_data(g, v).get("label", v),
+            "object": v, "object_label": g._node[v].get("label", v),
             "year": d.get("year"), "stage": d.get("stage"),
             "inferred": bool(d.get("inferred")), "quote": d.get("quote", ""),
             "source": d.get("source", "")}
 
 
 def _cls(g: nx.Graph, n: str) -> str:
-    return node_data(g, n).get("cls", "")
+    return g._node[n].get("cls", "")  # node_data without the view: called for every edge
 
 
 def _label(g: nx.Graph, n: str) -> str:
@@ -210,9 +318,15 @@ def _label(g: nx.Graph, n: str) -> str:
 def _facts(g: nx.MultiDiGraph, n: str, relation: str,
            direction: str = "out") -> list[tuple[str, str, str]]:
     """Facts of one relation at node n, sorted: (u, v, key) triples."""
-    edges = g.out_edges(n, keys=True, data="relation") if direction == "out" else \
-        g.in_edges(n, keys=True, data="relation")
-    return sorted((u, v, k) for u, v, k, rel in edges if rel == relation)
+    # The adjacency dicts directly: edge views cost several times more on hubs (a park, an
+    # honour held by thousands), and this runs for every node of the graph.
+    if direction == "out":
+        found = [(n, v, k) for v, keyed in g._adj[n].items() for k, d in keyed.items()
+                 if d.get("relation") == relation]
+    else:
+        found = [(u, n, k) for u, keyed in g._pred[n].items() for k, d in keyed.items()
+                 if d.get("relation") == relation]
+    return sorted(found)
 
 
 def park_places(g: nx.MultiDiGraph, park: str) -> dict[str, Route]:
@@ -382,9 +496,11 @@ def _is_inferred(routes: list[Route]) -> bool:
 
 
 def _segment_report(g: nx.MultiDiGraph, segment: str, members: dict[str, list[Route]],
-                    leading: dict[str, Fact], order: int) -> SegmentReport:
+                    leading: dict[str, Fact], order: int,
+                    in_segment: dict[str, list[Route]]) -> SegmentReport:
+    """`in_segment`: segment_companies(g, segment), computed once for every park's report."""
     rows: list[SegmentCompany] = []
-    for company, via in segment_companies(g, segment).items():
+    for company, via in in_segment.items():
         if company not in members:
             continue
         held = honours(g, company)
@@ -427,6 +543,13 @@ def chain_coverage(g: nx.MultiDiGraph) -> list[ChainCoverage]:
     ([('s1', '潜力', 1), ('s2', '空白', 0)], ['s2'])
     """
     out: list[ChainCoverage] = []
+    placed_in: dict[str, dict[str, list[Route]]] = {}
+
+    def in_segment(s: str) -> dict[str, list[Route]]:  # every park developing the chain asks
+        if s not in placed_in:
+            placed_in[s] = segment_companies(g, s)
+        return placed_in[s]
+
     parks = sorted(n for n in g if _cls(g, n) == "Park")
     for park in parks:
         chains = sorted({v for _u, v, _k in _facts(g, park, "developsChain")})
@@ -436,7 +559,7 @@ def chain_coverage(g: nx.MultiDiGraph) -> list[ChainCoverage]:
         for chain in chains:
             leading = _named(g, chain, "leadingEnterpriseIn")
             supply = _named(g, chain, "supplyChainEnterpriseIn")
-            segments = [_segment_report(g, s, members, leading, order)
+            segments = [_segment_report(g, s, members, leading, order, in_segment(s))
                         for order, s in enumerate(chain_segments(g, chain), 1)]
             placed = {c["id"] for s in segments for c in s["companies"]}
             named: list[NamedEnterprise] = [
@@ -489,7 +612,9 @@ def key_enterprises(g: nx.MultiDiGraph,
     companies = sorted(n for n in g if _cls(g, n) == "Company")
     top = max((scores[c]["pagerank"] for c in companies), default=0.0)
     served: dict[str, dict[str, list[Route]]] = {}
+    chain_of: dict[str, str] = {}  # once per segment: its in-edges are every company in it
     for s in sorted(n for n in g if _cls(g, n) == "ChainSegment"):
+        chain_of[s] = _chain_of(g, s)
         for company, via in segment_companies(g, s).items():
             served.setdefault(company, {})[s] = via
     parks: dict[str, list[str]] = {}
@@ -502,7 +627,7 @@ def key_enterprises(g: nx.MultiDiGraph,
         position = round(POSITION_POINTS * pagerank / top, 2) if top else 0.0
         held = honours(g, c)
         segments: list[SegmentServed] = [
-            {"id": s, "label": _label(g, s), "chain": _chain_of(g, s),
+            {"id": s, "label": _label(g, s), "chain": chain_of[s],
              "via": "; ".join(_via_text(r) for r in via), "inferred": _is_inferred(via)}
             for s, via in sorted(served.get(c, {}).items())]
         leads: dict[str, Fact] = {}
@@ -533,6 +658,23 @@ def key_enterprises(g: nx.MultiDiGraph,
     return [{"rank": i, **r} for i, r in enumerate(rows, 1)]
 
 
+def betweenness_method(nodes: int) -> str:
+    """How betweenness was computed on a graph of `nodes` nodes, with its error bound.
+
+    Examples
+    --------
+    >>> betweenness_method(10)
+    'exact'
+    >>> betweenness_method(100_000)
+    'estimated from 500 sources, seed 42: each value within ±0.123 of exact (probability ≥ 95%)'
+    """
+    if nodes <= EXACT_BETWEENNESS_MAX:
+        return "exact"
+    bound = betweenness_bound(nodes, BETWEENNESS_SAMPLE)
+    return (f"estimated from {BETWEENNESS_SAMPLE} sources, seed {SEED}: each value within "
+            f"±{bound:.3f} of exact (probability ≥ {BOUND_CONFIDENCE:.0%})")
+
+
 def analyze(g: nx.MultiDiGraph) -> Analysis:
     """The whole analysis of a projected graph as one JSON-ready dict.
 
@@ -552,10 +694,11 @@ def analyze(g: nx.MultiDiGraph) -> Analysis:
     >>> [(e["id"], e["label"], e["community"], e["core_number"]) for e in result["centrality"]]
     [('a', '甲', 1, 1), ('b', '乙', 1, 1)]
     """
-    scores = centrality(g)
-    groups = communities(g)
-    parts = components(g)
-    cores = core_numbers(g)
+    e = engine_graph(g)
+    scores = _centrality(e)
+    groups = _communities(e)
+    parts = _components(e)
+    cores = _core_numbers(e)
     community_of = {n: i for i, m in enumerate(groups, 1) for n in m}
     component_of = {n: i for i, m in enumerate(parts, 1) for n in m}
 
@@ -574,11 +717,10 @@ def analyze(g: nx.MultiDiGraph) -> Analysis:
     max_core = max(cores.values(), default=0)
     return {
         "graph": {"nodes": g.number_of_nodes(), "facts": g.number_of_edges(),
-                  "linked_pairs": simple_undirected(g).number_of_edges(),
+                  "linked_pairs": e.graph.ecount(),
                   "measured_on": "the undirected simple graph: one edge per linked pair",
                   "louvain_seed": SEED, "pagerank_alpha": PAGERANK_ALPHA,
-                  "betweenness": "exact" if len(g) <= EXACT_BETWEENNESS_MAX else
-                  f"estimated from {BETWEENNESS_SAMPLE} sources, seed {SEED}"},
+                  "betweenness": betweenness_method(len(g))},
         "rules": {"strength": {v[0]: v[2] for v in STRENGTH.values()},
                   "strength_en": {v[1]: v[2] for v in STRENGTH.values()},
                   "anchor": ANCHOR_RULE, "key_enterprise_score": SCORE_RULE,
