@@ -9,6 +9,7 @@ exits with their code (see kg/errors.py: 0 ok, 1 does not conform, 2 bad input o
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -29,6 +30,9 @@ class KgGroup(click.Group):
     """The one place where a library error becomes a message on stderr and an exit code."""
 
     def invoke(self, ctx):
+        # igraph's PageRank solver spins OpenMP threads that cost a second on a busy
+        # 2-core machine for a millisecond's work; one thread unless the user says otherwise.
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
         try:
             return super().invoke(ctx)
         except KgError as exc:
