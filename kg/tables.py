@@ -8,7 +8,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from wcwidth import wcswidth, wcwidth
 
 ELLIPSIS = "…"
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -30,6 +29,8 @@ def escape_controls(text: str) -> str:
 
 
 def text_width(text: str) -> int:
+    from wcwidth import wcswidth  # 8 ms at start-up: only printed tables load it
+
     width = wcswidth(text)
     return width if width >= 0 else len(text)  # control characters: count them plainly
 
@@ -38,6 +39,8 @@ def clip(text: str, width: int) -> str:
     """The text cut to `width` display columns, ending in an ellipsis when cut."""
     if text_width(text) <= width:
         return text
+    from wcwidth import wcwidth
+
     out, used = [], 0
     for char in text:
         w = max(wcwidth(char), 0) if unicodedata.category(char) != "Cc" else 1

@@ -14,13 +14,9 @@ import csv
 import io
 import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
 from kg.errors import EXIT_REMOTE, KgError, RemoteError, counted
 from kg.rdf.prefixes import PREFIXES, bind_prefixes, curie
@@ -404,6 +400,9 @@ def run_remote(endpoint: str, query: str, timeout: float = 60.0,
                default_graph: str | None = None) -> Result:
     """POST the query (SPARQL 1.1 Protocol) and read SPARQL JSON results or N-Triples;
     `default_graph` is sent as the protocol's default-graph-uri."""
+    import urllib.error  # urllib.request costs 20 ms at start-up: only remote queries load it
+    import urllib.request
+
     form = query_form(query)
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
     accept = ("application/n-triples, text/turtle;q=0.9, application/n-quads;q=0.8"
@@ -512,6 +511,10 @@ def to_srj(result: Select | Ask) -> str:
 
 
 def to_srx(result: Select | Ask) -> str:
+    # Here, not at the top: xml.sax.saxutils loads urllib.request (20 ms of every start-up).
+    from xml.sax.saxutils import escape as xml_escape
+    from xml.sax.saxutils import quoteattr
+
     out = ['<?xml version="1.0"?>',
            '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
     if isinstance(result, Ask):
