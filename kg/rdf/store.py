@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,23 +87,22 @@ class StoreMeta:
                           for name, sha, ino, size, mtime in self.files}}
 
 
-def fill_store(db_dir: str | Path, ntriples: bytes, trig: bytes, analytics: bytes = b"",
+def fill_store(db_dir: str | Path, quads: Iterable[ox.Quad], analytics: bytes = b"",
                analytics_graph: str | None = None) -> int:
-    """Fill a new store at `db_dir`: the union graph and the analytics in the default graph,
-    each source's triples in its named graph and the analytics in `analytics_graph`, so
-    `GRAPH ?g` queries work too. Returns the number of quads."""
+    """Fill a new store at `db_dir` with `quads` (for a build: the union graph in the default
+    graph and each source's triples in its named graph, so `GRAPH ?g` queries work too) and
+    the analytics, in the default graph and in `analytics_graph`. Returns the number of quads."""
     store = ox.Store(str(db_dir))
-    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+    store.bulk_extend(quads)
     if analytics:
         store.bulk_load(analytics, format=ox.RdfFormat.TURTLE)
         if analytics_graph:
             store.bulk_load(analytics, format=ox.RdfFormat.TURTLE,
                             to_graph=ox.NamedNode(analytics_graph))
     store.flush()
-    quads = len(store)
+    quads_in_store = len(store)
     del store  # closes RocksDB
-    return quads
+    return quads_in_store
 
 
 def write_manifest(store_dir: str | Path, meta: StoreMeta) -> Path:

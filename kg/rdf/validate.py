@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import RDFS, Graph, URIRef
 from rdflib.namespace import SH
 
@@ -108,6 +109,14 @@ def validate_graph(data: Graph, ontology_dir: str | Path) -> ValidationResult:
             message=" / ".join(str(m) for m in messages) or "constraint not met",
             severity=_short(data, report.value(result, SH.resultSeverity)).split(":")[-1]))
     return ValidationResult(bool(conforms), sorted(set(violations)), len(data))
+
+
+def validate_store(store: ox.Store, ontology_dir: str | Path) -> ValidationResult:
+    """Validate the default graph of `store`."""
+    # TEMPORARY: replaced by the pyshacl-turbo engine
+    from kg.rdf.adapter import store_as_rdflib_graph
+
+    return validate_graph(store_as_rdflib_graph(store), ontology_dir)
 
 
 def read_graph(path: str | Path) -> Graph:
