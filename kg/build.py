@@ -207,6 +207,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
              f"{counted(len(seeds.facts), 'fact')} from {counted(len(seeds.files), 'file')}; "
              "mapping to RDF")
     mapped = map_seeds(seeds, base=base, progress=progress)
+    entities, facts = len(seeds.entities), len(seeds.facts)
+    del seeds  # the records are mapped: their memory goes before the stores are filled
     # One in-memory Oxigraph store of the union graph serves validation and analytics.
     started = time.perf_counter()
     graph = ox.Store()
@@ -240,7 +242,6 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             clean_up(out, list(rendered))  # the build is published; leftovers go next time
         except OSError:
             pass
-    return BuildResult([out / name for name in rendered], len(seeds.entities),
-                       len(seeds.facts), mapped.triple_count,
+    return BuildResult([out / name for name in rendered], entities, facts, mapped.triple_count,
                        store_of(out) if with_store else None)
 

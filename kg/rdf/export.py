@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import os
 import re
 import tempfile
@@ -73,41 +74,54 @@ def jsonld_context() -> dict[str, str]:
     return dict(sorted(PREFIXES.items()))
 
 
-def _jsonld_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> object:
-    if isinstance(term, ox.NamedNode):
-        return {"@id": curie(term.value)}
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return {"@language": term.language, "@value": term.value}
-        if term.datatype.value == _XSD_STRING:
-            return term.value
-        return {"@type": curie(term.datatype.value), "@value": term.value}
-    raise ValueError(f"no blank nodes or quoted triples in our graphs: {term}")
+def _literal_value(term: ox.Literal) -> object:
+    if term.language:
+        return {"@language": term.language, "@value": term.value}
+    datatype = term.datatype.value
+    return term.value if datatype == _XSD_STRING else {"@type": curie(datatype),
+                                                        "@value": term.value}
 
 
-def jsonld(triples: Iterable[ox.Triple]) -> bytes:
+def jsonld(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]
+           ) -> bytes:
     """JSON-LD of the union graph: our prefixes as the @context, one node per line (subjects
     in the order given, so it must be sorted by subject), keys sorted, a value alone or a list
-    of values in the order given.
+    of values in the order given. `triples` are (subject, predicate, object) tuples.
 
     Written here because Oxigraph 0.5.13's JSON-LD writer ignores `prefixes`: it writes
     expanded JSON-LD (full IRIs, no @context) on one line. The form here is what JSON-LD
     compaction with a prefixes-only context gives, and expands to the same triples.
+
+    >>> s, o = ox.NamedNode("http://x/s"), ox.NamedNode(PREFIXES["ipk"] + "Park")
+    >>> print(jsonld([(s, ox.NamedNode(_RDF_TYPE), o)]).decode().split("[")[1])
+    <BLANKLINE>
+    {"@id": "http://x/s", "@type": "ipk:Park"}
+     ]
+    }
+    <BLANKLINE>
     """
     head = json.dumps(jsonld_context(), ensure_ascii=False, indent=1, sort_keys=True)
     lines = []
-    keys: dict[str, str] = {}
-    for subject, group in itertools.groupby(triples, key=lambda t: t.subject):
+    keys: dict[ox.NamedNode, str] = {}  # predicates, IRIs seen as objects: few, and repeated
+    iris: dict[ox.NamedNode, str] = {}
+    for subject, group in itertools.groupby(triples, key=operator.itemgetter(0)):
         if not isinstance(subject, ox.NamedNode):
             raise ValueError(f"no blank nodes or quoted triples in our graphs: {subject}")
         node: dict[str, list] = {}
-        for t in group:
-            p = t.predicate.value
-            if p == _RDF_TYPE and isinstance(t.object, ox.NamedNode):
-                node.setdefault("@type", []).append(curie(t.object.value))
-                continue
-            key = keys.get(p) or keys.setdefault(p, curie(p))
-            node.setdefault(key, []).append(_jsonld_value(t.object))
+        for _s, p, o in group:
+            key = keys.get(p)
+            if key is None:
+                key = keys[p] = "@type" if p.value == _RDF_TYPE else curie(p.value)
+            if isinstance(o, ox.NamedNode):
+                iri = iris.get(o)
+                if iri is None:
+                    iri = iris[o] = curie(o.value)
+                node.setdefault(key, []).append(iri if key == "@type" else {"@id": iri})
+            elif isinstance(o, ox.Literal):
+                node.setdefault("rdf:type" if key == "@type" else key,
+                                []).append(_literal_value(o))
+            else:
+                raise ValueError(f"no blank nodes or quoted triples in our graphs: {o}")
         out: dict[str, object] = {"@id": subject.value}
         out.update((k, v[0] if len(v) == 1 else v) for k, v in node.items())
         lines.append(json.dumps(out, ensure_ascii=False, sort_keys=True))
@@ -123,7 +137,7 @@ def render(mapped: Mapped,
     writers: list[tuple[str, Callable[[], bytes]]] = [
         ("kg.ttl", lambda: turtle(mapped.triples())),
         ("kg.nt", lambda: ntriples(mapped.triples())),
-        ("kg.jsonld", lambda: jsonld(mapped.triples())),
+        ("kg.jsonld", lambda: jsonld(mapped.triple_rows())),
         ("kg.trig", lambda: trig(mapped.quads()))]
     rendered = {}
     for name, write in writers:

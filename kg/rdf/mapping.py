@@ -205,6 +205,13 @@ class Mapped:
             if first:
                 yield ox.Triple(s, p, o)
 
+    def triple_rows(self) -> Iterator[tuple[ox.NamedNode, ox.NamedNode, Term]]:
+        """`triples` as (subject, predicate, object) tuples of the mapping's own term objects:
+        nothing made anew, for writers that read the terms in Python."""
+        for (s, p, o, _g), first in zip(self.rows, self._first):
+            if first:
+                yield s, p, o
+
     def union(self) -> Iterator[ox.Quad]:
         """The triples of `triples` as quads in the default graph, for loading a store."""
         default = ox.DefaultGraph()
