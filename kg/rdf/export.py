@@ -95,7 +95,7 @@ def jsonld(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox
     >>> s, o = ox.NamedNode("http://x/s"), ox.NamedNode(PREFIXES["ipk"] + "Park")
     >>> print(jsonld([(s, ox.NamedNode(_RDF_TYPE), o)]).decode().split("[")[1])
     <BLANKLINE>
-    {"@id": "http://x/s", "@type": "ipk:Park"}
+      {"@id": "http://x/s", "@type": "ipk:Park"}
      ]
     }
     <BLANKLINE>
@@ -124,7 +124,7 @@ def jsonld(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox
                 raise ValueError(f"no blank nodes or quoted triples in our graphs: {o}")
         out: dict[str, object] = {"@id": subject.value}
         out.update((k, v[0] if len(v) == 1 else v) for k, v in node.items())
-        lines.append(json.dumps(out, ensure_ascii=False, sort_keys=True))
+        lines.append("  " + json.dumps(out, ensure_ascii=False, sort_keys=True))
     body = ",\n".join(lines)
     text = ('{\n "@context": ' + head.replace("\n", "\n ") + ',\n "@graph": [\n'
             + body + ("\n" if body else "") + " ]\n}\n")
