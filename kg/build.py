@@ -221,11 +221,14 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         result = validate_store(graph, ontology_dir)
         if not result.conforms:
             raise NotConforming(result)
+    progress("computing network analytics (analytics.ttl)")
+    analytics = analytics_for(graph, base)
+    # Freed before serialising: the store and the exports' bytes never sit in memory together.
+    # The persistent store is filled from `mapped`, not from this one.
+    del graph
     progress("serialising")
     rendered = render(mapped, progress)
-    progress("computing network analytics (analytics.ttl)")
-    rendered["analytics.ttl"] = analytics_for(graph, base)
-    del graph  # the persistent store is filled from `mapped`, not from this one
+    rendered["analytics.ttl"] = analytics
     meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_fingerprint(seeds_dir),
                      hashlib.sha256(rendered["kg.ttl"]).hexdigest())
     out = Path(out_dir)
