@@ -54,7 +54,7 @@ def main() -> None:
         memory.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
         memory.dump(str(ttl), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
         store_dir = Path(tmp) / "store"
-        fill_store(store_dir, nt, b"")
+        fill_store(store_dir, ox.parse(nt, format=ox.RdfFormat.N_QUADS))
         triples = len(memory)
         del memory
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import itertools
 import os
 import secrets
 import shutil
@@ -37,11 +38,11 @@ import pyoxigraph as ox
 from kg.errors import CannotWrite, KgError, counted
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
-from kg.rdf.export import render, sync_folder, union_graph, write_file
-from kg.rdf.mapping import DEFAULT_BASE, map_seeds
+from kg.rdf.export import render, sync_folder, write_file
+from kg.rdf.mapping import DEFAULT_BASE, Mapped, map_seeds
 from kg.rdf.store import (StoreMeta, fill_store, read_manifest, seeds_fingerprint,
                           write_manifest)
-from kg.rdf.validate import NotConforming, validate_graph
+from kg.rdf.validate import NotConforming, validate_store
 from kg.seeds.loader import load_seeds
 
 WAIT = 600.0  # seconds a build waits for another build into the same folder
@@ -123,8 +124,9 @@ def clean_up(out: Path, names: list[str]) -> None:
             _remove(path)
 
 
-def stage(out: Path, rendered: dict[str, bytes], meta: StoreMeta, with_store: bool,
-          base: str, progress: Callable[[str], None]) -> tuple[Path, StoreMeta]:
+def stage(out: Path, rendered: dict[str, bytes], mapped: Mapped, meta: StoreMeta,
+          with_store: bool, base: str,
+          progress: Callable[[str], None]) -> tuple[Path, StoreMeta]:
     """Write every file and the store into a new generation folder, OUT/.store/<id>/, and
     return it with its manifest. On failure the folder is removed: `out` is as it was."""
     store_dir = out / STORE_NAME
@@ -141,8 +143,11 @@ def stage(out: Path, rendered: dict[str, bytes], meta: StoreMeta, with_store: bo
         quads, db = 0, ""
         if with_store:
             progress(f"filling the embedded store at {store_dir}")
-            quads = fill_store(folder / "db", rendered["kg.nt"], rendered["kg.trig"],
+            started = time.perf_counter()
+            quads = fill_store(folder / "db", itertools.chain(mapped.union(), mapped.quads()),
                                rendered.get("analytics.ttl", b""), f"{base}graph/analytics")
+            progress(f"stored {counted(quads, 'quad')} "
+                     f"({quads / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
             db = f"{store_dir.name}/{generation}/db"
         _step("stored")
         files = []
@@ -201,19 +206,29 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     progress(f"{counted(len(seeds.entities), 'entity', 'entities')} and "
              f"{counted(len(seeds.facts), 'fact')} from {counted(len(seeds.files), 'file')}; "
              "mapping to RDF")
-    dataset = map_seeds(seeds, base=base)
-    graph = union_graph(dataset)
+    mapped = map_seeds(seeds, base=base, progress=progress)
+    entities, facts = len(seeds.entities), len(seeds.facts)
+    del seeds  # the records are mapped: their memory goes before the stores are filled
+    # One in-memory Oxigraph store of the union graph serves validation and analytics.
+    started = time.perf_counter()
+    graph = ox.Store()
+    graph.bulk_extend(mapped.union())
+    progress(f"loaded {counted(mapped.triple_count, 'triple')} into Oxigraph "
+             f"({mapped.triple_count / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
     if validate:
-        progress(f"validating {counted(len(graph), 'triple')} against {ontology_dir}/shapes.ttl")
-        result = validate_graph(graph, ontology_dir)
+        progress(f"validating {counted(mapped.triple_count, 'triple')} against "
+                 f"{ontology_dir}/shapes.ttl")
+        result = validate_store(graph, ontology_dir)
         if not result.conforms:
             raise NotConforming(result)
-    progress("serialising")
-    rendered = render(dataset)
     progress("computing network analytics (analytics.ttl)")
-    built = ox.Store()
-    built.bulk_load(rendered["kg.nt"], format=ox.RdfFormat.N_TRIPLES)
-    rendered["analytics.ttl"] = analytics_for(built, base)
+    analytics = analytics_for(graph, base)
+    # Freed before serialising: the store and the exports' bytes never sit in memory together.
+    # The persistent store is filled from `mapped`, not from this one.
+    del graph
+    progress("serialising")
+    rendered = render(mapped, progress)
+    rendered["analytics.ttl"] = analytics
     meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_fingerprint(seeds_dir),
                      hashlib.sha256(rendered["kg.ttl"]).hexdigest())
     out = Path(out_dir)
@@ -222,7 +237,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     with locked(out, wait, notice or progress):
         with writing(out):
             clean_up(out, list(rendered))
-            folder, published = stage(out, rendered, meta, with_store, base, progress)
+            folder, published = stage(out, rendered, mapped, meta, with_store, base, progress)
         with writing(out, f"{out}/ is half-published and reported so until 'kg build' "
                           "repairs it"):
             commit(out, folder, list(rendered), published)
@@ -230,6 +245,6 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             clean_up(out, list(rendered))  # the build is published; leftovers go next time
         except OSError:
             pass
-    return BuildResult([out / name for name in rendered], len(seeds.entities),
-                       len(seeds.facts), len(graph), store_of(out) if with_store else None)
+    return BuildResult([out / name for name in rendered], entities, facts, mapped.triple_count,
+                       store_of(out) if with_store else None)
 

@@ -65,6 +65,11 @@ def test_every_format_holds_the_same_triples(built):
     triples = set(turtle)
     assert set(Graph().parse(built / "kg.nt", format="nt")) == triples
     assert set(Graph().parse(built / "kg.jsonld", format="json-ld")) == triples
+    with_oxigraph = {(q.subject, q.predicate, q.object)  # a second JSON-LD reader
+                     for q in ox.parse(path=str(built / "kg.jsonld"), format=ox.RdfFormat.JSON_LD)}
+    assert with_oxigraph == {(t.subject, t.predicate, t.object)
+                             for t in ox.parse(path=str(built / "kg.nt"),
+                                               format=ox.RdfFormat.N_TRIPLES)}
     ds = Dataset().parse(built / "kg.trig", format="trig")
     assert {(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))} == triples
     assert rapper_count(built / "kg.nt", "ntriples") == len(triples)
@@ -84,6 +89,33 @@ def test_jsonld_has_a_context(built):
 
     doc = json.loads((built / "kg.jsonld").read_text(encoding="utf-8"))
     assert doc["@context"]["ipk"] == "https://w3id.org/industrial-park-kg/ontology/"
+    ids = [node["@id"] for node in doc["@graph"]]
+    assert len(ids) == len(set(ids)), "a subject's triples are split over two nodes"
+    company = next(n for n in doc["@graph"] if n["@id"].endswith("/company/jingrui-electronics"))
+    assert company["@type"] == "ipk:Company" and "rdfs:label" in company
+
+
+def test_turtle_groups_each_subject_once_and_nt_lines_are_sorted(built):
+    lines = (built / "kg.ttl").read_text(encoding="utf-8").splitlines()
+    subjects = [line.split(" ", 1)[0] for line in lines
+                if line and not line.startswith(("\t", "@prefix"))]
+    assert len(subjects) == len(set(subjects)) == len(
+        {t.subject for t in ox.parse(path=str(built / "kg.ttl"), format=ox.RdfFormat.TURTLE)})
+    assert lines[lines.index(next(x for x in lines if x.startswith("<")))-1] == ""  # blank line
+    nt = (built / "kg.nt").read_text(encoding="utf-8").splitlines()
+    assert nt == sorted(set(nt))
+
+
+def test_a_second_build_gives_the_same_bytes_and_reports_progress(built, tmp_path):
+    from kg.build import build
+
+    said: list[str] = []
+    build(SEEDS, tmp_path / "again", ONTOLOGY, validate=False, with_store=False,
+          progress=said.append)
+    for name in EXPORT_NAMES:
+        assert (tmp_path / "again" / name).read_bytes() == (built / name).read_bytes(), name
+    assert any(m.startswith("mapped 3,0") and m.endswith("/s); sorting them") for m in said), said
+    assert any(m.startswith("serialised kg.ttl (") and "triples/s)" in m for m in said), said
 
 
 def test_a_failed_write_leaves_previous_exports(tmp_path, monkeypatch):

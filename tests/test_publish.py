@@ -368,3 +368,17 @@ def test_the_store_path_stays_valid_across_rebuilds(two_builds):
     build(seeds, out, ONTOLOGY)
     assert store_of(out) == path
     assert {row[0].value for row in select(open_read_only(path), LABELS)} == {RENAMED}
+
+
+def test_the_store_is_filled_in_slices_and_loses_no_quad(tmp_path, monkeypatch):
+    import pyoxigraph as ox
+
+    from kg.rdf import store
+
+    monkeypatch.setattr(store, "BULK_SLICE", 7)  # 30 quads: four slices, the last one short
+    p = ox.NamedNode("http://example.org/p")
+    quads = [ox.Quad(ox.NamedNode(f"http://example.org/{i}"), p, ox.Literal(str(i)),
+                     ox.NamedNode("http://example.org/g") if i % 2 else ox.DefaultGraph())
+             for i in range(30)]
+    assert store.fill_store(tmp_path / "db", iter(quads)) == 30
+    assert set(ox.Store.read_only(str(tmp_path / "db"))) == set(quads)

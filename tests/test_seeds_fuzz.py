@@ -222,11 +222,11 @@ def _run(case, shacl: bool = False):
         seeds = load_seeds(_ROOT)
         if not shacl:
             return index, "loaded", ""
-        from kg.rdf.export import union_graph
+        from kg.rdf.adapter import as_rdflib_graph
         from kg.rdf.mapping import map_seeds
         from helpers import validate_both  # both engines; a disagreement is a crash
 
-        result = validate_both(union_graph(map_seeds(seeds)))
+        result = validate_both(as_rdflib_graph(map_seeds(seeds).triples()))
         return index, "conforms" if result.conforms else "not conforming", result.report()
     except InputError as exc:
         return index, "rejected", exc.report()

@@ -1,76 +1,152 @@
 """Serialise the built dataset: canonical Turtle, N-Triples, JSON-LD, TriG.
 
-Same seeds, same bytes: triples are added in sorted order, serialisers that sort are used,
-and N-Triples lines are sorted. All files of a build are written to temporary files first and
-moved into place only when every one of them was written, so a failed build leaves the
-previous exports as they were.
+Same seeds, same bytes: the mapping sorts the quads once (`kg.rdf.mapping.Mapped`) and
+Oxigraph's serialisers write them in that order, so subjects come out grouped and every file
+is byte-stable; kg.nt's lines are sorted. JSON-LD is written here (see `jsonld`). All files
+of a build are written to temporary files first and moved into place only when every one of
+them was written, so a failed build leaves the previous exports as they were.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import os
+import re
 import tempfile
+import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
 
 from kg.errors import CannotWrite
-from kg.rdf.namespace import PREFIXES, bind_prefixes
+from kg.rdf.prefixes import PREFIXES, curie
+
+if TYPE_CHECKING:  # kg viz writes files through here without mapping anything
+    from kg.rdf.mapping import Mapped
+
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+_XSD_STRING = PREFIXES["xsd"] + "string"
+# Oxigraph starts each subject on a line of its own (and escapes line breaks in literals):
+# a blank line before each makes the files read like hand-written Turtle and TriG.
+_TURTLE_SUBJECT = re.compile(rb"\n(?=[^\t@\n])")
+_TRIG_BLOCK = re.compile(rb"\n(?=[^\t@}\n]|\t[^\t])")
 
 
-def union_graph(ds: Dataset) -> Graph:
-    """All triples of all named graphs, once each, as one graph with our prefixes."""
-    g = Graph()
-    bind_prefixes(g)
-    for triple in sorted({(s, p, o) for s, p, o, _ in ds.quads((None, None, None, None))}):
-        g.add(triple)
-    return g
+def _serialize(data: Iterable[ox.Triple] | Iterable[ox.Quad], syntax: ox.RdfFormat) -> bytes:
+    out = ox.serialize(data, format=syntax, prefixes=PREFIXES)
+    assert out is not None  # bytes when no output file is given
+    return out
 
 
-def _prefix_lines() -> list[str]:
-    return [f"@prefix {prefix}: <{ns}> ." for prefix, ns in sorted(PREFIXES.items())]
+def turtle(triples: Iterable[ox.Triple]) -> bytes:
+    r"""Turtle with our prefixes, a subject's triples grouped with `;` and `,`, a blank line
+    between subjects. Grouping needs the triples sorted by subject (Mapped.triples is).
+
+    >>> a, b = ox.NamedNode("https://schema.org/a"), ox.NamedNode("https://schema.org/b")
+    >>> label = ox.NamedNode(PREFIXES["rdfs"] + "label")
+    >>> text = turtle([ox.Triple(a, label, ox.Literal("two\nlines", language="zh")),
+    ...                ox.Triple(a, label, ox.Literal("z")), ox.Triple(b, label, ox.Literal("w"))])
+    >>> print(text.decode().split(" .\n\n", 1)[1])  # after the prefixes
+    schema:a rdfs:label "two\nlines"@zh , "z" .
+    <BLANKLINE>
+    schema:b rdfs:label "w" .
+    <BLANKLINE>
+    """
+    return _TURTLE_SUBJECT.sub(b"\n\n", _serialize(triples, ox.RdfFormat.TURTLE))
 
 
-def trig(ds: Dataset) -> str:
-    """TriG with the named graphs in IRI order (rdflib's own TriG writer orders them by hash)."""
-    graphs: dict = {}
-    for s, p, o, c in ds.quads((None, None, None, None)):
-        graphs.setdefault(getattr(c, "identifier", c), set()).add((s, p, o))
-    parts = ["\n".join(_prefix_lines()), ""]
-    for name in sorted(graphs):
-        g = Graph()
-        bind_prefixes(g)
-        for triple in sorted(graphs[name]):
-            g.add(triple)
-        body = [line for line in g.serialize(format="turtle").splitlines()
-                if not line.startswith("@prefix")]
-        parts.append(f"<{name}> {{")
-        parts.extend(("    " + line).rstrip() for line in body)
-        parts.append("}")
-        parts.append("")
-    return "\n".join(parts)
+def trig(quads: Iterable[ox.Quad]) -> bytes:
+    """TriG with our prefixes, one block per named graph (quads must come graph by graph, as
+    Mapped.quads gives them), a blank line before each graph and each subject."""
+    return _TRIG_BLOCK.sub(b"\n\n", _serialize(quads, ox.RdfFormat.TRIG))
+
+
+def ntriples(triples: Iterable[ox.Triple]) -> bytes:
+    """Canonical N-Triples, one triple a line, in the order given (Mapped.triples: sorted)."""
+    return _serialize(triples, ox.RdfFormat.N_TRIPLES)
 
 
 def jsonld_context() -> dict[str, str]:
-    return dict(PREFIXES)
+    return dict(sorted(PREFIXES.items()))
 
 
-def render(ds: Dataset) -> dict[str, bytes]:
-    """Every export as bytes, keyed by file name."""
-    union = union_graph(ds)
-    nt_lines = sorted(line for line in union.serialize(format="nt").splitlines() if line.strip())
-    jsonld = json.loads(union.serialize(format="json-ld", context=jsonld_context()))
-    if isinstance(jsonld.get("@graph"), list):
-        jsonld["@graph"].sort(key=lambda node: node.get("@id", ""))
-    return {
-        "kg.ttl": union.serialize(format="turtle").encode("utf-8"),
-        "kg.nt": ("\n".join(nt_lines) + "\n").encode("utf-8"),
-        "kg.jsonld": (json.dumps(jsonld, ensure_ascii=False, indent=1, sort_keys=True)
-                      + "\n").encode("utf-8"),
-        "kg.trig": trig(ds).encode("utf-8"),
+def _literal_value(term: ox.Literal) -> object:
+    if term.language:
+        return {"@language": term.language, "@value": term.value}
+    datatype = term.datatype.value
+    return term.value if datatype == _XSD_STRING else {"@type": curie(datatype),
+                                                        "@value": term.value}
+
+
+def jsonld(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]
+           ) -> bytes:
+    """JSON-LD of the union graph: our prefixes as the @context, one node per line (subjects
+    in the order given, so it must be sorted by subject), keys sorted, a value alone or a list
+    of values in the order given. `triples` are (subject, predicate, object) tuples.
+
+    Written here because Oxigraph 0.5.13's JSON-LD writer ignores `prefixes`: it writes
+    expanded JSON-LD (full IRIs, no @context) on one line. The form here is what JSON-LD
+    compaction with a prefixes-only context gives, and expands to the same triples.
+
+    >>> s, o = ox.NamedNode("http://x/s"), ox.NamedNode(PREFIXES["ipk"] + "Park")
+    >>> print(jsonld([(s, ox.NamedNode(_RDF_TYPE), o)]).decode().split("[")[1])
+    <BLANKLINE>
+      {"@id": "http://x/s", "@type": "ipk:Park"}
+     ]
     }
+    <BLANKLINE>
+    """
+    head = json.dumps(jsonld_context(), ensure_ascii=False, indent=1, sort_keys=True)
+    lines = []
+    keys: dict[ox.NamedNode, str] = {}  # predicates, IRIs seen as objects: few, and repeated
+    iris: dict[ox.NamedNode, str] = {}
+    for subject, group in itertools.groupby(triples, key=operator.itemgetter(0)):
+        if not isinstance(subject, ox.NamedNode):
+            raise ValueError(f"no blank nodes or quoted triples in our graphs: {subject}")
+        node: dict[str, list] = {}
+        for _s, p, o in group:
+            key = keys.get(p)
+            if key is None:
+                key = keys[p] = "@type" if p.value == _RDF_TYPE else curie(p.value)
+            if isinstance(o, ox.NamedNode):
+                iri = iris.get(o)
+                if iri is None:
+                    iri = iris[o] = curie(o.value)
+                node.setdefault(key, []).append(iri if key == "@type" else {"@id": iri})
+            elif isinstance(o, ox.Literal):
+                node.setdefault("rdf:type" if key == "@type" else key,
+                                []).append(_literal_value(o))
+            else:
+                raise ValueError(f"no blank nodes or quoted triples in our graphs: {o}")
+        out: dict[str, object] = {"@id": subject.value}
+        out.update((k, v[0] if len(v) == 1 else v) for k, v in node.items())
+        lines.append("  " + json.dumps(out, ensure_ascii=False, sort_keys=True))
+    body = ",\n".join(lines)
+    text = ('{\n "@context": ' + head.replace("\n", "\n ") + ',\n "@graph": [\n'
+            + body + ("\n" if body else "") + " ]\n}\n")
+    return text.encode("utf-8")
+
+
+def render(mapped: Mapped,
+           progress: Callable[[str], None] = lambda _: None) -> dict[str, bytes]:
+    """Every export as bytes, keyed by file name."""
+    writers: list[tuple[str, Callable[[], bytes]]] = [
+        ("kg.ttl", lambda: turtle(mapped.triples())),
+        ("kg.nt", lambda: ntriples(mapped.triples())),
+        ("kg.jsonld", lambda: jsonld(mapped.triple_rows())),
+        ("kg.trig", lambda: trig(mapped.quads()))]
+    rendered = {}
+    for name, write in writers:
+        start = time.perf_counter()
+        rendered[name] = write()
+        n = len(mapped) if name == "kg.trig" else mapped.triple_count
+        rate = n / max(time.perf_counter() - start, 1e-9)
+        progress(f"serialised {name} ({len(rendered[name]):,} bytes, {rate:,.0f} triples/s)")
+    return rendered
 
 
 def _umask() -> int:

@@ -4,34 +4,84 @@ Every fact becomes a direct triple (`s ipk:rel o`, for the easy question) and an
 `rdf:Statement` node carrying its qualifiers, its source and its verbatim quote (for the
 auditor). Triples land in one named graph per source article. No blank nodes: every node
 has an IRI derived from its content, so the same seeds always give the same graph.
+
+The mapping emits pyoxigraph terms straight away (no rdflib Graph in between: at province
+size that cost more than everything else), sorted once and deduplicated in `Mapped`.
+`kg.rdf.adapter` gives an rdflib view of the same output for the few callers that need one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import cache
 
-from rdflib import RDF, RDFS, SKOS, XSD, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import PROV
+import pyoxigraph as ox
 
+from kg.errors import counted
+from kg.rdf.namespace import IPK, PREFIXES
 from kg.seeds import schema
-from kg.rdf.namespace import IPK, PREFIXES, bind_prefixes
 from kg.seeds.loader import Entity, Fact, Quantity, Seeds
 
 DEFAULT_BASE = "https://w3id.org/industrial-park-kg/id/"
-SDO = Namespace(PREFIXES["schema"])
+
+Term = ox.NamedNode | ox.Literal
+Row = tuple[ox.NamedNode, ox.NamedNode, Term, ox.NamedNode]  # subject, predicate, object, graph
+
+_RDF, _RDFS, _XSD = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["xsd"]
+_SKOS, _PROV, _SDO = PREFIXES["skos"], PREFIXES["prov"], PREFIXES["schema"]
+RDF_TYPE = ox.NamedNode(_RDF + "type")
+RDF_STATEMENT = ox.NamedNode(_RDF + "Statement")
+RDF_SUBJECT = ox.NamedNode(_RDF + "subject")
+RDF_PREDICATE = ox.NamedNode(_RDF + "predicate")
+RDF_OBJECT = ox.NamedNode(_RDF + "object")
+RDFS_LABEL = ox.NamedNode(_RDFS + "label")
+SKOS_ALT_LABEL = ox.NamedNode(_SKOS + "altLabel")
+SKOS_EDITORIAL_NOTE = ox.NamedNode(_SKOS + "editorialNote")
+SKOS_IN_SCHEME = ox.NamedNode(_SKOS + "inScheme")
+PROV_WAS_DERIVED_FROM = ox.NamedNode(_PROV + "wasDerivedFrom")
+SDO_HEADLINE = ox.NamedNode(_SDO + "headline")
+SDO_IS_PART_OF = ox.NamedNode(_SDO + "isPartOf")
+SDO_AUTHOR = ox.NamedNode(_SDO + "author")
+XSD_INTEGER = ox.NamedNode(_XSD + "integer")
+XSD_DECIMAL = ox.NamedNode(_XSD + "decimal")
+XSD_BOOLEAN = ox.NamedNode(_XSD + "boolean")
+XSD_G_YEAR = ox.NamedNode(_XSD + "gYear")
+XSD_G_YEAR_MONTH = ox.NamedNode(_XSD + "gYearMonth")
+XSD_DATE = ox.NamedNode(_XSD + "date")
+TRUE = ox.Literal("true", datatype=XSD_BOOLEAN)
 
 
-def zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+@cache
+def ipk(local: str) -> ox.NamedNode:
+    """A term of our vocabulary; a misspelt one raises (IPK is a closed DefinedNamespace).
+
+    >>> ipk("Company").value
+    'https://w3id.org/industrial-park-kg/ontology/Company'
+    """
+    return ox.NamedNode(str(IPK[local]))
 
 
-def year_literal(year: int) -> Literal:
-    return Literal(f"{year:04d}", datatype=XSD.gYear)
+def zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
 
 
-def date_literal(date: str) -> Literal:
-    return Literal(date, datatype=XSD.gYearMonth if len(date) == 7 else XSD.date)
+def en(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
+def integer(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=XSD_INTEGER)
+
+
+def year_literal(year: int) -> ox.Literal:
+    return ox.Literal(f"{year:04d}", datatype=XSD_G_YEAR)
+
+
+def date_literal(date: str) -> ox.Literal:
+    return ox.Literal(date, datatype=XSD_G_YEAR_MONTH if len(date) == 7 else XSD_DATE)
 
 
 def amount_text(amount: Decimal) -> str:
@@ -39,27 +89,27 @@ def amount_text(amount: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def decimal_literal(amount: Decimal) -> Literal:
+def decimal_literal(amount: Decimal) -> ox.Literal:
     """xsd:decimal in its canonical form (a digit each side of the point), as Turtle writes it."""
     text = amount_text(amount)
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+    return ox.Literal(text if "." in text else text + ".0", datatype=XSD_DECIMAL)
 
 
 def value_term(kind: schema.ValueKind, value: int | str,
-               iri: dict[str, URIRef]) -> URIRef | Literal:
+               iri: dict[str, ox.NamedNode]) -> Term:
     """A checked seed value of `kind` as an RDF term: a qualifier or a literal relation's value.
 
-    >>> value_term("date", "2024-11", {}).datatype == XSD.gYearMonth
+    >>> value_term("date", "2024-11", {}).datatype == XSD_G_YEAR_MONTH
     True
-    >>> value_term("stage", "proposed", {}) == IPK.Proposed
+    >>> value_term("stage", "proposed", {}) == ipk("Proposed")
     True
     """
     if isinstance(value, int):  # the loader reads years and whole numbers as int, else text
-        return year_literal(value) if kind == "year" else Literal(value)
+        return year_literal(value) if kind == "year" else integer(value)
     if kind == "date":
         return date_literal(value)
     if kind == "stage":
-        return IPK[schema.STAGES[value].local]
+        return ipk(schema.STAGES[value].local)
     if kind == "entity":
         return iri[value]
     return zh(value)
@@ -73,23 +123,31 @@ def quantity_label(q: Quantity) -> str:
 
 
 class Minter:
-    """Makes the IRIs of one build from a base IRI."""
+    """Makes the IRIs of one build from a base IRI; each source's IRIs are made once."""
 
     def __init__(self, base: str = DEFAULT_BASE):
         self.base = base if base.endswith(("/", "#")) else base + "/"
+        self._sources: dict[str, ox.NamedNode] = {}
+        self._graphs: dict[str, ox.NamedNode] = {}
 
-    def entity(self, entity: Entity) -> URIRef:
-        return URIRef(f"{self.base}{schema.ENTITY_TYPES[entity.type]['path']}/{entity.id}")
+    def entity(self, entity: Entity) -> ox.NamedNode:
+        return ox.NamedNode(f"{self.base}{schema.ENTITY_TYPES[entity.type]['path']}/{entity.id}")
 
-    def source(self, ident: str) -> URIRef:
-        return URIRef(f"{self.base}source/{ident}")
+    def source(self, ident: str) -> ox.NamedNode:
+        node = self._sources.get(ident)
+        if node is None:
+            node = self._sources[ident] = ox.NamedNode(f"{self.base}source/{ident}")
+        return node
 
-    def graph(self, ident: str) -> URIRef:
-        return URIRef(f"{self.base}graph/{ident}")
+    def graph(self, ident: str) -> ox.NamedNode:
+        node = self._graphs.get(ident)
+        if node is None:
+            node = self._graphs[ident] = ox.NamedNode(f"{self.base}graph/{ident}")
+        return node
 
-    def hashed(self, kind: str, *parts: object) -> URIRef:
+    def hashed(self, kind: str, *parts: object) -> ox.NamedNode:
         digest = hashlib.sha256("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
-        return URIRef(f"{self.base}{kind}/{digest[:16]}")
+        return ox.NamedNode(f"{self.base}{kind}/{digest[:16]}")
 
 
 def fact_key(fact: Fact) -> tuple:
@@ -98,115 +156,201 @@ def fact_key(fact: Fact) -> tuple:
             sorted(fact.qualifiers.items()), fact.source, fact.quote)
 
 
-def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE) -> Dataset:
+class Mapped:
+    """The mapped dataset, sorted once and each quad kept once.
+
+    Rows are ordered by the N-Triples text of subject, predicate, object, then graph, so the
+    union's triples come out in the order of kg.nt's sorted lines, and each named graph's
+    quads in the same order (what keeps every export byte-stable).
+    """
+
+    def __init__(self, rows: list[Row]):
+        texts: dict[int, str] = {}  # by id(): rows share term objects, which stay alive here
+
+        def text(term: Term) -> str:
+            found = texts.get(id(term))
+            if found is None:
+                found = texts[id(term)] = str(term)
+            return found
+
+        keys = [(text(s), text(p), text(o), text(g)) for s, p, o, g in rows]
+        order = sorted(range(len(rows)), key=keys.__getitem__)
+        self.rows: list[Row] = []
+        self._first: list[bool] = []  # whether the row starts a new (s, p, o)
+        by_graph: dict[str, list[Row]] = {}
+        last: tuple[str, ...] = ()
+        for i in order:
+            key = keys[i]
+            if key == last:
+                continue
+            self._first.append(key[:3] != last[:3])
+            last = key
+            self.rows.append(rows[i])
+            by_graph.setdefault(key[3], []).append(rows[i])
+        self._graphs = [by_graph[name] for name in sorted(by_graph)]
+        self.triple_count = sum(self._first)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad once: graph by graph (in the order of their IRIs), each in row order."""
+        for rows in self._graphs:
+            for s, p, o, g in rows:
+                yield ox.Quad(s, p, o, g)
+
+    def triples(self) -> Iterator[ox.Triple]:
+        """The union of the named graphs, each triple once, in kg.nt's line order."""
+        for (s, p, o, _g), first in zip(self.rows, self._first):
+            if first:
+                yield ox.Triple(s, p, o)
+
+    def triple_rows(self) -> Iterator[tuple[ox.NamedNode, ox.NamedNode, Term]]:
+        """`triples` as (subject, predicate, object) tuples of the mapping's own term objects:
+        nothing made anew, for writers that read the terms in Python."""
+        for (s, p, o, _g), first in zip(self.rows, self._first):
+            if first:
+                yield s, p, o
+
+    def union(self) -> Iterator[ox.Quad]:
+        """The triples of `triples` as quads in the default graph, for loading a store."""
+        default = ox.DefaultGraph()
+        for (s, p, o, _g), first in zip(self.rows, self._first):
+            if first:
+                yield ox.Quad(s, p, o, default)
+
+
+def _rate(n: int, since: float) -> str:
+    return f"{n / max(time.perf_counter() - since, 1e-9):,.0f}/s"
+
+
+def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
+              progress: Callable[[str], None] = lambda _: None) -> Mapped:
     """Build the RDF dataset: one named graph per source, the union is the knowledge graph."""
+    start = time.perf_counter()
     mint = Minter(base)
-    ds = Dataset()
-    bind_prefixes(ds)
+    rows: list[Row] = []
+    add = rows.append
     iri = {e.id: mint.entity(e) for e in seeds.entities.values()}
+    articles: dict[str, list] = {}
+    for art in seeds.articles.values():
+        articles.setdefault(art.page, []).append(art)
 
     for page in seeds.pages.values():
-        g = ds.graph(mint.graph(page.id))
+        g = mint.graph(page.id)
         node = mint.source(page.id)
-        g.add((node, RDF.type, IPK.NewspaperPage))
-        g.add((node, RDFS.label, zh(page.label)))
+        add((node, RDF_TYPE, ipk("NewspaperPage"), g))
+        add((node, RDFS_LABEL, zh(page.label), g))
         if page.label_en:
-            g.add((node, RDFS.label, Literal(page.label_en, lang="en")))
-        g.add((node, IPK.sourceFile, Literal(page.file)))
+            add((node, RDFS_LABEL, en(page.label_en), g))
+        add((node, ipk("sourceFile"), ox.Literal(page.file), g))
         if page.inferred_year:
-            g.add((node, IPK.inferredYear, year_literal(page.inferred_year)))
+            add((node, ipk("inferredYear"), year_literal(page.inferred_year), g))
         if page.inferred_year_basis:
-            g.add((node, IPK.inferenceNote, Literal(page.inferred_year_basis)))
-        for art in (a for a in seeds.articles.values() if a.page == page.id):
+            add((node, ipk("inferenceNote"), ox.Literal(page.inferred_year_basis), g))
+        for art in articles.get(page.id, []):
             a_node = mint.source(art.id)
-            g.add((a_node, RDF.type, IPK.Article))
-            g.add((a_node, RDFS.label, zh(art.title)))
-            g.add((a_node, SDO.headline, zh(art.title)))
+            add((a_node, RDF_TYPE, ipk("Article"), g))
+            add((a_node, RDFS_LABEL, zh(art.title), g))
+            add((a_node, SDO_HEADLINE, zh(art.title), g))
             if art.subtitle:
-                g.add((a_node, IPK.subtitle, zh(art.subtitle)))
+                add((a_node, ipk("subtitle"), zh(art.subtitle), g))
             if art.kicker:
-                g.add((a_node, IPK.kicker, zh(art.kicker)))
-            g.add((a_node, IPK.byline, zh(art.byline)))
-            g.add((a_node, SDO.isPartOf, node))
-            g.add((a_node, IPK.lineStart, Literal(art.lines[0])))
-            g.add((a_node, IPK.lineEnd, Literal(art.lines[1])))
+                add((a_node, ipk("kicker"), zh(art.kicker), g))
+            add((a_node, ipk("byline"), zh(art.byline), g))
+            add((a_node, SDO_IS_PART_OF, node, g))
+            add((a_node, ipk("lineStart"), integer(art.lines[0]), g))
+            add((a_node, ipk("lineEnd"), integer(art.lines[1]), g))
             for person in art.reporters:
-                g.add((a_node, SDO.author, iri[person]))
+                add((a_node, SDO_AUTHOR, iri[person], g))
             for person in art.correspondents:
-                g.add((a_node, IPK.correspondent, iri[person]))
+                add((a_node, ipk("correspondent"), iri[person], g))
 
     for ent in seeds.entities.values():
-        g = ds.graph(mint.graph(ent.source))
+        g = mint.graph(ent.source)
         node = iri[ent.id]
-        g.add((node, RDF.type, IPK[ent.type]))
-        g.add((node, RDFS.label, zh(ent.label)))
+        add((node, RDF_TYPE, ipk(ent.type), g))
+        add((node, RDFS_LABEL, zh(ent.label), g))
         if ent.label_en:
-            g.add((node, RDFS.label, Literal(ent.label_en, lang="en")))
+            add((node, RDFS_LABEL, en(ent.label_en), g))
         for alias in ent.aliases:
-            g.add((node, SKOS.altLabel, zh(alias)))
+            add((node, SKOS_ALT_LABEL, zh(alias), g))
         for alias in ent.aliases_en:
-            g.add((node, SKOS.altLabel, Literal(alias, lang="en")))
+            add((node, SKOS_ALT_LABEL, en(alias), g))
         if ent.note:
-            g.add((node, SKOS.editorialNote, Literal(ent.note)))
-        g.add((node, PROV.wasDerivedFrom, mint.source(ent.source)))
-        g.add((node, IPK.quote, zh(ent.quote)))
+            add((node, SKOS_EDITORIAL_NOTE, ox.Literal(ent.note), g))
+        add((node, PROV_WAS_DERIVED_FROM, mint.source(ent.source), g))
+        add((node, ipk("quote"), zh(ent.quote), g))
         if ent.level:
-            g.add((node, IPK.level, IPK[schema.HONOUR_LEVEL_INDIVIDUALS[ent.level]]))
+            add((node, ipk("level"), ipk(schema.HONOUR_LEVEL_INDIVIDUALS[ent.level]), g))
         for order, seg in enumerate(ent.segments, start=1):
-            g.add((node, IPK.hasSegment, iri[seg]))
-            g.add((iri[seg], SKOS.inScheme, node))
-            g.add((iri[seg], IPK.segmentOrder, Literal(order)))
+            add((node, ipk("hasSegment"), iri[seg], g))
+            add((iri[seg], SKOS_IN_SCHEME, node, g))
+            add((iri[seg], ipk("segmentOrder"), integer(order), g))
             if order < len(ent.segments):
-                g.add((iri[seg], IPK.upstreamOf, iri[ent.segments[order]]))
+                add((iri[seg], ipk("upstreamOf"), iri[ent.segments[order]], g))
+    progress(f"mapped {counted(len(seeds.entities), 'entity', 'entities')} "
+             f"({_rate(len(seeds.entities), start)})")
 
-    for fact in seeds.facts:
-        _map_fact(ds.graph(mint.graph(fact.source)), fact, iri, mint)
-    return ds
+    for n, fact in enumerate(seeds.facts, 1):
+        _map_fact(rows, mint.graph(fact.source), fact, iri, mint)
+        if n % 100_000 == 0:
+            progress(f"mapped {counted(n, 'fact')} ({_rate(n, start)})")
+    progress(f"mapped {counted(len(rows), 'quad')} ({_rate(len(rows), start)}); sorting them")
+    start = time.perf_counter()
+    mapped = Mapped(rows)
+    progress(f"sorted {counted(len(mapped), 'quad')}, {counted(mapped.triple_count, 'triple')} "
+             f"in their union ({_rate(len(rows), start)})")
+    return mapped
 
 
-def _map_fact(g: Graph, fact: Fact, iri: dict[str, URIRef], mint: Minter) -> None:
+def _map_fact(rows: list[Row], g: ox.NamedNode, fact: Fact, iri: dict[str, ox.NamedNode],
+              mint: Minter) -> None:
+    add = rows.append
     key = fact_key(fact)
-    subject, predicate = iri[fact.subject], IPK[fact.relation]
-    obj: URIRef | Literal
+    subject, predicate = iri[fact.subject], ipk(fact.relation)
+    obj: Term
     if fact.object is not None:
         obj = iri[fact.object]
     elif fact.quantity is not None:
-        obj = _map_quantity(g, fact, fact.quantity, iri, mint.hashed("quantity", *key))
+        obj = _map_quantity(rows, g, fact, fact.quantity, iri, mint.hashed("quantity", *key))
     else:
         assert fact.value is not None  # the loader drops a literal fact without its value
         obj = value_term(schema.RELATIONS[fact.relation].value_kind, fact.value, iri)
-    g.add((subject, predicate, obj))
+    add((subject, predicate, obj, g))
 
     stmt = mint.hashed("statement", *key)
-    g.add((stmt, RDF.type, RDF.Statement))
-    g.add((stmt, RDF.subject, subject))
-    g.add((stmt, RDF.predicate, predicate))
-    g.add((stmt, RDF.object, obj))
+    add((stmt, RDF_TYPE, RDF_STATEMENT, g))
+    add((stmt, RDF_SUBJECT, subject, g))
+    add((stmt, RDF_PREDICATE, predicate, g))
+    add((stmt, RDF_OBJECT, obj, g))
     for q in schema.STATEMENT_QUALIFIERS:
         if q.key in fact.qualifiers:
-            g.add((stmt, IPK[q.prop], value_term(q.kind, fact.qualifiers[q.key], iri)))
+            add((stmt, ipk(q.prop), value_term(q.kind, fact.qualifiers[q.key], iri), g))
     if fact.note:
-        g.add((stmt, SKOS.editorialNote, Literal(fact.note)))
+        add((stmt, SKOS_EDITORIAL_NOTE, ox.Literal(fact.note), g))
     if fact.inferred:
-        g.add((stmt, IPK.inferred, Literal(True)))
-        g.add((stmt, IPK.inferenceNote, Literal(fact.inferred)))
-    g.add((stmt, PROV.wasDerivedFrom, mint.source(fact.source)))
-    g.add((stmt, IPK.quote, zh(fact.quote)))
+        add((stmt, ipk("inferred"), TRUE, g))
+        add((stmt, ipk("inferenceNote"), ox.Literal(fact.inferred), g))
+    add((stmt, PROV_WAS_DERIVED_FROM, mint.source(fact.source), g))
+    add((stmt, ipk("quote"), zh(fact.quote), g))
 
 
-def _map_quantity(g: Graph, fact: Fact, q: Quantity, iri: dict[str, URIRef],
-                  node: URIRef) -> URIRef:
+def _map_quantity(rows: list[Row], g: ox.NamedNode, fact: Fact, q: Quantity,
+                  iri: dict[str, ox.NamedNode], node: ox.NamedNode) -> ox.NamedNode:
+    add = rows.append
     unit = schema.UNITS[q.unit]
-    g.add((node, RDF.type, IPK.Quantity))
-    g.add((node, RDFS.label, zh(quantity_label(q))))
-    g.add((node, IPK.amount, decimal_literal(q.amount)))
-    g.add((node, IPK.unit, IPK[unit.local]))
-    g.add((node, IPK.unitText, Literal(q.unit)))
-    g.add((node, IPK.approximation, IPK[schema.QUANTITY_QUALIFIERS[q.qualifier][0]]))
+    add((node, RDF_TYPE, ipk("Quantity"), g))
+    add((node, RDFS_LABEL, zh(quantity_label(q)), g))
+    add((node, ipk("amount"), decimal_literal(q.amount), g))
+    add((node, ipk("unit"), ipk(unit.local), g))
+    add((node, ipk("unitText"), ox.Literal(q.unit), g))
+    add((node, ipk("approximation"), ipk(schema.QUANTITY_QUALIFIERS[q.qualifier][0]), g))
     if unit.factor is not None:
-        g.add((node, IPK.normalizedAmount, decimal_literal(q.amount * unit.factor)))
-        g.add((node, IPK.normalizedUnit, Literal(unit.base)))
+        assert unit.base is not None  # a unit with a factor names its base unit
+        add((node, ipk("normalizedAmount"), decimal_literal(q.amount * unit.factor), g))
+        add((node, ipk("normalizedUnit"), ox.Literal(unit.base), g))
     for qual in schema.FIGURE_QUALIFIERS:
         if qual.key in fact.qualifiers:
-            g.add((node, IPK[qual.prop], value_term(qual.kind, fact.qualifiers[qual.key], iri)))
+            add((node, ipk(qual.prop), value_term(qual.kind, fact.qualifiers[qual.key], iri), g))
     return node

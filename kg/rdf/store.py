@@ -13,8 +13,10 @@ tell a fresh store from a stale one, or from a store of other seeds.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,23 +88,29 @@ class StoreMeta:
                           for name, sha, ino, size, mtime in self.files}}
 
 
-def fill_store(db_dir: str | Path, ntriples: bytes, trig: bytes, analytics: bytes = b"",
+BULK_SLICE = 200_000  # quads per bulk_extend into the persistent store
+
+
+def fill_store(db_dir: str | Path, quads: Iterable[ox.Quad], analytics: bytes = b"",
                analytics_graph: str | None = None) -> int:
-    """Fill a new store at `db_dir`: the union graph and the analytics in the default graph,
-    each source's triples in its named graph and the analytics in `analytics_graph`, so
-    `GRAPH ?g` queries work too. Returns the number of quads."""
+    """Fill a new store at `db_dir` with `quads` (for a build: the union graph in the default
+    graph and each source's triples in its named graph, so `GRAPH ?g` queries work too) and
+    the analytics, in the default graph and in `analytics_graph`. Returns the number of quads."""
     store = ox.Store(str(db_dir))
-    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(trig, format=ox.RdfFormat.TRIG)
+    # In slices: one bulk_extend of a province's 1.2M quads peaked at 1.9 GB (RocksDB's bulk
+    # loader buffers), slices of 200,000 at 0.6 GB for 35% more time.
+    it = iter(quads)
+    while chunk := list(itertools.islice(it, BULK_SLICE)):
+        store.bulk_extend(chunk)
     if analytics:
         store.bulk_load(analytics, format=ox.RdfFormat.TURTLE)
         if analytics_graph:
             store.bulk_load(analytics, format=ox.RdfFormat.TURTLE,
                             to_graph=ox.NamedNode(analytics_graph))
     store.flush()
-    quads = len(store)
+    quads_in_store = len(store)
     del store  # closes RocksDB
-    return quads
+    return quads_in_store
 
 
 def write_manifest(store_dir: str | Path, meta: StoreMeta) -> Path:

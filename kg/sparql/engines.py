@@ -56,7 +56,6 @@ def store_engine(store_dir: str | Path | None, seeds_dir: str | Path) -> Engine:
     """
     import pyoxigraph as ox
 
-    from kg.rdf.export import union_graph
     from kg.rdf.mapping import map_seeds
     from kg.rdf.store import store_state
     from kg.seeds.loader import load_seeds
@@ -64,9 +63,8 @@ def store_engine(store_dir: str | Path | None, seeds_dir: str | Path) -> Engine:
     state = store_state(store_dir, seeds_dir) if store_dir is not None else None
     if store_dir is not None and state is not None and state.status == "fresh":
         return read_only_store_engine(store_dir)
-    graph = union_graph(map_seeds(load_seeds(seeds_dir)))
     store = ox.Store()
-    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_extend(map_seeds(load_seeds(seeds_dir)).union())
     return Engine(f"oxigraph (in memory, from {seeds_dir}/)", lambda q: run_oxigraph(store, q),
                   note=(f"{state.message}; " if state else "") +
                        f"answering from {seeds_dir}/ built in memory")
