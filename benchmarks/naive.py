@@ -28,7 +28,6 @@ STAGES = ("yaml", "triples", "graph_add", "turtle", "shacl")
 # "triples" is the project's own loader and mapping: it only hands the naive pipeline its
 # input, so run.py leaves it out of the naive total (which makes the target harder, not easier)
 COUNTED = ("yaml", "graph_add", "turtle", "shacl")
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def seed_files(seeds_dir: str | Path) -> list[Path]:
@@ -37,18 +36,14 @@ def seed_files(seeds_dir: str | Path) -> list[Path]:
 
 
 def seed_triples(seeds_dir: str | Path) -> list:
-    """The seeds' triples as rdflib terms, from the project's own loader and mapping.
-
-    The one place that knows the mapping's interface: `map_seeds` returns an rdflib Dataset
-    today; if it returns pyoxigraph quads or triples, they are converted to rdflib terms here.
-    """
+    """The seeds' triples as rdflib terms, from the project's own loader and mapping (the
+    one place that knows the mapping's interface: pyoxigraph triples, sorted and once each)."""
+    from kg.rdf.adapter import as_rdflib_term
     from kg.rdf.mapping import map_seeds
     from kg.seeds.loader import load_seeds
 
-    mapped = map_seeds(load_seeds(seeds_dir))
-    if hasattr(mapped, "quads"):  # an rdflib Dataset: its union, once each
-        return list({(s, p, o) for s, p, o, _g in mapped.quads((None, None, None, None))})
-    return list({(_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)) for q in mapped})
+    return [tuple(as_rdflib_term(t) for t in (triple.subject, triple.predicate, triple.object))
+            for triple in map_seeds(load_seeds(seeds_dir)).triples()]
 
 
 def built_triples(nt_file: str | Path) -> list:
@@ -56,26 +51,10 @@ def built_triples(nt_file: str | Path) -> list:
     interface has moved on from what seed_triples knows."""
     import pyoxigraph as ox
 
-    return [(_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object))
+    from kg.rdf.adapter import as_rdflib_term
+
+    return [tuple(as_rdflib_term(x) for x in (t.subject, t.predicate, t.object))
             for t in ox.parse(path=str(nt_file), format=ox.RdfFormat.N_TRIPLES)]
-
-
-def _rdflib(term):
-    """A pyoxigraph term as the equal rdflib term."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        if term.datatype.value == XSD_STRING:  # rdflib's plain literal, as its parser gives
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"cannot convert {term!r} to rdflib")
 
 
 class StageTimeout(Exception):

@@ -270,13 +270,14 @@ def test_an_edited_shapes_file_is_read_again(page_graph, tmp_path):
 @pytest.fixture(scope="module")
 def synthetic_store(tmp_path_factory):
     """benchmarks/synth.py's 3 parks and 60 companies, mapped into a store (not validated)."""
-    from kg.rdf.export import union_graph
     from kg.rdf.mapping import map_seeds
     from kg.seeds.loader import load_seeds
 
     seeds = tmp_path_factory.mktemp("synth") / "seeds"
     load_synth().generate(parks=3, companies=60, out=seeds, seed=11)
-    return store_of(union_graph(map_seeds(load_seeds(seeds))))
+    store = ox.Store()
+    store.extend(map_seeds(load_seeds(seeds)).union())
+    return store
 
 
 def test_parity_on_a_synthetic_graph_with_random_triples_removed_and_added(synthetic_store):
