@@ -73,3 +73,19 @@ def focus_nodes(changed: Iterable[ox.Triple], store: ox.Store) -> list[ox.NamedN
             if isinstance(quad.subject, ox.NamedNode):
                 nodes.add(quad.subject)
     return sorted(nodes, key=lambda n: n.value)
+
+
+def neighbourhood(store: ox.Store, nodes: Iterable[ox.NamedNode]) -> ox.Store:
+    """A store of what the shapes read to judge `nodes`: their own triples, the triples
+    pointing at them, and the types of the nodes they point at. Validating `nodes` on it gives
+    their verdict on the whole graph, at the cost of their neighbourhood, not of the graph."""
+    quads: set[ox.Quad] = set()
+    for node in nodes:
+        for quad in store.quads_for_pattern(node, None, None):
+            quads.add(quad)
+            if isinstance(quad.object, ox.NamedNode):
+                quads.update(store.quads_for_pattern(quad.object, RDF_TYPE, None))
+        quads.update(store.quads_for_pattern(None, None, node))
+    sub = ox.Store()
+    sub.extend(quads)
+    return sub
