@@ -21,6 +21,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import io
 import itertools
 import os
 import secrets
@@ -29,20 +30,22 @@ import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable
 
 import pyoxigraph as ox
 
 from kg.errors import CannotWrite, KgError, counted
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
-from kg.rdf.export import render, sync_folder, write_file
+from kg.rdf.export import ntriples, render, sync_folder, write_file
+from kg.rdf.incremental import focus_nodes, neighbourhood, parse_lines, sorted_difference
 from kg.rdf.mapping import DEFAULT_BASE, Mapped, map_seeds
 from kg.rdf.store import (StoreMeta, fill_store, read_manifest, seeds_fingerprint,
                           write_manifest)
-from kg.rdf.validate import NotConforming, validate_store
+from kg.rdf.validate import (NotConforming, ValidationResult, validate_store,
+                             validation_fingerprint)
 from kg.seeds.loader import load_seeds
 
 WAIT = 600.0  # seconds a build waits for another build into the same folder
@@ -158,8 +161,8 @@ def stage(out: Path, rendered: dict[str, bytes], mapped: Mapped, meta: StoreMeta
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return folder, StoreMeta(meta.seeds_dir, meta.seeds, meta.graph, quads, generation, db,
-                             tuple(sorted(files)))
+    return folder, replace(meta, quads=quads, generation=generation, store=db,
+                           files=tuple(sorted(files)))
 
 
 def commit(out: Path, folder: Path, names: list[str], meta: StoreMeta) -> None:
@@ -190,16 +193,61 @@ def writing(out: Path, kept: str = "nothing was changed") -> Iterator[None]:
         raise CannotWrite(exc.filename or out, exc, kept) from None
 
 
+def previous_graph(out: Path, validated: str) -> IO[bytes] | None:
+    """OUT/kg.nt of the build published in `out`, open, when that build was validated under
+    `validated` and the file is the one its manifest records; else None."""
+    meta = read_manifest(out / STORE_NAME)
+    recorded = {name: (ino, size, mtime) for name, _sha, ino, size, mtime in meta.files} \
+        if meta is not None and validated and meta.validated == validated else {}
+    if "kg.nt" not in recorded:
+        return None
+    try:
+        handle = open(out / "kg.nt", "rb")
+    except OSError:
+        return None
+    st = os.fstat(handle.fileno())  # of the file we read, even if a build replaces it now
+    if (st.st_ino, st.st_size, st.st_mtime_ns) != recorded["kg.nt"]:
+        handle.close()
+        return None
+    return handle
+
+
+CHANGED_MAX = 0.25  # above this share of changed triples, validating everything is cheaper
+
+
+def validate_changes(graph: ox.Store, nt: bytes, previous: IO[bytes] | None,
+                     ontology_dir: str | Path,
+                     progress: Callable[[str], None]) -> ValidationResult:
+    """Validate `graph` (whose sorted N-Triples are `nt`): in full, or, given the previous
+    build's kg.nt (which conformed), only the nodes the difference touches, on their
+    neighbourhood (kg.rdf.incremental); the verdict is the same either way."""
+    triples = len(graph)
+    if previous is not None:
+        with previous:
+            added, removed = sorted_difference(previous, io.BytesIO(nt))
+        if len(added) + len(removed) <= CHANGED_MAX * triples:
+            focus = focus_nodes(parse_lines(added + removed), graph)
+            progress(f"{len(added):,} triples added and {len(removed):,} removed since the "
+                     f"last build: validating the {counted(len(focus), 'node')} they touch")
+            result = validate_store(neighbourhood(graph, focus), ontology_dir, focus_nodes=focus)
+            result.triples = triples
+            return result
+    progress(f"validating {counted(triples, 'triple')} against {ontology_dir}/shapes.ttl")
+    return validate_store(graph, ontology_dir)
+
+
 def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
           base: str = DEFAULT_BASE, validate: bool = True,
           progress: Callable[[str], None] = lambda _: None,
           with_store: bool = True, wait: float = WAIT,
-          notice: Callable[[str], None] | None = None) -> BuildResult:
+          notice: Callable[[str], None] | None = None, cold: bool = False) -> BuildResult:
     """Build the exports from the seeds into `out_dir`, and its embedded store `out_dir/.store`.
 
     Raises InputError or NotConforming before anything is written, BuildRunning when another
     build holds `out_dir` longer than `wait` seconds, CannotWrite when a write fails.
     `notice` is told that the build waits for another (default: `progress`).
+    Unless `cold`, validation looks only at the nodes that changed since the build published
+    in `out_dir`, when that build was validated the same way (see `validate_changes`).
     """
     progress(f"loading and checking seeds in {seeds_dir}/")
     seeds = load_seeds(seeds_dir)
@@ -215,10 +263,13 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     graph.bulk_extend(mapped.union())
     progress(f"loaded {counted(mapped.triple_count, 'triple')} into Oxigraph "
              f"({mapped.triple_count / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
+    ready: dict[str, bytes] = {}
+    validated = ""
     if validate:
-        progress(f"validating {counted(mapped.triple_count, 'triple')} against "
-                 f"{ontology_dir}/shapes.ttl")
-        result = validate_store(graph, ontology_dir)
+        validated = validation_fingerprint(ontology_dir)
+        ready["kg.nt"] = ntriples(mapped.triples())  # the rebuild compares it with the last
+        previous = None if cold else previous_graph(Path(out_dir), validated)
+        result = validate_changes(graph, ready["kg.nt"], previous, ontology_dir, progress)
         if not result.conforms:
             raise NotConforming(result)
     progress("computing network analytics (analytics.ttl)")
@@ -227,10 +278,10 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     # The persistent store is filled from `mapped`, not from this one.
     del graph
     progress("serialising")
-    rendered = render(mapped, progress)
+    rendered = render(mapped, progress, ready)
     rendered["analytics.ttl"] = analytics
     meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_fingerprint(seeds_dir),
-                     hashlib.sha256(rendered["kg.ttl"]).hexdigest())
+                     hashlib.sha256(rendered["kg.ttl"]).hexdigest(), validated=validated)
     out = Path(out_dir)
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)

@@ -173,6 +173,8 @@ def init_command(folder):
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation (faster, unsafe).")
 @click.option("--no-store", is_flag=True,
               help="Do not fill the embedded store that 'kg query' and 'kg serve' read.")
+@click.option("--cold", is_flag=True,
+              help="Validate every node, not only those changed since the build in OUT.")
 @click.option("--wait", type=click.FloatRange(min=0), default=600, show_default=True,
               metavar="SECONDS",
               help="How long to wait for another 'kg build' writing the same folder "
@@ -180,8 +182,8 @@ def init_command(folder):
 @click.option("-v", "--verbose", is_flag=True, help="Show progress even when not on a terminal.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, even on a terminal.")
 @project_option
-def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store, wait, verbose,
-                  quiet):
+def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store, cold, wait,
+                  verbose, quiet):
     """Check the seeds, build the graph, validate it, and write exports/.
 
     Writes kg.ttl (canonical Turtle), kg.nt, kg.jsonld, kg.trig (one named graph per
@@ -201,7 +203,7 @@ def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store,
     result = build(seeds, out, _ontology(ontology_dir), base or DEFAULT_BASE,
                    validate=not no_validate, progress=_progress(verbose, quiet),
                    with_store=not no_store, wait=wait,
-                   notice=lambda msg: click.echo(f"note: {msg}", err=True))
+                   notice=lambda msg: click.echo(f"note: {msg}", err=True), cold=cold)
     names = ", ".join(f.name for f in result.files)
     click.echo(f"Built {counted(result.triples, 'triple')} from "
                f"{counted(result.entities, 'entity', 'entities')} and "

@@ -131,9 +131,9 @@ def jsonld(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox
     return text.encode("utf-8")
 
 
-def render(mapped: Mapped,
-           progress: Callable[[str], None] = lambda _: None) -> dict[str, bytes]:
-    """Every export as bytes, keyed by file name."""
+def render(mapped: Mapped, progress: Callable[[str], None] = lambda _: None,
+           ready: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    """Every export as bytes, keyed by file name; those in `ready` are taken as given."""
     writers: list[tuple[str, Callable[[], bytes]]] = [
         ("kg.ttl", lambda: turtle(mapped.triples())),
         ("kg.nt", lambda: ntriples(mapped.triples())),
@@ -141,6 +141,9 @@ def render(mapped: Mapped,
         ("kg.trig", lambda: trig(mapped.quads()))]
     rendered = {}
     for name, write in writers:
+        if ready and name in ready:
+            rendered[name] = ready[name]
+            continue
         start = time.perf_counter()
         rendered[name] = write()
         n = len(mapped) if name == "kg.trig" else mapped.triple_count

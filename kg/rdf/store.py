@@ -79,11 +79,13 @@ class StoreMeta:
     generation: str = ""
     store: str = ""
     files: tuple[tuple[str, str, int, int, int], ...] = ()
+    # What validated the build (kg.rdf.validate.validation_fingerprint); "" if nothing did.
+    validated: str = ""
 
     def record(self) -> dict:
         return {"generation": self.generation, "store": self.store,
                 "seeds_dir": self.seeds_dir, "seeds": self.seeds, "graph": self.graph,
-                "quads": self.quads,
+                "quads": self.quads, "validated": self.validated,
                 "files": {name: {"sha256": sha, "inode": ino, "size": size, "mtime_ns": mtime}
                           for name, sha, ino, size, mtime in self.files}}
 
@@ -134,7 +136,7 @@ def read_manifest(store_dir: str | Path) -> StoreMeta | None:
                        int(f["mtime_ns"])) for name, f in sorted(record["files"].items()))
         return StoreMeta(str(record["seeds_dir"]), str(record["seeds"]), str(record["graph"]),
                          int(record["quads"]), str(record["generation"]), str(record["store"]),
-                         files)
+                         files, str(record.get("validated", "")))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None  # none, or an older kg's record: no build to trust
 

@@ -114,6 +114,17 @@ def load_ontology(ontology_dir: str | Path) -> tuple[Graph, Graph]:
     return _parse_turtle(ontology_file), _parse_turtle(shapes_file)
 
 
+def validation_fingerprint(ontology_dir: str | Path) -> str:
+    """What a verdict depends on besides the data: the ontology, the shapes and the engine.
+    A rebuild trusts the previous build's verdict only under the same fingerprint."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"pyshacl-turbo {version('pyshacl-turbo')}".encode())
+    for path in _ontology_files(ontology_dir):
+        digest.update(b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _unusable_shapes(ontology_dir: str | Path, engine: str, exc: Exception) -> InputError:
     return InputError([Problem(str(Path(ontology_dir) / SHAPES_FILE), 0, 0,
                                f"{engine} cannot use these shapes: {str(exc).splitlines()[0]}",
