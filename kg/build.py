@@ -27,12 +27,13 @@ import os
 import secrets
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO, Any, Callable, Generic, TypeVar
 
 import pyoxigraph as ox
 
@@ -48,6 +49,7 @@ from kg.rdf.validate import (NotConforming, ValidationResult, validate_store,
                              validation_fingerprint)
 from kg.seeds.loader import load_seeds
 
+T = TypeVar("T")
 WAIT = 600.0  # seconds a build waits for another build into the same folder
 CRASH_AT = "KG_TEST_CRASH_AT"  # tests only: SIGKILL the build at this step
 FAIL_AT = "KG_TEST_FAIL_AT"  # tests only: a full disk (ENOSPC) at this step
@@ -212,6 +214,29 @@ def previous_graph(out: Path, validated: str) -> IO[bytes] | None:
     return handle
 
 
+class Background(Generic[T]):
+    """A function running on a daemon thread (an interrupted build does not wait for it);
+    `result()` waits for its value or raises what it raised."""
+
+    def __init__(self, work: Callable[[], T]):
+        self._value: list[tuple[bool, Any]] = []
+        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[], object]) -> None:
+        try:
+            self._value.append((True, work()))
+        except BaseException as exc:  # handed to the thread that waits
+            self._value.append((False, exc))
+
+    def result(self) -> T:
+        self._thread.join()
+        ok, value = self._value[0]
+        if not ok:
+            raise value
+        return value
+
+
 CHANGED_MAX = 0.25  # above this share of changed triples, validating everything is cheaper
 
 
@@ -265,13 +290,15 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
              f"({mapped.triple_count / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
     ready: dict[str, bytes] = {}
     validated = ""
+    validation: Background[ValidationResult] | None = None
     if validate:
         validated = validation_fingerprint(ontology_dir)
         ready["kg.nt"] = ntriples(mapped.triples())  # the rebuild compares it with the last
         previous = None if cold else previous_graph(Path(out_dir), validated)
-        result = validate_changes(graph, ready["kg.nt"], previous, ontology_dir, progress)
-        if not result.conforms:
-            raise NotConforming(result)
+        # pyshacl-turbo validates in Rust without the GIL: on a second core, beside the
+        # analytics and the serialising, which never change the store it reads.
+        validation = Background(lambda: validate_changes(graph, ready["kg.nt"], previous,
+                                                         ontology_dir, progress))
     progress("computing network analytics (analytics.ttl)")
     analytics = analytics_for(graph, base)
     # Freed before serialising: the store and the exports' bytes never sit in memory together.
@@ -280,6 +307,10 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     progress("serialising")
     rendered = render(mapped, progress, ready)
     rendered["analytics.ttl"] = analytics
+    if validation is not None:
+        result = validation.result()
+        if not result.conforms:
+            raise NotConforming(result)
     meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_fingerprint(seeds_dir),
                      hashlib.sha256(rendered["kg.ttl"]).hexdigest(), validated=validated)
     out = Path(out_dir)
