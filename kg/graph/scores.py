@@ -14,41 +14,86 @@ PageRank in a park (README, "Analytics"). What it holds:
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+from rdflib import Graph
 
 from kg.graph.analytics import DIGITS, analyze
-from kg.graph.records import Analysis, node_data
-from kg.rdf.namespace import IPK, bind_prefixes
 from kg.graph.projection import project
+from kg.graph.records import Analysis, node_data
+from kg.rdf.adapter import as_rdflib_graph
+from kg.rdf.export import turtle
+from kg.rdf.mapping import RDF_TYPE, RDFS_LABEL, XSD_DECIMAL, en, integer, ipk, zh
 
-STRENGTH_INDIVIDUALS = {"strong": IPK.StrongSegment, "potential": IPK.PotentialSegment,
-                        "weak": IPK.WeakSegment, "gap": IPK.GapSegment}
+STRENGTH_INDIVIDUALS = {"strong": ipk("StrongSegment"), "potential": ipk("PotentialSegment"),
+                        "weak": ipk("WeakSegment"), "gap": ipk("GapSegment")}
 
-HEADER = """# Network analytics of kg.ttl, computed by `kg build` (kg/analytics.py): centrality,
+HEADER = b"""# Network analytics of kg.ttl, computed by `kg build` (kg/graph/analytics.py): centrality,
 # communities, components, k-core, key-enterprise scores, derived park membership and chain
 # segment assessments. Derived data, not source facts: the rules are in README.md, "Analytics".
 # Load it together with kg.ttl.
 """
 
 
-def _decimal(x: float) -> Literal:
-    return Literal(Decimal(f"{x:.{DIGITS}f}"), datatype=XSD.decimal)
+def _decimal(x: float) -> ox.Literal:
+    return ox.Literal(f"{x:.{DIGITS}f}", datatype=XSD_DECIMAL)
 
 
-def _int(x: int) -> Literal:
-    return Literal(int(x), datatype=XSD.integer)
+def analytics_triples(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> list[ox.Triple]:
+    """The analysis as triples over the IRIs of the projected entities, sorted by their
+    N-Triples text (as kg.nt's lines); segment assessments get IRIs under `base`, the base the
+    graph was built with."""
+    triples: set[ox.Triple] = set()
+
+    def iri(n: str) -> ox.NamedNode:
+        return ox.NamedNode(node_data(g, n)["iri"])
+
+    def add(s: ox.NamedNode, p: str | ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        triples.add(ox.Triple(s, ipk(p) if isinstance(p, str) else p, o))
+
+    for e in analysis["centrality"]:
+        s = iri(e["id"])
+        add(s, "degree", integer(e["degree"]))
+        add(s, "betweenness", _decimal(e["betweenness"]))
+        add(s, "pageRank", _decimal(e["pagerank"]))
+        add(s, "community", integer(e["community"]))
+        add(s, "component", integer(e["component"]))
+        add(s, "coreNumber", integer(e["core_number"]))
+    for k in analysis["key_enterprises"]:
+        s = iri(k["id"])
+        add(s, "keyEnterpriseScore", _decimal(k["score"]))
+        add(s, "keyEnterpriseRank", integer(k["rank"]))
+        for park in k["parks"]:
+            add(s, "inPark", iri(park))
+    for cov in analysis["chains"]:
+        for seg in cov["segments"]:
+            a = ox.NamedNode(f"{base}assessment/{cov['park']}--{seg['id']}")
+            add(a, RDF_TYPE, ipk("SegmentAssessment"))
+            add(a, RDFS_LABEL, zh(f"{cov['park_label']}·{cov['chain_label']}·"
+                                  f"{seg['label']}：{seg['rating']}"))
+            add(a, "assessedPark", iri(cov["park"]))
+            add(a, "assessedChain", iri(cov["chain"]))
+            add(a, "assessedSegment", iri(seg["id"]))
+            add(a, "strength", STRENGTH_INDIVIDUALS[seg["rating_en"]])
+            add(a, "companyCount", integer(seg["inputs"]["companies"]))
+            add(a, "anchorCount", integer(seg["inputs"]["anchors"]))
+            add(a, "inferredCount", integer(seg["inputs"]["inferred_memberships"]))
+            names_en = [node_data(g, cov["park"]).get("label_en") or cov["park"],
+                        node_data(g, cov["chain"]).get("label_en") or cov["chain"],
+                        seg["label_en"] or seg["id"]]
+            add(a, RDFS_LABEL, en(f"{' · '.join(names_en)}: {seg['rating_en']}"))
+            for c in seg["companies"]:
+                add(a, "segmentCompany", iri(c["id"]))
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def analytics_graph(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> Graph:
-    """The analysis as an rdflib Graph over the IRIs of the projected entities; segment
-    assessments get IRIs under `base`, the base the graph was built with.
+    """`analytics_triples` as an rdflib Graph, for readers that want one.
 
     Examples
     --------
+    >>> from rdflib import URIRef, XSD
+    >>> from kg.rdf.namespace import IPK
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("a", cls="Company", label="甲", iri="http://x/company/a")
     >>> g.add_node("p", cls="Park", label="园", iri="http://x/park/p")
@@ -60,56 +105,12 @@ def analytics_graph(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> Graph:
     >>> (URIRef("http://x/company/a"), IPK.inPark, URIRef("http://x/park/p")) in rdf
     True
     """
-    triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()
-
-    def iri(n: str) -> URIRef:
-        return URIRef(node_data(g, n)["iri"])
-
-    for e in analysis["centrality"]:
-        s = iri(e["id"])
-        triples |= {(s, IPK.degree, _int(e["degree"])),
-                    (s, IPK.betweenness, _decimal(e["betweenness"])),
-                    (s, IPK.pageRank, _decimal(e["pagerank"])),
-                    (s, IPK.community, _int(e["community"])),
-                    (s, IPK.component, _int(e["component"])),
-                    (s, IPK.coreNumber, _int(e["core_number"]))}
-    for k in analysis["key_enterprises"]:
-        s = iri(k["id"])
-        triples |= {(s, IPK.keyEnterpriseScore, _decimal(k["score"])),
-                    (s, IPK.keyEnterpriseRank, _int(k["rank"]))}
-        triples |= {(s, IPK.inPark, iri(p)) for p in k["parks"]}
-    for cov in analysis["chains"]:
-        for seg in cov["segments"]:
-            a = URIRef(f"{base}assessment/{cov['park']}--{seg['id']}")
-            triples |= {
-                (a, RDF.type, IPK.SegmentAssessment),
-                (a, RDFS.label, Literal(f"{cov['park_label']}·{cov['chain_label']}·"
-                                        f"{seg['label']}：{seg['rating']}", lang="zh")),
-                (a, IPK.assessedPark, iri(cov["park"])),
-                (a, IPK.assessedChain, iri(cov["chain"])),
-                (a, IPK.assessedSegment, iri(seg["id"])),
-                (a, IPK.strength, STRENGTH_INDIVIDUALS[seg["rating_en"]]),
-                (a, IPK.companyCount, _int(seg["inputs"]["companies"])),
-                (a, IPK.anchorCount, _int(seg["inputs"]["anchors"])),
-                (a, IPK.inferredCount, _int(seg["inputs"]["inferred_memberships"])),
-            }
-            names_en = [node_data(g, cov["park"]).get("label_en") or cov["park"],
-                        node_data(g, cov["chain"]).get("label_en") or cov["chain"],
-                        seg["label_en"] or seg["id"]]
-            triples.add((a, RDFS.label, Literal(f"{' · '.join(names_en)}: {seg['rating_en']}",
-                                                lang="en")))
-            triples |= {(a, IPK.segmentCompany, iri(c["id"])) for c in seg["companies"]}
-    out = Graph()
-    bind_prefixes(out)
-    for triple in sorted(triples):
-        out.add(triple)
-    return out
+    return as_rdflib_graph(analytics_triples(g, analysis, base))
 
 
 def analytics_turtle(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> bytes:
     """The analysis as Turtle bytes, with a header saying what it is. Same input, same bytes."""
-    body = analytics_graph(g, analysis, base).serialize(format="turtle")
-    return (HEADER + body).encode("utf-8")
+    return HEADER + turtle(analytics_triples(g, analysis, base))
 
 
 def analytics_for(store: ox.Store, base: str) -> bytes:
