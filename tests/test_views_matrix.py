@@ -6,14 +6,13 @@ test_views_browser.py opens the same pages in headless Chromium.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from html.parser import HTMLParser
 
 import pytest
 
-from helpers import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, ROOT, load_synth
 from kg.graph.analytics import chain_coverage, chain_segments, park_companies, segment_companies
 from kg.graph.projection import project
 from kg.rdf.read import load_graph_file
@@ -27,15 +26,6 @@ from kg.views.parts import context
 from synthetic import synthetic_projection
 
 
-def _synth():
-    # benchmarks/ is not a package: load the script by its path
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def seed_graph(built):
     return project(load_graph_file(built / "kg.ttl"))
@@ -47,7 +37,7 @@ def synth_graph(tmp_path_factory):
     from kg.build import build
 
     root = tmp_path_factory.mktemp("synth-views")
-    _synth().generate(parks=3, companies=90, out=root / "seeds", seed=11)
+    load_synth().generate(parks=3, companies=90, out=root / "seeds", seed=11)
     build(root / "seeds", root / "out", ONTOLOGY)
     return project(load_graph_file(root / "out" / "kg.ttl"))
 
