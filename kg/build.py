@@ -301,8 +301,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                                                          ontology_dir, progress))
     progress("computing network analytics (analytics.ttl)")
     analytics = analytics_for(graph, base)
-    # Freed before serialising: the store and the exports' bytes never sit in memory together.
-    # The persistent store is filled from `mapped`, not from this one.
+    # Dropped before serialising (the validation, if still running, holds it until its
+    # verdict): the persistent store is filled from `mapped`, not from this one.
     del graph
     progress("serialising")
     rendered = render(mapped, progress, ready)
