@@ -53,6 +53,7 @@ T = TypeVar("T")
 WAIT = 600.0  # seconds a build waits for another build into the same folder
 CRASH_AT = "KG_TEST_CRASH_AT"  # tests only: SIGKILL the build at this step
 FAIL_AT = "KG_TEST_FAIL_AT"  # tests only: a full disk (ENOSPC) at this step
+PAUSE_AT = "KG_TEST_PAUSE_AT"  # tests only: wait here (up to a minute) to be interrupted
 
 
 @dataclass
@@ -69,7 +70,9 @@ class BuildRunning(KgError):
 
 
 def _step(name: str) -> None:
-    """A named point of the publishing sequence, where tests kill or fail the build."""
+    """A named point of the publishing sequence, where tests kill, fail or pause the build."""
+    if os.environ.get(PAUSE_AT) == name:
+        time.sleep(60)
     if os.environ.get(CRASH_AT) == name:
         os.kill(os.getpid(), signal.SIGKILL)
     if os.environ.get(FAIL_AT) == name:

@@ -340,6 +340,7 @@ def test_a_force_layout_says_laying_out_until_stable_then_labels_its_top_nodes(b
 @pytest.mark.browser
 def test_the_drawing_benchmark_measures_every_page(seed_views):
     """benchmarks/views_draw.py's measure(), which benchmarks/run.py calls."""
+    import concurrent.futures
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("views_draw",
@@ -348,7 +349,9 @@ def test_the_drawing_benchmark_measures_every_page(seed_views):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     folder = seed_views["overview"][1].parent
-    records = module.measure(folder, park_pages=1)
+    # On a thread of its own: another test's Playwright may hold this thread's event loop.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        records = pool.submit(module.measure, folder, park_pages=1).result()
     assert [r["view"] for r in records] == (sorted(VIEWS + ["matrix"])
                                             + ["park-biomed-industrial-park"])  # first by name
     assert all(r["draw_ms"] > 0 and r["errors"] == 0 for r in records), records
