@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, Callable, Generic, TypeVar
 
@@ -300,8 +301,9 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         previous = None if cold else previous_graph(Path(out_dir), validated)
         # pyshacl-turbo validates in Rust without the GIL: on a second core, beside the
         # analytics and the serialising, which never change the store it reads.
-        validation = Background(lambda: validate_changes(graph, ready["kg.nt"], previous,
-                                                         ontology_dir, progress))
+        # Arguments bound now: `del graph` below must not reach the thread's closure.
+        validation = Background(partial(validate_changes, graph, ready["kg.nt"], previous,
+                                        ontology_dir, progress))
     progress("computing network analytics (analytics.ttl)")
     analytics = analytics_for(graph, base)
     # Dropped before serialising (the validation, if still running, holds it until its
