@@ -13,13 +13,19 @@ import pytest
 from helpers import ONTOLOGY, SEEDS, free_port
 
 
+def _default_sigint() -> None:
+    # A shell starts background jobs ('cmd &') with SIGINT ignored, and an ignored signal stays
+    # ignored across exec: a terminal's foreground job, which this plays, has it at default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def ctrl_c_once(args: list[str], ready: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     """Start `kg ARGS` as a terminal's foreground job (a session of its own, so Ctrl-C reaches
     every process of it), send Ctrl-C once a stderr line contains `ready`, and return the exit
     code and the rest of stderr."""
     job = subprocess.Popen([sys.executable, "-m", "kg", *args], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, start_new_session=True,
-                           env={**os.environ, **(env or {})})
+                           env={**os.environ, **(env or {})}, preexec_fn=_default_sigint)
     try:
         started, line = time.monotonic(), job.stderr.readline()
         while ready not in line and line and time.monotonic() - started < 60:
