@@ -59,7 +59,3 @@ def as_rdflib_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
         g.add((as_rdflib_term(t.subject), as_rdflib_term(t.predicate), as_rdflib_term(t.object)))
     return g
 
-
-def store_as_rdflib_graph(store: ox.Store) -> Graph:
-    """The default graph of an Oxigraph store as an rdflib Graph."""
-    return as_rdflib_graph(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
