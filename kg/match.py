@@ -1,9 +1,11 @@
-"""The one matcher: does a name (a table row, a registry row, a typed name) stand for a known entity?
+"""The one matcher: does a name (a table row, a registry row, a typed name) stand for a known
+entity?
 
 Used by ``kg import``, ``kg link`` and the name lookup of ``kg query``/``kg path``/``kg viz``
 (`kg.names`). Names are compared, never rewritten: `normalise` and `core` make comparison keys only.
 
-The rules (decide with evidence; shared characters alone never make a match; ambiguity goes to review):
+The rules (decide with evidence; shared characters alone never make a match; ambiguity goes to
+review):
 
 1. the same identifier (credit code, stock code) -> accepted; a conflicting identifier of the same
    kind (both have a credit code, they differ) -> never accepted;
@@ -93,7 +95,8 @@ _BRACKETS = {"Ps": "(", "Pe": ")"}  # Unicode's open and close punctuation: ever
 
 
 def normalise(name: str) -> str:
-    """The form names are compared in: NFKC, case folded, brackets as ``()``, no blanks or punctuation.
+    """The form names are compared in: NFKC, case folded, brackets as ``()``, no blanks or
+    punctuation.
 
     >>> normalise(" 同创（丽水）特种材料有限公司 ")
     '同创(丽水)特种材料有限公司'
@@ -145,7 +148,8 @@ def _strip_org_form(text: str) -> str:
 
 
 def core(name: str) -> str:
-    """`normalise`, then without leading or bracketed regions and trailing company forms: to compare.
+    """`normalise`, then without leading or bracketed regions and trailing company forms, to
+    compare.
 
     >>> core("同创(丽水)特种材料有限公司")
     '同创特种材料'
@@ -302,7 +306,7 @@ class Profile:
 class Match:
     status: Literal["accepted", "review", "none"]
     key: str | None  # the accepted candidate's key
-    candidates: tuple[str, ...]  # keys worth a curator's look (accepted one first), sorted otherwise
+    candidates: tuple[str, ...]  # keys worth a curator's look: the accepted one first, then sorted
     evidence: tuple[str, ...]  # human-readable reasons
 
 
@@ -352,10 +356,13 @@ _LEVEL_WORDS = {CODE: "identifier", FULL_NAME: "full name", CORE: "name"}
 class Matcher:
     """Known profiles, indexed to find the one a party stands for by the rules of this module.
 
-    >>> m = Matcher([Profile("jingrui", ("晶睿电子",), region="丽水", sectors=frozenset({"semiconductor"})),
+    >>> m = Matcher([Profile("jingrui", ("晶睿电子",), region="丽水"),
     ...              Profile("zhongxin-wafer", ("中欣晶圆",))])
-    >>> m.match(Profile("row 2", ("浙江晶睿电子科技有限公司",), region="丽水市"))
-    Match(status='accepted', key='jingrui', candidates=('jingrui',), evidence=('short name 晶睿电子 begins the full name 浙江晶睿电子科技有限公司', 'same region 丽水'))
+    >>> found = m.match(Profile("row 2", ("浙江晶睿电子科技有限公司",), region="丽水市"))
+    >>> found.status, found.key
+    ('accepted', 'jingrui')
+    >>> found.evidence
+    ('short name 晶睿电子 begins the full name 浙江晶睿电子科技有限公司', 'same region 丽水')
     >>> m.match(Profile("row 3", ("浙江中欣氟材股份有限公司",))).status
     'none'
     """
@@ -444,8 +451,8 @@ class Matcher:
                 if k not in level:
                     theirs = min(self.known[k].cores().items(),
                                  key=lambda kv: (kv[0][:2] != c[:2], kv[0]))
-                    note(k, NEAR, f"only the first characters {given[:2] if given[:2] == c[:2] else c[:2]} "
-                                  f"shared: {given} / {theirs[1]} (not a match)")
+                    note(k, NEAR, f"only the first characters {c[:2]} shared: {given} / "
+                                  f"{theirs[1]} (not a match)")
         return self._decide(me, level, why)
 
     def _decide(self, me: _Facts, level: dict[str, int], why: dict[str, list[str]]) -> Match:
@@ -471,7 +478,8 @@ class Matcher:
         return Match("accepted" if ok else "review", key if ok else None,
                      (key, *(k for k in ranked if k != key)), tuple(evidence))
 
-    def _verdict(self, me: _Facts, other: _Facts, lvl: int, why: list[str]) -> tuple[bool, list[str]]:
+    def _verdict(self, me: _Facts, other: _Facts, lvl: int,
+                 why: list[str]) -> tuple[bool, list[str]]:
         """(acceptable, evidence) for one candidate at its level."""
         evidence = list(why)
         ok = True
@@ -486,7 +494,8 @@ class Matcher:
             if me.region and other.region:
                 if same_region(me.region, other.region):
                     corroborated = True
-                    inner, outer = sorted((me.region, other.region), key=lambda r: -len(_ancestry(r)))
+                    inner, outer = sorted((me.region, other.region),
+                                          key=lambda r: -len(_ancestry(r)))
                     evidence.append(f"same region {inner}" if inner == outer else
                                     f"same region: {inner} lies in {outer}")
                 else:

@@ -1,31 +1,32 @@
 """Finding an entity by name: one rule for every command that takes a name.
 
-A name is an entity's id, its IRI, or one of its labels or aliases in any language. An exact
-match wins; when nothing matches exactly, names are compared after Unicode NFKC folding
-(full-width ``（丽水）`` equals ``(丽水)``) and case folding (``jingrui electronics`` finds
-``Jingrui Electronics``). More than one hit is an error that lists the candidates; none is an
-error that lists names containing it.
+A name is an entity's id, its IRI, or one of its labels or aliases in any language. Three tiers,
+the first that finds anything decides:
+
+1. exact: the name as typed (blanks around it ignored);
+2. normalised by `kg.match.normalise`: width, case, bracket kinds, blanks and punctuation ignored
+   (``同创（丽水）`` equals ``同创(丽水)``, ``jingrui electronics`` finds ``Jingrui Electronics``);
+3. by `kg.match.core`: region prefixes and company forms ignored (``同创特种材料`` finds
+   ``同创(丽水)特种材料有限公司``), unless the name typed carries a region that contradicts the
+   entity's (``杭州同创特种材料有限公司`` does not). Never by shared characters alone.
+
+More than one hit is an error that lists the candidates; none is an error that lists names
+containing it.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg.errors import KgError
+from kg.match import core, normalise, region_of, same_region
 
 MAX_LISTED = 10  # candidates or near names listed in one error
 
 
-def fold(text: str) -> str:
-    """The form names are compared in when no exact match exists.
-
-    >>> fold(" 同创（丽水）Special ")
-    '同创(丽水)special'
-    """
-    return unicodedata.normalize("NFKC", text).strip().casefold()
+fold = normalise  # the form names are compared in when no exact match exists (the older name)
 
 
 @dataclass(frozen=True)
@@ -83,16 +84,26 @@ class NameIndex:
         self.entities = {e.key: e for e in entities}
         self.exact: dict[str, set[str]] = defaultdict(set)
         self.folded: dict[str, set[str]] = defaultdict(set)
+        # core -> key -> the regions its names with that core carry (None: no region)
+        self.cored: dict[str, dict[str, set[str | None]]] = defaultdict(lambda: defaultdict(set))
         for e in self.entities.values():
             for name in (e.key, *e.names):
                 if name:
                     self.exact[name].add(e.key)
                     self.folded[fold(name)].add(e.key)
+                    self.cored[core(name)][e.key].add(region_of(name))
 
     def matches(self, name: str) -> list[str]:
-        """The keys `name` stands for: the exact matches, else the folded ones (sorted)."""
+        """The keys `name` stands for: the exact matches, else the normalised ones, else those
+        of the same core whose region does not contradict the name's (sorted)."""
         name = name.strip()
-        return sorted(self.exact.get(name) or self.folded.get(fold(name)) or ())
+        found = self.exact.get(name) or self.folded.get(fold(name))
+        if found:
+            return sorted(found)
+        wanted = region_of(name)
+        return sorted(key for key, regions in self.cored.get(core(name), {}).items()
+                      if wanted is None or
+                      any(r is None or same_region(wanted, r) for r in regions))
 
     def resolve(self, name: str) -> str:
         """The one key `name` stands for; raises `UnknownName` or `AmbiguousName`."""

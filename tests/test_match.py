@@ -9,9 +9,22 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg.match import (CREDIT_ALPHABET, Match, Matcher, Profile, code_key, core, credit_check_character,
-                      credit_code_problem, is_full_name, normalise, parse_region, region_of,
-                      same_region, sectors_of)
+from kg.match import (
+    CREDIT_ALPHABET,
+    Match,
+    Matcher,
+    Profile,
+    code_key,
+    core,
+    credit_check_character,
+    credit_code_problem,
+    is_full_name,
+    normalise,
+    parse_region,
+    region_of,
+    same_region,
+    sectors_of,
+)
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "fixtures" / "lookalikes.yaml")
                         .read_text(encoding="utf-8"))["cases"]

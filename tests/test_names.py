@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from helpers import SEEDS
 from kg.graph.paths import resolve
 from kg.graph.projection import project
-from kg.names import AmbiguousName, UnknownName
+from kg.names import AmbiguousName, Named, NameIndex, UnknownName
 from kg.rdf.read import load_graph_file
+from kg.seeds.loader import load_seeds
 from kg.sparql.engines import oxigraph_file_engine, rdflib_engine
 from kg.sparql.queries import resolve_entity
 from kg.views import build_views
@@ -25,6 +27,7 @@ NAMES = {
     "同创（丽水）特种材料有限公司": "tongchuang-special-materials",  # full-width brackets
     "同创特材": "tongchuang-special-materials",  # an alias
     "JINGRUI ELECTRONICS": "jingrui-electronics",  # an en label, case folded
+    "同创 特种材料": "tongchuang-special-materials",  # by core: no region, no company form
 }
 
 
@@ -78,3 +81,47 @@ def test_an_exact_match_wins_over_a_folded_one_and_ties_are_ambiguous(tmp_path):
     with pytest.raises(AmbiguousName) as caught:
         resolve(g, "beta")
     assert caught.value.candidates == ["c (丙, Company)", "d (丁, Company)"]
+
+
+# --- the core tier (kg.match.core), on the real seeds ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seeds_index():
+    seeds = load_seeds(SEEDS)
+    return NameIndex(Named(e.id, e.label, e.type, (e.label, e.label_en or "", *e.aliases,
+                                                  *e.aliases_en))
+                     for e in seeds.entities.values())
+
+
+@pytest.mark.parametrize("name, wanted", [
+    ("同创特种材料", "tongchuang-special-materials"),
+    ("同创（丽水）特种材料股份有限公司", "tongchuang-special-materials"),
+    ("丽水同创特种材料有限公司", "tongchuang-special-materials"),  # a region that agrees
+    ("德明汽车零部件有限公司", "deming-auto-parts"),
+    ("中广电器", "zhongguang-electric-group"),
+    ("特尔阀门高科技材料", "teer-valve"),
+])
+def test_a_name_without_region_or_company_form_finds_the_one_entity(seeds_index, name, wanted):
+    assert seeds_index.resolve(name) == wanted
+
+
+@pytest.mark.parametrize("name", [
+    "中欣氟材", "特尔佳", "瑞联新材", "中广核技", "得利斯",  # the look-alikes
+    "杭州同创特种材料有限公司",  # same core, a region that contradicts 丽水
+    "同创(杭州)特种材料有限公司",
+    "同创",  # shared characters alone
+])
+def test_a_look_alike_finds_nothing(seeds_index, name):
+    with pytest.raises(UnknownName):
+        seeds_index.resolve(name)
+
+
+def test_two_entities_of_one_core_are_ambiguous():
+    index = NameIndex([Named("a", "晨光阀门有限公司", "Company", ("晨光阀门有限公司",)),
+                       Named("b", "丽水晨光阀门股份有限公司", "Company", ("丽水晨光阀门股份有限公司",))])
+    with pytest.raises(AmbiguousName) as caught:
+        index.resolve("晨光阀门")
+    assert caught.value.candidates == ["a (晨光阀门有限公司, Company)",
+                                       "b (丽水晨光阀门股份有限公司, Company)"]
+    assert index.resolve("丽水晨光阀门股份有限公司") == "b"  # the exact name still decides
