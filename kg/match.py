@@ -348,6 +348,26 @@ def _keyed(key, names: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def _cut_at_word(longer: str, at: int, short: str, full: str) -> bool:
+    """Whether a short name ending at `at` of the core `longer` ends at a word of the full name:
+    always for Chinese; for Latin letters on both sides of the cut, only at a word's end
+    (ACME begins Acme Robotics Co., Ltd., not Acmetech Co., Ltd.).
+
+    >>> _cut_at_word("acmerobotics", 4, "ACME", "Acme Robotics Co., Ltd.")
+    True
+    >>> _cut_at_word("acmetech", 4, "ACME", "Acmetech Co., Ltd.")
+    False
+    """
+    def latin(ch: str) -> bool:
+        return ch.isascii() and ch.isalnum()
+
+    if not (latin(longer[at - 1]) and latin(longer[at])):
+        return True
+    words = re.findall(r"[0-9a-z]+", unicodedata.normalize("NFKC", short).casefold())
+    pattern = r"[\W_]*".join(map(re.escape, words)) + r"(?![0-9a-z])"
+    return bool(words) and re.search(pattern, unicodedata.normalize("NFKC", full).casefold()) is not None
+
+
 # Levels of a candidate, best first.
 CODE, FULL_NAME, CORE, NEAR = 1, 2, 3, 4
 _LEVEL_WORDS = {CODE: "identifier", FULL_NAME: "full name", CORE: "name"}
@@ -429,7 +449,8 @@ class Matcher:
                                   f"without its forms")
             for i in range(MIN_PREFIX, len(c)):  # their short name begins my full name
                 for k in self.by_core.get(c[:i], ()):
-                    if c[:i] in self.known[k].short_cores:
+                    if c[:i] in self.known[k].short_cores and \
+                            _cut_at_word(c, i, self.known[k].short_cores[c[:i]], given):
                         note(k, CORE, f"short name {self.known[k].short_cores[c[:i]]} begins the "
                                       f"full name {given}")
         for c, given in me.short_cores.items():
@@ -443,11 +464,13 @@ class Matcher:
             if len(c) >= MIN_PREFIX:  # my short name begins their full name
                 for longer in self._longer_cores(c):
                     for k in self.by_core[longer]:
-                        if longer in self.known[k].full_cores:
+                        if longer in self.known[k].full_cores and _cut_at_word(
+                                longer, len(c), given, self.known[k].full_cores[longer]):
                             note(k, CORE, f"short name {given} begins the full name "
                                           f"{self.known[k].full_cores[longer]}")
-        for c, given in me.cores().items():
-            for k in self.by_head.get(c[:2], ()):
+        for c, given in me.cores().items():  # near names, for a curator's eye only
+            near = sorted(self.by_head.get(c[:2], set()) - level.keys())[:MAX_CANDIDATES]
+            for k in near:
                 if k not in level:
                     theirs = min(self.known[k].cores().items(),
                                  key=lambda kv: (kv[0][:2] != c[:2], kv[0]))

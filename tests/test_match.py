@@ -61,11 +61,12 @@ def test_lookalike(case):
     assert got.evidence, "every outcome says why"
 
 
-@pytest.mark.parametrize("case", CORPUS, ids=[c["id"] for c in CORPUS])
+PAIRS = [c for c in CORPUS if len(c["known"]) == 1]  # with several known, sides differ
+
+
+@pytest.mark.parametrize("case", PAIRS, ids=[c["id"] for c in PAIRS])
 def test_the_outcome_does_not_depend_on_the_side(case):
     """Swapping which side is known changes nothing when there is one known profile."""
-    if len(case["known"]) != 1:
-        pytest.skip("several known profiles: the sides are not symmetric")
     swapped = {**case, "known": [case["party"]], "party": case["known"][0]}
     assert run(swapped).status == case["expect"]
 
