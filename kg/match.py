@@ -374,7 +374,8 @@ _LEVEL_WORDS = {CODE: "identifier", FULL_NAME: "full name", CORE: "name"}
 
 
 class Matcher:
-    """Known profiles, indexed to find the one a party stands for by the rules of this module.
+    """Known profiles (unique keys), indexed to find the one a party stands for by the rules of
+    this module.
 
     >>> m = Matcher([Profile("jingrui", ("晶睿电子",), region="丽水"),
     ...              Profile("zhongxin-wafer", ("中欣晶圆",))])
@@ -395,6 +396,8 @@ class Matcher:
         self.by_core: dict[str, set[str]] = defaultdict(set)  # cores of any name
         self.by_head: dict[str, set[str]] = defaultdict(set)  # first two characters of cores
         for p in known:
+            if p.key in self.known:  # a caller's slip, not bad input: rows and ids are unique
+                raise ValueError(f"two known profiles have the key {p.key!r}")
             f = self.known[p.key] = _Facts.of(p)
             for kind, values in f.codes.items():
                 for v in values:

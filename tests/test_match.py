@@ -119,6 +119,11 @@ def test_a_full_name_match_survives_a_sector_difference_but_not_a_code_conflict(
     assert other.status == "review" and "credit codes differ" in other.evidence[-1]
 
 
+def test_known_keys_are_unique():
+    with pytest.raises(ValueError, match="two known profiles have the key 'a'"):
+        Matcher([Profile("a", ("甲",)), Profile("a", ("乙",))])
+
+
 def test_a_party_matches_nothing_in_an_empty_matcher():
     assert Matcher([]).match(Profile("r", ("晶睿电子",))) == Match(
         "none", None, (), ("no known name or identifier comes close",))
