@@ -150,8 +150,8 @@ def test_qualifier_shapes_allow_exactly_the_schema_relations():
 # -- The qualifier and stage tables of kg.seeds.schema against the hand-written .ttl files -------
 
 # Terms on statement and Quantity nodes that are not qualifiers: the mapper writes them from
-# other seed keys (quote:, inferred:, quantity:).
-NOT_QUALIFIERS = {IPK.quote, IPK.inferred, IPK.inferenceNote, IPK.amount, IPK.unit,
+# other seed keys (quote:, row:, inferred:, quantity:).
+NOT_QUALIFIERS = {IPK.quote, IPK.sourceRow, IPK.inferred, IPK.inferenceNote, IPK.amount, IPK.unit,
                   IPK.unitText, IPK.approximation, IPK.normalizedAmount, IPK.normalizedUnit}
 NODE_CLASS = {"statement": RDF.Statement, "quantity": IPK.Quantity}
 # What ipk.ttl's rdfs:range and shapes.ttl's sh:datatype / sh:class allow, by kind of value.

@@ -27,7 +27,8 @@ def test_nodes_are_exactly_the_entities(store):
         "FILTER(STRSTARTS(STR(?c), 'https://w3id.org/industrial-park-kg/ontology/')) "
         "FILTER(?c NOT IN (<https://w3id.org/industrial-park-kg/ontology/Quantity>, "
         "<https://w3id.org/industrial-park-kg/ontology/Article>, "
-        "<https://w3id.org/industrial-park-kg/ontology/NewspaperPage>)) }")))["n"].value)
+        "<https://w3id.org/industrial-park-kg/ontology/NewspaperPage>, "
+        "<https://w3id.org/industrial-park-kg/ontology/Table>)) }")))["n"].value)
     assert g.number_of_nodes() == entities
     assert g.nodes["jingrui-electronics"]["label"] == "晶睿电子"
     assert g.nodes["jingrui-electronics"]["cls"] == "Company"

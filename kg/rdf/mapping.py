@@ -2,7 +2,8 @@
 
 Every fact becomes a direct triple (`s ipk:rel o`, for the easy question) and an
 `rdf:Statement` node carrying its qualifiers, its source and its verbatim quote (for the
-auditor). Triples land in one named graph per source article. No blank nodes: every node
+auditor). Triples land in one named graph per source article or table; a fact quoting a
+table's cell also names its row (`ipk:sourceRow`). No blank nodes: every node
 has an IRI derived from its content, so the same seeds always give the same graph.
 
 The mapping emits pyoxigraph terms straight away (no rdflib Graph in between: at province
@@ -45,6 +46,10 @@ PROV_WAS_DERIVED_FROM = ox.NamedNode(_PROV + "wasDerivedFrom")
 SDO_HEADLINE = ox.NamedNode(_SDO + "headline")
 SDO_IS_PART_OF = ox.NamedNode(_SDO + "isPartOf")
 SDO_AUTHOR = ox.NamedNode(_SDO + "author")
+SDO_PUBLISHER = ox.NamedNode(_SDO + "publisher")
+SDO_DATE_PUBLISHED = ox.NamedNode(_SDO + "datePublished")
+SDO_URL = ox.NamedNode(_SDO + "url")
+XSD_ANY_URI = ox.NamedNode(_XSD + "anyURI")
 XSD_INTEGER = ox.NamedNode(_XSD + "integer")
 XSD_DECIMAL = ox.NamedNode(_XSD + "decimal")
 XSD_BOOLEAN = ox.NamedNode(_XSD + "boolean")
@@ -151,9 +156,11 @@ class Minter:
 
 
 def fact_key(fact: Fact) -> tuple:
-    """Everything that makes a fact this fact, in a stable order."""
-    return (fact.subject, fact.relation, fact.object, fact.value, fact.quantity,
-            sorted(fact.qualifiers.items()), fact.source, fact.quote)
+    """Everything that makes a fact this fact, in a stable order (a table's row only when it
+    has one, so the IRIs of facts from articles stay as they were)."""
+    key = (fact.subject, fact.relation, fact.object, fact.value, fact.quantity,
+           sorted(fact.qualifiers.items()), fact.source, fact.quote)
+    return key if fact.row is None else key + (fact.row,)
 
 
 class Mapped:
@@ -266,6 +273,27 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
             for person in art.correspondents:
                 add((a_node, ipk("correspondent"), iri[person], g))
 
+    for table in seeds.tables.values():
+        g = mint.graph(table.id)
+        node = mint.source(table.id)
+        add((node, RDF_TYPE, ipk("Table"), g))
+        add((node, RDFS_LABEL, zh(table.label), g))
+        if table.label_en:
+            add((node, RDFS_LABEL, en(table.label_en), g))
+        add((node, ipk("sourceFile"), ox.Literal(table.file), g))
+        if table.sheet:
+            add((node, ipk("sheet"), ox.Literal(table.sheet), g))
+        if table.publisher:
+            add((node, SDO_PUBLISHER, iri[table.publisher], g))
+        if table.date:
+            add((node, SDO_DATE_PUBLISHED, date_literal(table.date), g))
+        elif table.year:
+            add((node, SDO_DATE_PUBLISHED, year_literal(table.year), g))
+        if table.url:  # a literal: never dereferenced, and any text the source printed
+            add((node, SDO_URL, ox.Literal(table.url, datatype=XSD_ANY_URI), g))
+        if table.note:
+            add((node, SKOS_EDITORIAL_NOTE, ox.Literal(table.note), g))
+
     for ent in seeds.entities.values():
         g = mint.graph(ent.source)
         node = iri[ent.id]
@@ -281,6 +309,8 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
             add((node, SKOS_EDITORIAL_NOTE, ox.Literal(ent.note), g))
         add((node, PROV_WAS_DERIVED_FROM, mint.source(ent.source), g))
         add((node, ipk("quote"), zh(ent.quote), g))
+        if ent.row is not None:
+            add((node, ipk("sourceRow"), integer(ent.row), g))
         if ent.level:
             add((node, ipk("level"), ipk(schema.HONOUR_LEVEL_INDIVIDUALS[ent.level]), g))
         for order, seg in enumerate(ent.segments, start=1):
@@ -334,6 +364,8 @@ def _map_fact(rows: list[Row], g: ox.NamedNode, fact: Fact, iri: dict[str, ox.Na
         add((stmt, ipk("inferenceNote"), ox.Literal(fact.inferred), g))
     add((stmt, PROV_WAS_DERIVED_FROM, mint.source(fact.source), g))
     add((stmt, ipk("quote"), zh(fact.quote), g))
+    if fact.row is not None:
+        add((stmt, ipk("sourceRow"), integer(fact.row), g))
 
 
 def _map_quantity(rows: list[Row], g: ox.NamedNode, fact: Fact, q: Quantity,

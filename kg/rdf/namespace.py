@@ -44,6 +44,7 @@ class IPK(DefinedNamespace):
     Initiative: URIRef
     NewspaperPage: URIRef
     Article: URIRef
+    Table: URIRef
     Quantity: URIRef
     Stage: URIRef
     Unit: URIRef
@@ -148,6 +149,8 @@ class IPK(DefinedNamespace):
     byline: URIRef
     correspondent: URIRef
     lineStart: URIRef
+    sheet: URIRef
+    sourceRow: URIRef
     lineEnd: URIRef
     inferredYear: URIRef
     subtitle: URIRef

@@ -14,14 +14,17 @@ from pathlib import Path
 
 from kg.seeds import schema
 from kg.errors import InputError, Problem, did_you_mean
+from kg.seeds.sheets import Table, cell_text, read_table
 from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")
 YEAR_RANGE = (1900, 2100)
-TOP_KEYS = {"pages", "articles", "entities", "facts"}
+TOP_KEYS = {"pages", "articles", "tables", "entities", "facts"}
 PAGE_KEYS = {"id", "label", "label_en", "file", "newspaper", "date", "inferred_year",
              "inferred_year_basis", "note"}
+TABLE_KEYS = {"id", "label", "label_en", "file", "sheet", "header_row", "publisher", "date", "year",
+              "url", "note"}
 ARTICLE_KEYS = {"id", "page", "lines", "title", "subtitle", "kicker", "byline", "reporters",
                 "correspondents", "note"}
 # Keys whose value is a list or a mapping; every other key takes one scalar.
@@ -52,6 +55,25 @@ class Page:
     text: str
     inferred_year: int | None
     inferred_year_basis: str | None
+    where: Where
+
+
+@dataclass
+class TableSource:
+    """A table archived under the seeds folder (`tables:`): facts citing it quote one cell of
+    one row. Its rows are read to check those quotes, not kept here."""
+
+    id: str
+    label: str
+    label_en: str | None
+    file: str
+    sheet: str | None
+    header_row: int | None
+    publisher: str | None  # a PublicBody id
+    date: str | None  # YYYY-MM or YYYY-MM-DD
+    year: int | None
+    url: str | None  # where it was published; never fetched
+    note: str | None
     where: Where
 
 
@@ -94,6 +116,7 @@ class Entity:
     level: str | None = None
     segments: list[str] = field(default_factory=list)
     marks: RecordMarks | None = field(default=None, repr=False, compare=False)
+    row: int | None = None  # with a table source: the row the quote is a cell of
 
 
 @dataclass(frozen=True)
@@ -117,6 +140,7 @@ class Fact:
     inferred: str | None
     where: Where
     marks: RecordMarks | None = field(default=None, repr=False, compare=False)
+    row: int | None = None  # with a table source: the row the quote is a cell of
 
 
 @dataclass
@@ -126,6 +150,7 @@ class Seeds:
     entities: dict[str, Entity]
     facts: list[Fact]
     files: list[str]
+    tables: dict[str, TableSource] = field(default_factory=dict)
 
 
 def squash(text: str) -> str:
@@ -145,6 +170,8 @@ class _Checker:
         self.facts: list[Fact] = []
         self.ids: dict[str, Where] = {}
         self.article_text: dict[str, str] = {}
+        self.tables: dict[str, TableSource] = {}
+        self.table_rows: dict[str, Table] = {}  # read once, to check the quotes citing it
         self.unreadable: list[str] = []  # files that could not be read as seeds
 
     # -- helpers -------------------------------------------------------------------------
@@ -308,17 +335,10 @@ class _Checker:
         file = self.text(path, rec, "file")
         if ident is None or label is None or file is None:
             return
-        source_file = self.root / file
+        source_file = self.source_file(path, rec, file)
+        if source_file is None:
+            return
         file_mark = self._value_mark(rec, "file")
-        if not source_file.resolve().is_relative_to(self.root.resolve()):
-            self.problem(path, file_mark, f"source file '{file}' is outside {self.root.name}/",
-                         "archive the source text under the seeds folder, e.g. sources/")
-            return
-        if not source_file.exists():
-            self.problem(path, file_mark,
-                         f"source file '{file}' not found under {self.root.name}/",
-                         "archive the source text there, or fix the path")
-            return
         text = self.read_text(path, source_file, MAX_SOURCE_BYTES, file_mark, file)
         self.text(path, rec, "newspaper")
         self.text(path, rec, "note")
@@ -330,6 +350,55 @@ class _Checker:
         self.pages[ident] = Page(ident, label, self.text(path, rec, "label_en"), file, text, year,
                                  self.text(path, rec, "inferred_year_basis"),
                                  Where(path, rec.mark.line, rec.mark.col))
+
+    def source_file(self, path, rec, file: str) -> Path | None:
+        """The archived source file a page or table names, if it is under the seeds folder."""
+        source_file = self.root / file
+        file_mark = self._value_mark(rec, "file")
+        if not source_file.resolve().is_relative_to(self.root.resolve()):
+            self.problem(path, file_mark, f"source file '{file}' is outside {self.root.name}/",
+                         "archive the source under the seeds folder, e.g. sources/")
+            return None
+        if not source_file.exists():
+            self.problem(path, file_mark,
+                         f"source file '{file}' not found under {self.root.name}/",
+                         "archive the source there, or fix the path")
+            return None
+        return source_file
+
+    def read_table(self, path, rec, mark) -> None:
+        if not self.keys(path, rec, TABLE_KEYS, ("id", "label", "file"), "table", mark):
+            return
+        ident = self.claim_id(path, rec, "table")
+        label, file = self.text(path, rec, "label"), self.text(path, rec, "file")
+        sheet = self.text(path, rec, "sheet")
+        header_row = self.whole(path, rec, "header_row", 1, 1_000_000, "a row number")
+        date = self.read_kind(path, rec, "date", "date") if "date" in rec else None
+        year = self.whole(path, rec, "year", *YEAR_RANGE, "a year")
+        if "date" in rec and "year" in rec:
+            self.problem(path, rec.key_marks["year"], "give a table's 'date' or its 'year', not both",
+                         "keep 'date' when the day or month is known, else 'year'")
+        for key in ("label_en", "publisher", "url", "note"):
+            self.text(path, rec, key)
+        if ident is None or label is None or file is None:
+            return
+        source_file = self.source_file(path, rec, file)
+        if source_file is None:
+            return
+        self.unreadable.append(file)  # a table that cannot be read is a root cause
+        try:
+            table = read_table(source_file, sheet, header_row,
+                               shown=str(Path(path).parent / file))
+        except InputError as exc:
+            self.problems.extend(exc.problems)
+            return
+        self.unreadable.pop()
+        self.table_rows[ident] = table
+        self.tables[ident] = TableSource(
+            ident, label, self.text(path, rec, "label_en"), file, sheet, header_row,
+            self.text(path, rec, "publisher"), date if isinstance(date, str) else None, year,
+            self.text(path, rec, "url"), self.text(path, rec, "note"),
+            Where(path, rec.mark.line, rec.mark.col))
 
     def read_article(self, path, rec, mark) -> None:
         if not self.keys(path, rec, ARTICLE_KEYS, ("id", "page", "lines", "title", "byline"),
@@ -415,7 +484,7 @@ class _Checker:
             self.text_list(path, rec, "aliases"), self.text_list(path, rec, "aliases_en"),
             self.text(path, rec, "note"), source, quote,
             Where(path, rec.mark.line, rec.mark.col), level,
-            self.text_list(path, rec, "segments"), RecordMarks(rec))
+            self.text_list(path, rec, "segments"), RecordMarks(rec), self.row(path, rec))
 
     # -- facts ---------------------------------------------------------------------------
     def read_fact(self, path, rec, mark) -> None:
@@ -467,8 +536,11 @@ class _Checker:
         fact = Fact(subject, name, obj, value, quantity,
                     {k: v for k, v in qualifiers.items() if v is not None}, source, quote,
                     self.text(path, rec, "note"), inferred,
-                    Where(path, rec.mark.line, rec.mark.col), RecordMarks(rec))
+                    Where(path, rec.mark.line, rec.mark.col), RecordMarks(rec), self.row(path, rec))
         self.facts.append(fact)
+
+    def row(self, path, rec) -> int | None:
+        return self.whole(path, rec, "row", 1, 1_048_576, "a row number")  # XLSX's last row
 
     def read_quantity(self, path, rec, name) -> Quantity | None:
         q = rec["quantity"]
@@ -547,10 +619,19 @@ class _Checker:
             self.problem(path, mark, f"{what}: '{ident}' is a {entity.type}",
                          f"it must be a {' or '.join(types)}")
 
-    def check_quote(self, path, mark, source, quote, what) -> None:
+    def check_quote(self, path, rec: RecordMarks, source, quote, what,
+                    row: int | None = None) -> None:
+        mark = self._value_mark(rec, "quote")
+        if source in self.tables:
+            self.check_cell(path, rec, source, quote, what, row)
+            return
+        if row is not None:
+            self.problem(path, self._value_mark(rec, "row"),
+                         f"{what}: 'row' is for a table source, and '{source}' is an article",
+                         "remove 'row:', or cite the table the row is in")
         if source not in self.articles:
             self.problem(path, mark, f"{what}: unknown source '{source}'",
-                         did_you_mean(source, self.articles))
+                         did_you_mean(source, self.articles.keys() | self.tables.keys()))
             return
         text = self.article_text.get(source)
         if text is None:
@@ -562,12 +643,47 @@ class _Checker:
             self.problem(path, mark, f"{what}: quote not found in {source}: {quote!r}",
                          _closest_hint(wanted, text))
 
+    def check_cell(self, path, rec: RecordMarks, source, quote, what, row: int | None) -> None:
+        """A quote of a table is one whole cell of the row it names (NFC, trimmed)."""
+        table = self.table_rows.get(source)
+        if table is None:
+            return
+        if row is None:
+            self.problem(path, rec.mark, f"{what}: cites table '{source}' but gives no 'row'",
+                         "add 'row: N', the row number as the spreadsheet shows it")
+            return
+        found = table.row(row)
+        if found is None:
+            last = table.rows[-1].number
+            why = ("is the header" if row == table.header_row else
+                   "is empty" if row in table.empty_rows else
+                   f"is not among its data rows {table.header_row + 1}-{last}")
+            self.problem(path, self._value_mark(rec, "row"),
+                         f"{what}: row {row} of table '{source}' {why}",
+                         "give the row number as the spreadsheet shows it (header = row "
+                         f"{table.header_row})")
+            return
+        wanted = cell_text(quote)
+        if not any(cell_text(cell) == wanted for cell in found.cells):
+            cells = " | ".join(f"{head}={cell}" for head, cell in zip(table.header, found.cells))
+            self.problem(path, self._value_mark(rec, "quote"),
+                         f"{what}: quote is not a cell of row {row} of table '{source}': "
+                         f"{quote!r}", f"quote one whole cell verbatim; the row's cells: {cells}")
+        elif len(wanted) < 2:
+            self.problem(path, self._value_mark(rec, "quote"),
+                         f"{what}: quote is too short", "quote a cell of at least two characters, "
+                         "e.g. the company's name")
+
     def check_references(self) -> None:
+        for table in self.tables.values():
+            if table.publisher is not None:
+                self.expect_ref(table.where.path, Mark(table.where.line, table.where.col),
+                                table.publisher, ("PublicBody",), f"publisher of table '{table.id}'")
         for ent in self.entities.values():
             rec = ent.marks
             assert rec is not None  # every record read here keeps its marks
-            self.check_quote(ent.where.path, self._value_mark(rec, "quote"), ent.source,
-                             ent.quote, f"entity '{ent.id}'")
+            self.check_quote(ent.where.path, rec, ent.source, ent.quote, f"entity '{ent.id}'",
+                             ent.row)
             for seg in ent.segments:
                 self.expect_ref(ent.where.path, self._value_mark(rec, "segments"), seg,
                                 ("ChainSegment",), f"segments of '{ent.id}'")
@@ -585,10 +701,10 @@ class _Checker:
                 if q.kind == "entity" and q.key in fact.qualifiers:
                     self.expect_ref(path, self._value_mark(rec, q.key), fact.qualifiers[q.key],
                                     q.refs, f"'{q.key}'")
-            self.check_quote(path, self._value_mark(rec, "quote"), fact.source, fact.quote,
-                             f"fact '{fact.subject} {fact.relation}'")
+            self.check_quote(path, rec, fact.source, fact.quote,
+                             f"fact '{fact.subject} {fact.relation}'", fact.row)
             key = (fact.subject, fact.relation, fact.object, str(fact.value), fact.quantity,
-                   tuple(sorted(fact.qualifiers.items())), fact.source)
+                   tuple(sorted(fact.qualifiers.items())), fact.source, fact.row)
             if key in seen:
                 self.problems.append(Problem(path, fact.where.line, fact.where.col,
                                              "the same fact is stated twice",
@@ -646,6 +762,7 @@ def load_seeds(root: str | Path) -> Seeds:
     # otherwise be held twice. Facts may still name entities of any file: references are
     # checked once every file is read.
     readers = {"pages": checker.read_page, "articles": checker.read_article,
+               "tables": checker.read_table,
                "entities": checker.read_entity, "facts": checker.read_fact}
     read: list[str] = []
     for file in files:
@@ -663,4 +780,5 @@ def load_seeds(root: str | Path) -> Seeds:
         checker.check_references()
     if checker.problems:
         raise InputError([_one_line(p) for p in checker.problems])
-    return Seeds(checker.pages, checker.articles, checker.entities, checker.facts, read)
+    return Seeds(checker.pages, checker.articles, checker.entities, checker.facts, read,
+                 checker.tables)

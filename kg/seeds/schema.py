@@ -41,8 +41,9 @@ ENTITY_TYPES: dict[str, dict] = {
     "Initiative": {"path": "initiative"},
 }
 
+# `row` only with a table source: the row whose cell the quote is (kg.seeds.sheets numbering).
 ENTITY_KEYS = {"id", "type", "label", "label_en", "aliases", "aliases_en", "note",
-               "source", "quote"}
+               "source", "quote", "row"}
 
 
 ORGANISATIONS = ("Company", "EnterpriseGroup", "PublicBody", "ResearchInstitute")
@@ -261,7 +262,7 @@ for _name, _kind, _zh, _en in _FIGURES:
     RELATIONS[_name] = _rel(_name, list(ENTITY_TYPES), "quantity", Q_FIGURE, _zh, _en, True)
     FIGURE_KIND[_name] = _kind
 
-FACT_KEYS = {"subject", "relation", "object", "value", "quantity", "source", "quote",
+FACT_KEYS = {"subject", "relation", "object", "value", "quantity", "source", "quote", "row",
              "note", "inferred"} | QUALIFIERS.keys()
 
 

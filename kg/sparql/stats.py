@@ -32,7 +32,7 @@ UNSOURCED = PROLOGUE + """
 SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {
   { ?x a rdf:Statement } UNION
   { ?x a ?class . FILTER(?class NOT IN (rdf:Statement, ipk:Quantity, ipk:Article,
-                                        ipk:NewspaperPage)) }
+                                        ipk:NewspaperPage, ipk:Table)) }
   FILTER(NOT EXISTS { ?x prov:wasDerivedFrom ?src ; ipk:quote ?q })
 }"""
 
