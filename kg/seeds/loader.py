@@ -382,10 +382,11 @@ class _Checker:
             self.text(path, rec, key)
         if ident is None or label is None or file is None:
             return
+        # a table that cannot be read is a root cause: the quotes citing it are not checked
+        self.unreadable.append(file)
         source_file = self.source_file(path, rec, file)
         if source_file is None:
             return
-        self.unreadable.append(file)  # a table that cannot be read is a root cause
         try:
             table = read_table(source_file, sheet, header_row,
                                shown=str(Path(path).parent / file))
@@ -655,13 +656,15 @@ class _Checker:
         found = table.row(row)
         if found is None:
             last = table.rows[-1].number
+            first = table.rows[0].number
             why = ("is the header" if row == table.header_row else
                    "is empty" if row in table.empty_rows else
-                   f"is not among its data rows {table.header_row + 1}-{last}")
+                   f"is not one of its data rows, {first}-{last}" if first != last else
+                   f"is not its one data row, {first}")
             self.problem(path, self._value_mark(rec, "row"),
                          f"{what}: row {row} of table '{source}' {why}",
-                         "give the row number as the spreadsheet shows it (header = row "
-                         f"{table.header_row})")
+                         "give the row number as the spreadsheet shows it; the header is row "
+                         f"{table.header_row}")
             return
         wanted = cell_text(quote)
         if not any(cell_text(cell) == wanted for cell in found.cells):

@@ -149,9 +149,10 @@ class _Problems:
 
     def raise_if_any(self) -> None:
         if self.more:
-            self.found.append(Problem(self.shown, 0, 0,
-                                      f"{self.more:,} more problems not shown",
-                                      "fix the ones above and read the table again"))
+            total = len(self.found) + self.more
+            self.found.append(Problem(self.shown, 0, 0,  # line 0: sorted first
+                                      f"{total:,} problems; the first {len(self.found)} follow",
+                                      "fix them and read the table again"))
         if self.found:
             raise InputError(self.found)
 
