@@ -14,13 +14,19 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from helpers import ONTOLOGY, SEEDS
+from rdflib import RDF, XSD, Literal, URIRef
+
+from helpers import ONTOLOGY, SEEDS, validate_both
 from kg.cli import main
 from kg.errors import InputError
+from kg.rdf.adapter import as_rdflib_graph
+from kg.rdf.mapping import map_seeds
 from kg.seeds import sheets
+from kg.seeds.loader import load_seeds
 from kg.seeds.sheets import read_table
 
 IPK = "https://w3id.org/industrial-park-kg/ontology/"
+ID = "https://w3id.org/industrial-park-kg/id/"
 
 
 def problems(path, **kw) -> list[str]:
@@ -431,3 +437,53 @@ def test_date_and_year_together_and_an_unknown_publisher_are_refused(table_seeds
     assert result.exit_code == 2
     assert "give a table's 'date' or its 'year', not both" in result.output
     assert "publisher of table 'test-honour-table': unknown id 'zj-economy-dept'" in result.output
+
+
+# -- the shapes bite on tables -----------------------------------------------------------------
+
+# The three companies article 3 (the mini fixture) names as 2025's proposed 重点省专, as a table.
+MINI_TABLE = "序号,企业名称\n1,特尔阀门高科技材料有限公司\n2,浙江德明汽车零部件有限公司\n"
+MINI_TABLES_YAML = """\
+tables:
+  - id: mini-table
+    label: 测试名单
+    file: sources/list.csv
+    publisher: zj-economy-dept
+    date: "2025-06"
+entities:
+  - {id: deming-auto, type: Company, label: 浙江德明汽车零部件有限公司, source: mini-table, row: 3,
+     quote: 浙江德明汽车零部件有限公司}
+facts:
+  - subject: teer-valve
+    relation: hasHonour
+    object: key-provincial-sme
+    year: 2025
+    stage: proposed
+    source: mini-table
+    row: 2
+    quote: 特尔阀门高科技材料有限公司
+"""
+
+
+def test_table_nodes_conform_and_the_shapes_catch_a_broken_one(mini_seeds):
+    (mini_seeds / "sources" / "list.csv").write_text(MINI_TABLE, encoding="utf-8")
+    (mini_seeds / "tables.yaml").write_text(MINI_TABLES_YAML, encoding="utf-8")
+    graph = as_rdflib_graph(map_seeds(load_seeds(mini_seeds)).triples())
+    assert validate_both(graph).conforms
+    table = URIRef(ID + "source/mini-table")
+    company = next(s for s in graph.subjects(URIRef(IPK + "sourceRow"), None)
+                   if (s, RDF.type, URIRef(IPK + "Company")) in graph)
+    assert (company, URIRef(IPK + "sourceRow"), Literal(3, datatype=XSD.integer)) in graph
+    [stmt] = graph.subjects(URIRef(IPK + "sourceRow"), Literal(2, datatype=XSD.integer))
+    graph.remove((table, URIRef(IPK + "sourceFile"), None))
+    graph.set((stmt, URIRef(IPK + "sourceRow"), Literal("2")))
+    graph.set((company, URIRef(IPK + "sourceRow"), Literal(0, datatype=XSD.integer)))
+    result = validate_both(graph)
+    short = graph.namespace_manager.normalizeUri
+    found = {(v.focus, v.path) for v in result.violations}
+    assert {(short(table), "ipk:sourceFile"), (short(stmt), "ipk:sourceRow"),
+            (short(company), "ipk:sourceRow")} <= found
+    # a statement citing something that is neither an article nor a table
+    graph.set((stmt, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), company))
+    found = {(v.focus, v.path) for v in validate_both(graph).violations}
+    assert (short(stmt), "prov:wasDerivedFrom") in found
