@@ -487,3 +487,11 @@ def test_table_nodes_conform_and_the_shapes_catch_a_broken_one(mini_seeds):
     graph.set((stmt, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), company))
     found = {(v.focus, v.path) for v in validate_both(graph).violations}
     assert (short(stmt), "prov:wasDerivedFrom") in found
+
+
+def test_a_table_url_with_a_space_is_refused(table_seeds):
+    edit(table_seeds / "tables.yaml", "url: https://example.org/list", "url: https://example.org/a list")
+    assert problem_line(check(table_seeds)) == (
+        "seeds/tables.yaml:8:10: 'url' must be an http(s) address without spaces, got "
+        "'https://example.org/a list' (copy the address as published, e.g. https://…; it is never "
+        "fetched)")

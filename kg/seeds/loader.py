@@ -20,6 +20,7 @@ from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")
 YEAR_RANGE = (1900, 2100)
+URL_PATTERN = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")  # what xsd:anyURI and IRIs accept
 TOP_KEYS = {"pages", "articles", "tables", "entities", "facts"}
 PAGE_KEYS = {"id", "label", "label_en", "file", "newspaper", "date", "inferred_year",
              "inferred_year_basis", "note"}
@@ -378,8 +379,13 @@ class _Checker:
         if "date" in rec and "year" in rec:
             self.problem(path, rec.key_marks["year"], "give a table's 'date' or its 'year', not both",
                          "keep 'date' when the day or month is known, else 'year'")
-        for key in ("label_en", "publisher", "url", "note"):
+        for key in ("label_en", "publisher", "note"):
             self.text(path, rec, key)
+        url = self.text(path, rec, "url")
+        if url is not None and not URL_PATTERN.match(url):
+            self.problem(path, self._value_mark(rec, "url"),
+                         f"'url' must be an http(s) address without spaces, got {url!r}",
+                         "copy the address as published, e.g. https://…; it is never fetched")
         if ident is None or label is None or file is None:
             return
         # a table that cannot be read is a root cause: the quotes citing it are not checked
