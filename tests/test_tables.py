@@ -108,14 +108,14 @@ def test_nul_byte_is_refused_with_its_line(tmp_path):
 
 def test_control_character_in_a_cell_is_refused_with_its_cell(tmp_path):
     path = csv_file(tmp_path, "企业名称,地区\n晶睿电子,丽水\x1b[31m\n")
-    assert one_problem(path).endswith(":2:1: cell B2 holds the control character \\x1b "
+    assert one_problem(path).endswith(":2:2: cell B2 holds the control character \\x1b "
                                       "(delete it: only text, tabs and line breaks belong in a cell)")
 
 
 def test_ragged_rows_short_are_padded_and_a_stray_cell_has_no_header(tmp_path):
     path = csv_file(tmp_path, "企业名称,地区\n晶睿电子\n中欣晶圆,丽水,x\n")
     assert one_problem(path).endswith(
-        ":1:1: column C has no header, but row 3 has a value in it: 'x' (give every column a name "
+        ":1:3: column C has no header, but row 3 has a value in it: 'x' (give every column a name "
         "in the header row, or delete the stray cells)")
     table = read_table(csv_file(tmp_path, "企业名称,地区\n晶睿电子\n", name="short.csv"))
     assert table.rows[0].cells == ["晶睿电子", ""]
@@ -142,7 +142,7 @@ def test_a_title_row_above_the_header_is_skipped_when_the_header_row_is_given(tm
 def test_a_column_without_a_header_is_refused(tmp_path):
     blank = csv_file(tmp_path, "序号,,地区\n1,晶睿电子,丽水\n", name="blank.csv")
     assert one_problem(blank).endswith(
-        ":1:1: column B has no header, but row 2 has a value in it: '晶睿电子' (give every column "
+        ":1:2: column B has no header, but row 2 has a value in it: '晶睿电子' (give every column "
         "a name in the header row, or delete the stray cells)")
 
 
@@ -158,7 +158,7 @@ def test_header_only_and_all_empty_tables_are_refused(tmp_path):
 
 def test_duplicate_header_names_are_refused(tmp_path):
     path = csv_file(tmp_path, "企业名称,地区, 企业名称\n晶睿电子,丽水,晶睿\n")
-    assert one_problem(path).endswith(":1:1: columns A and C have the same header '企业名称' "
+    assert one_problem(path).endswith(":1:3: columns A and C have the same header '企业名称' "
                                       "(give each column its own header)")
 
 
@@ -227,7 +227,7 @@ def test_xlsx_formulas_give_their_cached_value(tmp_path):
 def test_xlsx_merged_header_cells_are_refused(tmp_path):
     path = workbook(tmp_path, [["序号", "企业名称", "", "地区"], [1, "晶睿电子", "晶睿", "丽水"]],
                     edit=lambda ws: ws.merge_cells("B1:C1"))
-    assert one_problem(path) == (f"{path}:1:1: merged header cells B1:C1 (unmerge them and give "
+    assert one_problem(path) == (f"{path}:1:2: merged header cells B1:C1 (unmerge them and give "
                                  "each column its own header)")
 
 
@@ -424,7 +424,7 @@ def test_a_bad_table_is_reported_in_the_table_file(table_seeds):
     else:
         workbook(bad.parent, [["企业名称", "企业名称"], ["晶睿电子", "晶睿"]], name=bad.name)
     assert problem_line(check(table_seeds)) == (
-        f"seeds/sources/{bad.name}:1:1: columns A and B have the same header '企业名称' "
+        f"seeds/sources/{bad.name}:1:2: columns A and B have the same header '企业名称' "
         "(give each column its own header)")
 
 

@@ -15,6 +15,8 @@ is kept as the reader of the table sees it:
   format shows (a stock code 000001 stays 000001), percentages as ``90%``, dates as ``YYYY-MM-DD``,
   formulas as their cached value, and a merged data cell repeated in every row it covers (that is
   what each row shows). Short rows are padded with ``""``.
+- **Problems** name the file, and the row and column as the spreadsheet numbers them
+  (``list.csv:5:2``: row 5, column B), or the file alone when the whole file is wrong.
 - **Refused**: a file over 20 MiB (before it is read), a 0-byte file, bytes neither UTF-8 nor
   GB18030, control characters in a cell (tab and line breaks allowed), cells beyond the header's
   columns, an XLSX that unpacks to more than 100 MiB or has more than 100,000 rows or 500 columns,
@@ -41,6 +43,7 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NoReturn
 
 from kg.errors import InputError, Problem
 
@@ -141,11 +144,18 @@ class _Problems:
         self.found: list[Problem] = []
         self.more = 0
 
-    def add(self, row: int, message: str, hint: str = "") -> None:
+    def add(self, row: int, message: str, hint: str = "", col: int = 1) -> None:
+        """A problem at a row (0: the whole file) and a 1-based column of the spreadsheet."""
         if len(self.found) >= MAX_PROBLEMS:
             self.more += 1
             return
-        self.found.append(Problem(self.shown, row, 0 if not row else 1, message, hint))
+        self.found.append(Problem(self.shown, row, col if row else 0, message, hint))
+
+    def fail(self, row: int, message: str, hint: str = "") -> NoReturn:
+        """Add a problem that stops the reading, and raise every problem found."""
+        self.add(row, message, hint)
+        self.raise_if_any()
+        raise AssertionError("unreachable: raise_if_any raised")
 
     def raise_if_any(self) -> None:
         if self.more:
@@ -172,24 +182,19 @@ def read_table(path: str | Path, sheet: str | None = None, header_row: int | Non
     if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES:
         hint = ("an Excel 97-2003 workbook: save it as .xlsx or .csv (UTF-8)" if suffix == ".xls"
                 else "give a .csv or an .xlsx file")
-        problems.add(0, f"not a table this reader knows (suffix {suffix or 'none'!r})", hint)
-        problems.raise_if_any()
+        problems.fail(0, f"not a table this reader knows (suffix {suffix or 'none'!r})", hint)
     if sheet is not None and suffix in CSV_SUFFIXES:
-        problems.add(0, f"a CSV file has no sheets, but sheet {sheet!r} was asked for",
-                     "remove the sheet name")
-        problems.raise_if_any()
+        problems.fail(0, f"a CSV file has no sheets, but sheet {sheet!r} was asked for",
+                      "remove the sheet name")
     if not path.is_file():  # a folder, a FIFO or a device: never open it
-        problems.add(0, "not found" if not path.exists() else "not a plain file",
-                     "give the path of a table file")
-        problems.raise_if_any()
+        problems.fail(0, "not found" if not path.exists() else "not a plain file",
+                      "give the path of a table file")
     size = path.stat().st_size
     if size > MAX_TABLE_BYTES:
-        problems.add(0, f"the file is {size / (1 << 20):,.1f} MiB, over the limit of "
-                     f"{MAX_TABLE_BYTES >> 20} MiB", "split the table into smaller files")
-        problems.raise_if_any()
+        problems.fail(0, f"the file is {size / (1 << 20):,.1f} MiB, over the limit of "
+                      f"{MAX_TABLE_BYTES >> 20} MiB", "split the table into smaller files")
     if size == 0:
-        problems.add(0, "the file is empty (0 bytes)", "archive the table's real file")
-        problems.raise_if_any()
+        problems.fail(0, "the file is empty (0 bytes)", "archive the table's real file")
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, header_row, problems)
     return _read_xlsx(path, sheet, header_row, problems)
@@ -223,21 +228,23 @@ def _decode(data: bytes, problems: _Problems) -> tuple[str, str] | None:
 
 
 def _read_csv(path: Path, header_row: int | None, problems: _Problems) -> Table:
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_TABLE_BYTES + 1)  # the file may have grown since stat()
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_TABLE_BYTES + 1)  # the file may have grown since stat()
+    except OSError as exc:
+        problems.fail(0, f"cannot be read ({exc.strerror})", "check that the file is readable")
     if len(data) > MAX_TABLE_BYTES:
         problems.add(0, f"the file is over the limit of {MAX_TABLE_BYTES >> 20} MiB",
                      "split the table into smaller files")
     decoded = _decode(data, problems) if not problems.found else None
     if decoded is None:
-        problems.raise_if_any()
-        raise AssertionError("unreachable: a decoding failure is a problem")
+        problems.raise_if_any()  # a decoding failure is a problem
+        raise AssertionError("unreachable")
     text, encoding = decoded
     if "\x00" in text:  # the csv module refuses NUL outright; say where it is
         line = text.count("\n", 0, text.index("\x00")) + 1
-        problems.add(line, f"NUL byte in line {line}: this is not CSV text",
-                     "is it a binary file, or UTF-16? save the table as 'CSV UTF-8'")
-        problems.raise_if_any()
+        problems.fail(line, f"NUL byte in line {line}: this is not CSV text",
+                      "is it a binary file, or UTF-16? save the table as 'CSV UTF-8'")
     records: list[tuple[int, list[str]]] = []
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
@@ -246,10 +253,9 @@ def _read_csv(path: Path, header_row: int | None, problems: _Problems) -> Table:
                 break
             records.append((number, cells))
     except csv.Error as exc:
-        problems.add(len(records) + 1, f"not readable as CSV: {exc}",
-                     "check the quotes in that row: a cell that holds a comma or a quote "
-                     "is written \"like \"\"this\"\"\"")
-    problems.raise_if_any()
+        problems.fail(len(records) + 1, f"not readable as CSV: {exc}",
+                      "check the quotes in that row: a cell that holds a comma or a quote "
+                      "is written \"like \"\"this\"\"\"")
     return _build(str(path), None, encoding, records, {}, header_row, problems)
 
 
@@ -260,31 +266,26 @@ def _read_xlsx(path: Path, sheet: str | None, header_row: int | None,
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
-        problems.add(0, "not an XLSX workbook (not a zip archive)",
-                     "an encrypted workbook or an old .xls saved as .xlsx? "
-                     "save it again as .xlsx or as CSV UTF-8")
-        problems.raise_if_any()
-        raise AssertionError("unreachable")
+        problems.fail(0, "not an XLSX workbook (not a zip archive)",
+                      "an encrypted workbook or an old .xls saved as .xlsx? "
+                      "save it again as .xlsx or as CSV UTF-8")
     with archive:
         infos = archive.infolist()
         # zipfile never unpacks more than a member's declared size, so the directory's sizes
         # bound what openpyxl can inflate: a zip bomb is refused before anything is unpacked.
         unpacked = sum(i.file_size for i in infos)
         if len(infos) > MAX_XLSX_PARTS or unpacked > MAX_XLSX_UNPACKED:
-            problems.add(0, f"the workbook unpacks to {unpacked / (1 << 20):,.0f} MiB in "
-                         f"{len(infos):,} parts, over the limit of {MAX_XLSX_UNPACKED >> 20} MiB "
-                         f"or {MAX_XLSX_PARTS:,} parts (a zip bomb, or a workbook too large)",
-                         "save the one sheet that holds the table as CSV UTF-8")
-            problems.raise_if_any()
+            problems.fail(0, f"the workbook unpacks to {unpacked / (1 << 20):,.0f} MiB in "
+                          f"{len(infos):,} parts, over the limit of {MAX_XLSX_UNPACKED >> 20} MiB "
+                          f"or {MAX_XLSX_PARTS:,} parts (a zip bomb, or a workbook too large)",
+                          "save the one sheet that holds the table as CSV UTF-8")
     try:
         return _read_sheet(path, sheet, header_row, problems)
     except InputError:
         raise
     except Exception as exc:  # openpyxl on hostile input raises anything: report, never a traceback
-        problems.add(0, f"not readable as XLSX: {type(exc).__name__}: {exc}",
-                     "open it in a spreadsheet program and save it again as .xlsx, or as CSV UTF-8")
-        problems.raise_if_any()
-        raise AssertionError("unreachable")
+        problems.fail(0, f"not readable as XLSX: {type(exc).__name__}: {exc}",
+                      "open it in a spreadsheet program and save it again as .xlsx, or as CSV UTF-8")
 
 
 def _read_sheet(path: Path, sheet: str | None, header_row: int | None,
@@ -301,13 +302,11 @@ def _read_sheet(path: Path, sheet: str | None, header_row: int | None,
             if sheet is None:
                 sheet = names[0]
             elif sheet not in names:
-                problems.add(0, f"no sheet named {sheet!r}",
-                             "the sheets are: " + ", ".join(repr(n) for n in names))
-                problems.raise_if_any()
+                problems.fail(0, f"no sheet named {sheet!r}",
+                              "the sheets are: " + ", ".join(repr(n) for n in names))
             ws = book[sheet]
             if not hasattr(ws, "iter_rows"):  # a chart sheet
-                problems.add(0, f"sheet {sheet!r} is a chart, not a table", "name a worksheet")
-                problems.raise_if_any()
+                problems.fail(0, f"sheet {sheet!r} is a chart, not a table", "name a worksheet")
             merged = _merged_ranges(book, ws, problems)
             ws.reset_dimensions()  # a forged <dimension> would pad every row to its width
             records: list[tuple[int, list[str]]] = []
@@ -401,21 +400,19 @@ def _build(path: str, sheet: str | None, encoding: str | None,
     """Header, rows and their checks, the same for CSV and XLSX records (number, cells)."""
     nonempty = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not nonempty:
-        problems.add(0, "the table has no rows: every row is empty", "archive the table's real file")
-        problems.raise_if_any()
+        problems.fail(0, "the table has no rows: every row is empty", "archive the table's real file")
     if header_row is None:
         header_row = nonempty[0][0]
     head = next((cells for n, cells in records if n == header_row), None)
     if head is None or not any(c.strip() for c in head):
-        problems.add(header_row, f"row {header_row}, the header, is empty",
-                     "the first row must name the columns; or give the header's row number")
-        problems.raise_if_any()
+        problems.fail(header_row, f"row {header_row}, the header, is empty",
+                      "the first row must name the columns; or give the header's row number")
     assert head is not None
     for (r1, c1, r2, c2) in merged.values():
         if r1 <= header_row <= r2 and (c1 != c2 or r1 != r2):
             ref = f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}"
             problems.add(header_row, f"merged header cells {ref}",
-                         "unmerge them and give each column its own header")
+                         "unmerge them and give each column its own header", col=c1)
     below = {k: r for k, r in merged.items() if r[0] > header_row}
     if below:
         records = _fill_merged(records, below)
@@ -438,11 +435,11 @@ def _build(path: str, sheet: str | None, encoding: str | None,
                 problems.add(header_row, f"column {column_letter(i)} has no header, but row "
                              f"{first[0]} has a value in it: {first[1]!r}",
                              "give every column a name in the header row, or delete the stray "
-                             "cells")
+                             "cells", col=i + 1)
         elif name in seen:
             problems.add(header_row, f"columns {column_letter(seen[name])} and "
                          f"{column_letter(i)} have the same header {name!r}",
-                         "give each column its own header")
+                         "give each column its own header", col=i + 1)
         else:
             seen[name] = i
     rows: list[Row] = []
@@ -459,8 +456,8 @@ def _build(path: str, sheet: str | None, encoding: str | None,
     last = rows[-1].number if rows else header_row
     empty = [n for n in empty if n < last]  # trailing empty rows are no news
     if not rows:
-        problems.add(header_row, "the table has a header but no data rows",
-                     "archive the table's real file")
+        problems.fail(header_row, "the table has a header but no data rows",
+                      "archive the table's real file")
     problems.raise_if_any()
     return Table(path, sheet, header, rows, encoding, header_row, empty)
 
@@ -472,7 +469,8 @@ def _check_cells(number: int, cells: list[str], problems: _Problems) -> None:
             code = ord(bad.group())
             char = f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
             problems.add(number, f"cell {column_letter(i)}{number} holds the control character "
-                         f"{char}", "delete it: only text, tabs and line breaks belong in a cell")
+                         f"{char}", "delete it: only text, tabs and line breaks belong in a cell",
+                         col=i + 1)
 
 
 def _fill_merged(records: list[tuple[int, list[str]]], merged: dict) -> list[tuple[int, list[str]]]:
