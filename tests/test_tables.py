@@ -436,7 +436,8 @@ def test_date_and_year_together_and_an_unknown_publisher_are_refused(table_seeds
     result = check(table_seeds)
     assert result.exit_code == 2
     assert "give a table's 'date' or its 'year', not both" in result.output
-    assert "publisher of table 'test-honour-table': unknown id 'zj-economy-dept'" in result.output
+    assert "seeds/tables.yaml:6:16: publisher of table 'test-honour-table': unknown id " \
+        "'zj-economy-dept'" in result.output
 
 
 # -- the shapes bite on tables -----------------------------------------------------------------

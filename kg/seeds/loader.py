@@ -76,6 +76,7 @@ class TableSource:
     url: str | None  # where it was published; never fetched
     note: str | None
     where: Where
+    marks: RecordMarks | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -367,7 +368,7 @@ class _Checker:
             return None
         return source_file
 
-    def read_table(self, path, rec, mark) -> None:
+    def read_table_source(self, path, rec, mark) -> None:
         if not self.keys(path, rec, TABLE_KEYS, ("id", "label", "file"), "table", mark):
             return
         ident = self.claim_id(path, rec, "table")
@@ -405,7 +406,7 @@ class _Checker:
             ident, label, self.text(path, rec, "label_en"), file, sheet, header_row,
             self.text(path, rec, "publisher"), date if isinstance(date, str) else None, year,
             self.text(path, rec, "url"), self.text(path, rec, "note"),
-            Where(path, rec.mark.line, rec.mark.col))
+            Where(path, rec.mark.line, rec.mark.col), RecordMarks(rec))
 
     def read_article(self, path, rec, mark) -> None:
         if not self.keys(path, rec, ARTICLE_KEYS, ("id", "page", "lines", "title", "byline"),
@@ -632,7 +633,7 @@ class _Checker:
         if source in self.tables:
             self.check_cell(path, rec, source, quote, what, row)
             return
-        if row is not None:
+        if row is not None and source in self.articles:
             self.problem(path, self._value_mark(rec, "row"),
                          f"{what}: 'row' is for a table source, and '{source}' is an article",
                          "remove 'row:', or cite the table the row is in")
@@ -685,8 +686,8 @@ class _Checker:
 
     def check_references(self) -> None:
         for table in self.tables.values():
-            if table.publisher is not None:
-                self.expect_ref(table.where.path, Mark(table.where.line, table.where.col),
+            if table.publisher is not None and table.marks is not None:
+                self.expect_ref(table.where.path, self._value_mark(table.marks, "publisher"),
                                 table.publisher, ("PublicBody",), f"publisher of table '{table.id}'")
         for ent in self.entities.values():
             rec = ent.marks
@@ -771,7 +772,7 @@ def load_seeds(root: str | Path) -> Seeds:
     # otherwise be held twice. Facts may still name entities of any file: references are
     # checked once every file is read.
     readers = {"pages": checker.read_page, "articles": checker.read_article,
-               "tables": checker.read_table,
+               "tables": checker.read_table_source,
                "entities": checker.read_entity, "facts": checker.read_fact}
     read: list[str] = []
     for file in files:
