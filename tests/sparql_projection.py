@@ -29,9 +29,9 @@ SELECT ?e ?cls ?zh ?en ?quote ?src ?level
 }} GROUP BY ?e ?cls ?zh ?en ?quote ?src ?level ORDER BY ?e"""
 
 # One variable per statement qualifier, named by its YAML key.
-_QUALIFIER_VARS = " ".join(f"?{q.key}" for q in schema.STATEMENT_QUALIFIERS)
+_QUALIFIER_VARS = " ".join(f"?{q.key}" for q in schema.EDGE_QUALIFIERS)
 _QUALIFIER_OPTIONALS = "\n".join(f"  OPTIONAL {{ ?st ipk:{q.prop} ?{q.key} }}"
-                                  for q in schema.STATEMENT_QUALIFIERS)
+                                  for q in schema.EDGE_QUALIFIERS)
 
 FACT_EDGES = PROLOGUE + f"""
 SELECT ?st ?s ?p ?o {_QUALIFIER_VARS}
@@ -105,4 +105,4 @@ def _edge(relation: str, row: ox.QuerySolution, fact: bool) -> EdgeData:
 
 
 def _qualifiers(row: ox.QuerySolution) -> dict[str, str | None]:
-    return {q.key: _value(row, q.key) for q in schema.STATEMENT_QUALIFIERS}
+    return {q.key: _value(row, q.key) for q in schema.EDGE_QUALIFIERS}

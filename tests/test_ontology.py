@@ -68,7 +68,8 @@ def _classes(ontology: Graph, node) -> list[str]:
 
 
 LITERAL_RANGES = {"text": RDF.langString, "year": URIRef("http://www.w3.org/2001/XMLSchema#gYear"),
-                  "stage": IPK.Stage, "quantity": IPK.Quantity}
+                  "stage": IPK.Stage, "quantity": IPK.Quantity, "code": XSD.string,
+                  "iri": RDFS.Resource}
 
 
 def test_domains_and_ranges_match_the_schema(ontology):
@@ -156,7 +157,8 @@ NOT_QUALIFIERS = {IPK.quote, IPK.sourceRow, IPK.inferred, IPK.inferenceNote, IPK
 NODE_CLASS = {"statement": RDF.Statement, "quantity": IPK.Quantity}
 # What ipk.ttl's rdfs:range and shapes.ttl's sh:datatype / sh:class allow, by kind of value.
 KIND_RANGES = {"year": {XSD.gYear}, "integer": {XSD.integer}, "date": {XSD.gYearMonth, XSD.date},
-               "text": {RDF.langString}, "stage": {IPK.Stage}}
+               "text": {RDF.langString}, "stage": {IPK.Stage}, "code": {XSD.string},
+               "exchange": {XSD.string}}
 
 
 def _allowed_range(q: schema.Qualifier) -> set[URIRef]:

@@ -52,7 +52,7 @@ def test_edges_carry_their_statement_qualifiers_and_quote(store):
 
 def test_every_edge_has_one_attribute_per_statement_qualifier_and_one_column(store):
     g = project(store)
-    keys = [q.key for q in schema.STATEMENT_QUALIFIERS]
+    keys = [q.key for q in schema.EDGE_QUALIFIERS]
     base = {"relation", "label", "label_en", "statement", "quote", "source", "inferred"}
     assert all(set(d) == base | set(keys) for _, _, d in g.edges(data=True))
     assert [attr for _h, attr in EDGE_COLUMNS if attr in keys] == keys
@@ -62,7 +62,7 @@ def test_every_edge_has_one_attribute_per_statement_qualifier_and_one_column(sto
             if d[key] is not None:
                 by_key.setdefault(key, set()).add(type(d[key]))
     assert set(by_key) == set(keys)  # the real seeds use every statement qualifier
-    for q in schema.STATEMENT_QUALIFIERS:
+    for q in schema.EDGE_QUALIFIERS:
         assert by_key[q.key] == {int if q.integer else str}, q.key
     for _, _, d in g.edges(data=True):  # entities and stages by local name
         assert d["awarded_by"] is None or g.nodes[d["awarded_by"]]["cls"] == "PublicBody"

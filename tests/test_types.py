@@ -26,8 +26,8 @@ def test_mypy_is_clean_on_kg():
 
 def test_qualifiers_record_has_one_key_per_statement_qualifier_in_order():
     hints = typing.get_type_hints(records.Qualifiers)
-    assert list(hints) == [q.key for q in schema.STATEMENT_QUALIFIERS]
-    for q in schema.STATEMENT_QUALIFIERS:
+    assert list(hints) == [q.key for q in schema.EDGE_QUALIFIERS]
+    for q in schema.EDGE_QUALIFIERS:
         assert hints[q.key] == ((int if q.integer else str) | None), q.key
 
 

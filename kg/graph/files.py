@@ -31,7 +31,7 @@ NODE_COLUMNS = [("id:ID", "id"), ("label", "label"), ("label_en", "label_en"),
 EDGE_COLUMNS: list[tuple[str, str | None]] = [
     (":START_ID", None), (":END_ID", None), (":TYPE", "relation"),
     ("label", "label"), ("label_en", "label_en"),
-    *((f"{q.key}:int" if q.integer else q.key, q.key) for q in schema.STATEMENT_QUALIFIERS),
+    *((f"{q.key}:int" if q.integer else q.key, q.key) for q in schema.EDGE_QUALIFIERS),
     ("inferred:boolean", "inferred"), ("quote", "quote"), ("source", "source"),
     ("statement", "statement")]
 

@@ -110,7 +110,7 @@ def qualifier_attrs(values: dict[str, str | None] | None) -> Qualifiers:
     """A fact's statement qualifiers (raw values by YAML key) as edge attributes; all None
     without values (the chain-structure edges)."""
     attrs: dict[str, int | str | None] = {}
-    for q in schema.STATEMENT_QUALIFIERS:
+    for q in schema.EDGE_QUALIFIERS:
         value = None if values is None else values.get(q.key)
         if value is None:
             attrs[q.key] = None
@@ -156,8 +156,8 @@ def _add_nodes(g: nx.MultiDiGraph, scan: _Scan, classes: dict[str, str]) -> None
         g.add_node(ident, **node)
 
 
-_FACT_KEYS = tuple(q.key for q in schema.STATEMENT_QUALIFIERS) + ("inferred", "quote", "src")
-_FACT_PROPS = tuple(_IPK + q.prop for q in schema.STATEMENT_QUALIFIERS) + (
+_FACT_KEYS = tuple(q.key for q in schema.EDGE_QUALIFIERS) + ("inferred", "quote", "src")
+_FACT_PROPS = tuple(_IPK + q.prop for q in schema.EDGE_QUALIFIERS) + (
     _INFERRED, _QUOTE, _DERIVED_FROM)
 Fact = tuple[str, str, str, str, tuple]
 

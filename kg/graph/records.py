@@ -35,7 +35,7 @@ class NodeData(TypedDict):
 
 
 class Qualifiers(TypedDict):
-    """One key per statement qualifier of `kg.seeds.schema.STATEMENT_QUALIFIERS`, in its order
+    """One key per statement qualifier of `kg.seeds.schema.EDGE_QUALIFIERS`, in its order
     (tests/test_types.py checks the two agree): an int for years and whole numbers, the local
     name for entities and stages, else the text; None when the fact does not say."""
 

@@ -108,6 +108,10 @@ def value_term(kind: schema.ValueKind, value: int | str,
     True
     >>> value_term("stage", "proposed", {}) == ipk("Proposed")
     True
+    >>> str(value_term("code", "002407", {}))  # a plain string: leading zeros kept, no language
+    '"002407"'
+    >>> value_term("iri", "https://example.org/r/1", {})
+    <NamedNode value=https://example.org/r/1>
     """
     if isinstance(value, int):  # the loader reads years and whole numbers as int, else text
         return year_literal(value) if kind == "year" else integer(value)
@@ -117,6 +121,10 @@ def value_term(kind: schema.ValueKind, value: int | str,
         return ipk(schema.STAGES[value].local)
     if kind == "entity":
         return iri[value]
+    if kind in ("code", "exchange"):  # identifiers are not words of a language
+        return ox.Literal(value)
+    if kind == "iri":  # checked by the loader: an absolute http(s) IRI
+        return ox.NamedNode(value)
     return zh(value)
 
 

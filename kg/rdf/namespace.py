@@ -83,6 +83,11 @@ class IPK(DefinedNamespace):
     hasTechnology: URIRef
     appliedIn: URIRef
     businessScope: URIRef
+    legalName: URIRef
+    creditCode: URIRef
+    stockCode: URIRef
+    region: URIRef
+    sameAs: URIRef
     hasHonour: URIRef
     publishedBy: URIRef
     listOf: URIRef
@@ -131,6 +136,7 @@ class IPK(DefinedNamespace):
     stage: URIRef
     awardedBy: URIRef
     inList: URIRef
+    exchange: URIRef
     role: URIRef
     specialty: URIRef
     rank: URIRef

@@ -20,7 +20,8 @@ from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")
 YEAR_RANGE = (1900, 2100)
-URL_PATTERN = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")  # what xsd:anyURI and IRIs accept
+URL_PATTERN = re.compile(r"^https?://[^\s<>\"{}|\\^`]{1,2000}$")  # what xsd:anyURI and IRIs accept
+CODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./-]{0,39}$")
 TOP_KEYS = {"pages", "articles", "tables", "entities", "facts"}
 PAGE_KEYS = {"id", "label", "label_en", "file", "newspaper", "date", "inferred_year",
              "inferred_year_basis", "note"}
@@ -33,6 +34,8 @@ COLLECTION_KEYS = {"aliases", "aliases_en", "segments", "lines", "reporters", "c
                    "quantity"}
 # Keys that may say `null`: the page's newspaper and date, when the page does not print them.
 NULLABLE_KEYS = {"newspaper", "date"}
+# Relations whose value must stand in the fact's own quote: identity is never filled in.
+IDENTITY_RELATIONS = {"legalName", "creditCode", "stockCode", "sameAs"}
 MAX_SEED_BYTES = 1 << 20  # a seeds file above 1 MiB is refused; the largest is 30 kB
 MAX_SOURCE_BYTES = 16 << 20  # an archived source text above 16 MiB is refused
 
@@ -541,6 +544,7 @@ class _Checker:
                 or (wanted == "quantity" and quantity is None) \
                 or (wanted == "object" and obj is None):
             return
+        self.check_identity(path, rec, name, value, quote)
         fact = Fact(subject, name, obj, value, quantity,
                     {k: v for k, v in qualifiers.items() if v is not None}, source, quote,
                     self.text(path, rec, "note"), inferred,
@@ -613,7 +617,48 @@ class _Checker:
                              did_you_mean(str(value), schema.STAGES))
                 return None
             return value
+        if kind == "exchange":
+            if value not in schema.EXCHANGES:
+                known = schema.EXCHANGE_NAMES.get(str(value).strip().upper()) \
+                    or schema.EXCHANGE_NAMES.get(str(value).strip())
+                self.problem(path, mark, f"unknown exchange {value!r}",
+                             f"write its ISO 10383 code: {known}" if known else
+                             "write one of " + ", ".join(
+                                 f"{k} ({zh})" for k, (zh, _en) in schema.EXCHANGES.items()))
+                return None
+            return value
+        if kind in ("code", "iri"):
+            if not isinstance(value, str):
+                self.problem(path, mark, f"{key} {value!r} must be text",
+                             "write it in quotes as printed, e.g. \"002407\" (leading zeros count)")
+                return None
+            pattern = CODE_PATTERN if kind == "code" else URL_PATTERN
+            if not pattern.match(value):
+                self.problem(path, mark, f"{key} {value!r} is not "
+                             + ("an identifier" if kind == "code" else "an http(s) IRI"),
+                             "letters, digits and - . / only, as printed" if kind == "code"
+                             else "write the record's full http:// or https:// address")
+                return None
+            return value
         return self.text(path, rec, key)
+
+    def check_identity(self, path, rec, relation: str, value: int | str | None,
+                       quote: str) -> None:
+        """What a source states about identity is checked as it is stated: the value stands in
+        the quote, and a credit code carries its right check character (GB 32100-2015)."""
+        if relation not in IDENTITY_RELATIONS or not isinstance(value, str):
+            return
+        mark = self._value_mark(rec, "value")
+        if squash(value) not in squash(quote):
+            self.problem(path, mark, f"'{relation}' {value!r} is not in its quote",
+                         "quote the words of the source that state it")
+        if relation == "creditCode":
+            from kg.match import credit_code_problem
+            problem = credit_code_problem(value)
+            if problem:
+                self.problem(path, mark, f"credit code {value!r}: {problem}",
+                             "copy the 18 characters from the source; a wrong check "
+                             "character means a misprint or a typing error")
 
     # -- cross-checks --------------------------------------------------------------------
     def expect_ref(self, path, mark, ident, types, what) -> None:

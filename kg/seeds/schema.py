@@ -55,7 +55,7 @@ class Relation:
     """One relation the seeds may state.
 
     `range` is a tuple of entity types, or one of the literal kinds
-    "text", "year", "quantity", "stage".
+    "text", "year", "quantity", "stage", "code", "iri".
     """
 
     name: str
@@ -85,7 +85,11 @@ class Relation:
 #   text     text -> a @zh literal
 #   entity   the id of an entity of one of the qualifier's `refs` types -> its IRI
 #   stage    a key of STAGES -> its ipk:Stage individual
-ValueKind = Literal["year", "integer", "date", "text", "entity", "stage"]
+#   code     an identifier as printed (letters, digits, - . /) -> a plain xsd:string literal
+#   exchange a key of EXCHANGES (an ISO 10383 MIC) -> a plain xsd:string literal
+#   iri      an absolute http(s) IRI of a record elsewhere -> that IRI (never fetched)
+ValueKind = Literal["year", "integer", "date", "text", "entity", "stage", "code", "exchange",
+                    "iri"]
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ QUALIFIERS: dict[str, Qualifier] = {q.key: q for q in [
     Qualifier("specialty", "specialty", "text", "特色领域", "specialty"),
     Qualifier("awarded_by", "awardedBy", "entity", "授予机构", "awarded by", ("PublicBody",)),
     Qualifier("list", "inList", "entity", "所在名单", "in list", ("HonourList",)),
+    Qualifier("exchange", "exchange", "exchange", "交易所", "exchange"),
     Qualifier("scope", "scope", "text", "统计范围", "scope", on="quantity"),
     Qualifier("honour", "countsHoldersOf", "entity", "统计荣誉", "counts holders of",
               ("Honour",), on="quantity"),
@@ -199,6 +204,13 @@ _RELATIONS = [
     _rel("hasTechnology", ["Company", "Product"], ["Technology"], zh="掌握技术", en="has technology"),
     _rel("appliedIn", ["Product"], ["ApplicationField"], zh="应用于", en="applied in"),
     _rel("businessScope", ["Company"], "text", zh="经营范围", en="business scope"),
+    # Identity: only what a source states about who an organisation is
+    _rel("legalName", ORGANISATIONS, "text", zh="登记名称", en="registered name"),
+    _rel("creditCode", ORGANISATIONS, "code", zh="统一社会信用代码", en="unified social credit code"),
+    _rel("stockCode", ["Company", "EnterpriseGroup"], "code", {"exchange"}, zh="证券代码",
+         en="stock code"),
+    _rel("region", ORGANISATIONS, "text", zh="所在行政区", en="administrative region"),
+    _rel("sameAs", ORGANISATIONS, "iri", zh="外部记录", en="same as record"),
     # Honours
     _rel("hasHonour", ["Company", "Park", "Product", "IndustryChain"], ["Honour"], Q_HONOUR,
          zh="获得荣誉", en="has honour"),
@@ -262,6 +274,12 @@ for _name, _kind, _zh, _en in _FIGURES:
     RELATIONS[_name] = _rel(_name, list(ENTITY_TYPES), "quantity", Q_FIGURE, _zh, _en, True)
     FIGURE_KIND[_name] = _kind
 
+# The statement qualifiers some entity-to-entity relation takes: the projection's edge attributes
+# (a stock code's `exchange` qualifies a literal, which the projection leaves out).
+EDGE_QUALIFIERS: tuple[Qualifier, ...] = tuple(
+    q for q in STATEMENT_QUALIFIERS
+    if any(q.key in r.qualifiers and isinstance(r.range, tuple) for r in RELATIONS.values()))
+
 FACT_KEYS = {"subject", "relation", "object", "value", "quantity", "source", "quote", "row",
              "note", "inferred"} | QUALIFIERS.keys()
 
@@ -306,6 +324,18 @@ QUANTITY_QUALIFIERS: dict[str, tuple[str, str, str]] = {
     "or-more": ("OrMore", "以上", "or more"),
     "up-to": ("UpTo", "高达", "as high as"),
 }
+
+# Stock exchanges by ISO 10383 market identifier code (MIC): the `exchange` qualifier's values.
+EXCHANGES: dict[str, tuple[str, str]] = {
+    "XSHG": ("上海证券交易所", "Shanghai Stock Exchange"),
+    "XSHE": ("深圳证券交易所", "Shenzhen Stock Exchange"),
+    "BJSE": ("北京证券交易所", "Beijing Stock Exchange"),
+    "XHKG": ("香港联合交易所", "Stock Exchange of Hong Kong"),
+}
+# What people write for them, for the loader's hint.
+EXCHANGE_NAMES = {"SSE": "XSHG", "SH": "XSHG", "上交所": "XSHG", "SZSE": "XSHE", "SZ": "XSHE",
+                  "深交所": "XSHE", "BSE": "BJSE", "BJ": "BJSE", "北交所": "BJSE", "HKEX": "XHKG",
+                  "HK": "XHKG", "港交所": "XHKG"}
 
 HONOUR_LEVEL_INDIVIDUALS = {"national": "NationalLevel", "provincial": "ProvincialLevel",
                             "municipal": "MunicipalLevel"}

@@ -98,7 +98,7 @@ def _qualifiers(ctx: Context, d: EdgeData) -> list[str]:
     """One line per qualifier the fact carries, in the order and with the labels of the
     schema's qualifier table."""
     lines = [f"{q.zh} {q.en}: {_qualifier_text(ctx, q, value)}"
-             for q in schema.STATEMENT_QUALIFIERS
+             for q in schema.EDGE_QUALIFIERS
              if (value := qualifier_value(d, q.key)) not in (None, "")]
     if d.get("inferred"):
         lines.append("推断 inferred: implied by the source, not stated in so many words")
