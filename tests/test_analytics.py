@@ -123,10 +123,15 @@ def test_communities_components_and_cores_partition_the_entities(as_json, graph)
         assert all(c["size"] == len(c["members"]) for c in as_json[part])
         sizes = [c["size"] for c in as_json[part]]
         assert sizes == sorted(sizes, reverse=True)
-    # the two chip-material companies and their segment end up in one community
+    # the firms leading the park's 42 semiconductor projects, those projects, the chain and its
+    # chip-materials segment end up in one community; the honour-list firms form another
     community = {e["id"]: e["community"] for e in as_json["centrality"]}
-    assert community["jingrui-electronics"] == community["tongchuang-special-materials"] \
-        == community["sc-chip-materials"]
+    semiconductor = {community[n] for n in (
+        "jingrui-electronics", "jiangfeng-electronics", "zhongxin-wafer", "fulede", "wangrong",
+        "guangxinwei", "lishui-edz-semiconductor-projects", "semiconductor-chain",
+        "sc-chip-materials")}
+    assert len(semiconductor) == 1
+    assert community["tongchuang-special-materials"] not in semiconductor
     core = as_json["k_core"]
     assert core["max_core"] == max(e["core_number"] for e in as_json["centrality"])
     assert "lishui-edz" in {m["id"] for m in core["members"]}
@@ -260,7 +265,7 @@ def test_text_report_is_readable(built):
     for text in ["Centrality", "Communities", "connected components", "k-core",
                  "== 丽水经开区 · 半导体全产业链", "芯片材料 — 潜力 (potential)",
                  "Gaps (空白): 装备, 设计, 制造, 封测, 应用", "Key enterprises",
-                 "1. 晶睿电子: 14.66 = position", "Strength rule:", "Score rule:"]:
+                 "1. 晶睿电子: 15.32 = position", "Strength rule:", "Score rule:"]:
         assert text in out, text
     segments = out.index("1. 芯片材料"), out.index("2. 装备"), out.index("6. 应用")
     assert list(segments) == sorted(segments)
@@ -286,7 +291,7 @@ def test_csv_folder_for_spreadsheets(built, tmp_path):
     semi = [r for r in rows if r["chain"] == "semiconductor-chain"]
     assert list(dict.fromkeys(r["segment_label"] for r in semi)) == SEMICONDUCTOR_SEGMENTS
     keys = list(csv.DictReader(io.StringIO((out / "key_enterprises.csv").read_text("utf-8-sig"))))
-    assert keys[0]["label"] == "晶睿电子" and keys[0]["breakdown"].startswith("14.66 = ")
+    assert keys[0]["label"] == "晶睿电子" and keys[0]["breakdown"].startswith("15.32 = ")
 
 
 @pytest.mark.parametrize("args, message", [

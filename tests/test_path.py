@@ -94,7 +94,8 @@ def test_unknown_name_is_exit_2_with_suggestions(built, graph):
     result = run(built, "晶睿", "特尔阀门")
     assert result.exit_code == 2
     assert "'晶睿': no entity has this id, label or alias." in result.stderr
-    assert "Did you mean: jingrui-electronics (晶睿电子, Company)?" in result.stderr
+    assert "Did you mean: jingrui-electronics (晶睿电子, Company); jingrui-electronics-project " \
+        "(晶睿电子项目, Project)?" in result.stderr
     assert "Traceback" not in result.output
 
 

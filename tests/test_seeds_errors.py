@@ -79,6 +79,16 @@ def test_wrong_unit_for_a_figure(mini_seeds):
     assert "'exportShare' is a share figure and needs a unit from %" in problem
 
 
+def test_enterprise_count_with_an_honour_points_to_honoured_enterprise_count(mini_seeds):
+    edit(mini_seeds / "facts.yaml", "relation: honouredEnterpriseCount", "relation: enterpriseCount")
+    [problem] = problems_of(mini_seeds)
+    match = LINE.match(problem)
+    assert match, problem
+    assert (match["path"], match["line"]) == ("seeds/facts.yaml", "47")  # the honour: line
+    assert match["msg"] == "'enterpriseCount' does not take 'honour'"
+    assert "use relation: honouredEnterpriseCount" in match["hint"]
+
+
 def test_unknown_reference_and_wrong_type(mini_seeds):
     edit(mini_seeds / "facts.yaml", "object: lishui-edz", "object: lishui-ezd")
     edit(mini_seeds / "facts.yaml", "awarded_by: zj-economy-dept", "awarded_by: teer-valve")

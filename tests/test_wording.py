@@ -30,7 +30,7 @@ def test_counts_take_the_right_number():
 @pytest.mark.parametrize("fmt", ["text", "md"])
 def test_key_enterprise_points_always_have_two_decimals(built, fmt):
     out = kg("analyze", str(built / "kg.ttl"), "--format", fmt)
-    assert "14.00 = position 10.00" in out and "14.66 = position 5.66" in out
+    assert "14.00 = position 10.00" in out and "15.32 = position 6.32" in out
     lines = [line for line in out.splitlines() if re.match(r"(\*\*)?\d+\. .*: \d", line)
              or " = position " in line]
     assert lines and all(not re.search(r"(?<![\d.])\d+\.\d(?!\d)", line.split("PageRank")[0])

@@ -47,9 +47,12 @@ BOUND_CONFIDENCE = 0.95  # the probability with which betweenness_bound holds fo
 PAGERANK_ALPHA = 0.85
 
 # Park membership: a company is in a park when it is locatedIn, settledIn or incubatedBy the
-# park or a place inside it; a place is inside a park when it is partOf it or locatedIn it (a
-# sub-park, a site, a platform), or when the park buildsPlatform it; recursively.
+# park or a place inside it, or leadsProject a project locatedIn or partOf one; a place is inside
+# a park when it is partOf it or locatedIn it (a sub-park, a site, a platform), or when the park
+# buildsPlatform it; recursively. (A firm the page names only as leading a project the park
+# gathered is in the park through that project, never through an invented location.)
 MEMBER_RELATIONS = ("incubatedBy", "locatedIn", "settledIn")
+PROJECT_RELATIONS = ("locatedIn", "partOf")  # a project in a place
 PLACE_CLASSES = frozenset(schema.PLACES)
 
 # Segment strength. An anchor is a company in the segment that the sources call a leading
@@ -369,6 +372,12 @@ def park_companies(g: nx.MultiDiGraph, park: str) -> dict[str, list[Route]]:
     >>> [[(f["subject"], f["relation"], f["object"], f["inferred"]) for f in route]
     ...  for route in park_companies(g, "p")["c"]]
     [[('c', 'locatedIn', 'pl', True), ('p', 'buildsPlatform', 'pl', False)]]
+    >>> g.add_node("pr", cls="Project", label="pr"); g.add_node("d", cls="Company", label="d")
+    >>> _ = g.add_edge("pr", "p", key="locatedIn", relation="locatedIn")
+    >>> _ = g.add_edge("d", "pr", key="leadsProject", relation="leadsProject")
+    >>> [[(f["subject"], f["relation"], f["object"]) for f in route]
+    ...  for route in park_companies(g, "p")["d"]]
+    [[('d', 'leadsProject', 'pr'), ('pr', 'locatedIn', 'p')]]
     """
     members: dict[str, list[Route]] = {}
     for place, route in park_places(g, park).items():
@@ -376,6 +385,14 @@ def park_companies(g: nx.MultiDiGraph, park: str) -> dict[str, list[Route]]:
             for u, v, k in _facts(g, place, rel, "in"):
                 if _cls(g, u) == "Company":
                     members.setdefault(u, []).append([fact(g, u, v, k)] + route)
+        for rel in PROJECT_RELATIONS:
+            for p, _v, pk in _facts(g, place, rel, "in"):
+                if _cls(g, p) != "Project":
+                    continue
+                for u, v, k in _facts(g, p, "leadsProject", "in"):
+                    if _cls(g, u) == "Company":
+                        members.setdefault(u, []).append(
+                            [fact(g, u, v, k), fact(g, p, place, pk)] + route)
     return dict(sorted(members.items()))
 
 
@@ -726,7 +743,8 @@ def analyze(g: nx.MultiDiGraph) -> Analysis:
                   "anchor": ANCHOR_RULE, "key_enterprise_score": SCORE_RULE,
                   "park_membership": "locatedIn, settledIn or incubatedBy the park or a place "
                                      "inside it (partOf or locatedIn it, or a platform it "
-                                     "buildsPlatform), recursively"},
+                                     "buildsPlatform), recursively, or leadsProject a project "
+                                     "locatedIn or partOf one of those"},
         "centrality": per_entity,
         "communities": [{"community": i, "size": len(m), "members": by_rank(m)}
                         for i, m in enumerate(groups, 1)],

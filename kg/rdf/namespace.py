@@ -60,6 +60,7 @@ class IPK(DefinedNamespace):
     groupCore: URIRef
     linksCompany: URIRef
     introducedProject: URIRef
+    leadsProject: URIRef
     keyEnterpriseOf: URIRef
     incubatedBy: URIRef
     partner: URIRef

@@ -528,8 +528,10 @@ class _Checker:
         for key in schema.QUALIFIERS.keys() & rec.keys():
             if key not in relation.qualifiers:
                 allowed = ", ".join(sorted(relation.qualifiers)) or "none"
+                instead = schema.INSTEAD.get((name, key))
                 self.problem(path, rec.key_marks[key], f"'{name}' does not take '{key}'",
-                             f"qualifiers allowed here: {allowed}")
+                             f"use relation: {instead} for this count, with the same '{key}:'"
+                             if instead else f"qualifiers allowed here: {allowed}")
                 continue
             qualifiers[key] = self.read_kind(path, rec, key, schema.QUALIFIERS[key].kind)
         inferred = rec.get("inferred")

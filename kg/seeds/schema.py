@@ -169,7 +169,8 @@ _RELATIONS = [
     _rel("groupCore", ["EnterpriseGroup"], ["Company"], zh="核心企业", en="core company"),
     _rel("linksCompany", ["Park", "Platform"], ["Company", "EnterpriseGroup"],
          zh="链接企业", en="links company"),
-    _rel("introducedProject", ["Park"], ["Company", "Project"], zh="引进", en="introduced"),
+    _rel("introducedProject", ["Park"], ["Project"], zh="引进", en="introduced"),
+    _rel("leadsProject", ["Company"], ["Project"], zh="牵头项目", en="leads project"),
     _rel("keyEnterpriseOf", ["Company"], ["Platform", "Park"], zh="重点企业", en="key enterprise of"),
     _rel("incubatedBy", ["Company"], ["Park"], {"stage"}, zh="孵化于", en="incubated by"),
     _rel("partner", ["Park", "Platform"], ORGANISATIONS, zh="合作方", en="partner"),
@@ -268,10 +269,15 @@ _FIGURES = [
     ("batchCount", "count", "批次数", "number of batches"),
 ]
 
+# A count of the enterprises holding an honour is honouredEnterpriseCount, never enterpriseCount
+# with an `honour:`: one relation per question, so a query for holders finds every such count.
+INSTEAD: dict[tuple[str, str], str] = {("enterpriseCount", "honour"): "honouredEnterpriseCount"}
+
 RELATIONS: dict[str, Relation] = {r.name: r for r in _RELATIONS}
 FIGURE_KIND: dict[str, str] = {}
 for _name, _kind, _zh, _en in _FIGURES:
-    RELATIONS[_name] = _rel(_name, list(ENTITY_TYPES), "quantity", Q_FIGURE, _zh, _en, True)
+    _allowed = Q_FIGURE - {key for rel, key in INSTEAD if rel == _name}
+    RELATIONS[_name] = _rel(_name, list(ENTITY_TYPES), "quantity", _allowed, _zh, _en, True)
     FIGURE_KIND[_name] = _kind
 
 # The statement qualifiers some entity-to-entity relation takes: the projection's edge attributes
