@@ -104,6 +104,15 @@ def _built(given: str | None, name: str = "kg.ttl") -> Path:
     return existing(_project().exports / name, GRAPH_HINT)
 
 
+def _terminal_width() -> int | None:
+    """The terminal's width for a printed table; None when piped (values kept whole)."""
+    if not sys.stdout.isatty():
+        return None
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 def _progress(verbose: bool, quiet: bool = False):
     """Progress goes to stderr, each step with the seconds since the start, and only when
     someone watches (a terminal) or asks (-v); never with -q."""
@@ -374,10 +383,8 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
     # SERVICE on a remote endpoint is that endpoint's business
     guard_query(text, allow_service=None if endpoint else allow_service)
     result = chosen.run(text)
-    if width is None and sys.stdout.isatty():  # piped tables keep their whole values
-        import shutil
-
-        width = shutil.get_terminal_size().columns
+    if width is None:  # piped tables keep their whole values
+        width = _terminal_width()
     # color=True: click would strip escape sequences from values when piped
     click.echo(render(result, fmt, width=width), nl=False, color=True)
 
@@ -606,6 +613,68 @@ def analyze_command(graph_file, fmt, out_dir, top):
     render = {"json": lambda a: to_json(a), "md": lambda a: render_md(a, top),
               "text": lambda a: render_text(a, top)}[fmt]
     click.echo(render(analysis), nl=False)
+
+
+@main.command("link")
+@click.argument("registry", metavar="REGISTRY.csv")
+@seeds_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="table for people; json: a list of objects with keys "
+              "entity, candidate, code, status, evidence.")
+@click.option("--write", "write_to", metavar="FILE.yaml",
+              help="Record the accepted links as facts in this seeds file (the registry is "
+                   "archived under seeds/sources/ and described in seeds/sources.yaml as their "
+                   "source); review items are listed in it as comments, not written as facts.")
+@click.option("--source-id", metavar="ID", help="The registry's table id [default: from its "
+              "file name].")
+@click.option("--label", metavar="TEXT", help="The registry's label in sources.yaml [default: "
+              "its file name].")
+@project_option
+def link_command(registry, seeds_dir, fmt, write_to, source_id, label):
+    """Link the seeds' companies to an outside registry of firms.
+
+    REGISTRY is a CSV (or XLSX) with the columns name, full_name, code, industry (optional
+    region, iri), the shape of public listed-company datasets. Each company is matched by
+    the one matcher (names, region, codes, industry as evidence): accepted, review, or no
+    entry. Look-alike names are never accepted.
+
+    \b
+    Examples:
+      kg link listed-firms.csv
+      kg link listed-firms.csv --format json
+      kg link listed-firms.csv --write seeds/links.yaml
+    """
+    from kg.seeds import link
+    from kg.seeds.archive import write_planned
+    from kg.seeds.loader import load_seeds
+    from kg.tables import format_table
+
+    seeds_root = _seeds(seeds_dir)
+    registry_path = existing(registry)
+    out = Path(write_to) if write_to else None
+    if out is not None and out.resolve().parent != seeds_root.resolve():
+        raise KgError(f"{write_to}: --write must name a file directly in the seeds folder "
+                      f"{seeds_root}/")
+    seeds = load_seeds(seeds_root, without=out)
+    _table, rows = link.read_registry(registry_path, shown=registry)
+    links = link.link(seeds, rows)
+    if out is not None:
+        planned = link.plan_links(
+            seeds_root, registry_path, links, rows, out,
+            source_id or link.source_id_for(registry_path), label or registry_path.name,
+            "kg link " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["link"] else "kg link")
+        write_planned(planned)
+    if fmt == "json":
+        click.echo(json.dumps([item.as_json() for item in links], ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_table(["entity", "status", "candidate", "code", "evidence"],
+                                [[i.entity, i.status, i.candidate, i.code, "; ".join(i.evidence)]
+                                 for i in links], _terminal_width()), color=True)
+        accepted = sum(i.status == "accepted" for i in links)
+        click.echo(f"{accepted} accepted, {len(links) - accepted} for review, "
+                   f"{len(rows)} registry rows.", err=True)
+    if out is not None:
+        click.echo(f"wrote {out}" if planned else f"{out}: unchanged", err=True)
 
 
 @main.command("path")

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from kg.errors import InputError, Problem
 from kg.match import Matcher, Profile, credit_code_problem, sectors_of
-from kg.seeds.loader import Seeds
+from kg.seeds.archive import Planned, plan_table_source, plan_text, yaml_text
+from kg.seeds.loader import ID_PATTERN, URL_PATTERN, Seeds
 from kg.seeds.profiles import organisation_profiles
 from kg.seeds.sheets import Table, cell_text, read_table
 
@@ -102,11 +103,12 @@ def _profile(entry: RegistryRow) -> Profile:
 
 
 def link(seeds: Seeds, registry: list[RegistryRow]) -> list[Link]:
-    """The accepted and review links of every organisation in `seeds`, by entity then row."""
+    """The accepted and review links of every company in `seeds`, by entity then row (a group,
+    江丰电子系, is not the listed firm)."""
     by_key = {f"row {r.number}": r for r in registry}
     matcher = Matcher(_profile(r) for r in registry)
     found: list[Link] = []
-    for party in organisation_profiles(seeds, ("Company", "EnterpriseGroup")):
+    for party in organisation_profiles(seeds, ("Company",)):
         match = matcher.match(party)
         if match.status == "none":
             continue
@@ -144,9 +146,50 @@ def link_facts(links: list[Link], registry: list[RegistryRow], source_id: str) -
         stated = [("creditCode" if is_credit else "stockCode", entry.code)]
         if entry.full_name:
             stated.append(("legalName", entry.full_name))
-        if entry.iri:
+        if entry.iri and URL_PATTERN.match(entry.iri):  # anything else is no IRI to link to
             stated.append(("sameAs", entry.iri))
         for relation, value in stated:
             facts.append({"subject": item.entity, "relation": relation, "value": value,
                           "source": source_id, "row": entry.number, "quote": value})
     return facts
+
+
+def source_id_for(registry: Path) -> str:
+    """A table id from the registry's file name: listed-firms-2025.csv -> listed-firms-2025.
+
+    >>> source_id_for(Path("A股 上市公司 2025.csv")), source_id_for(Path("上市公司.csv"))
+    ('a-2025', 'registry')
+    """
+    slug = "-".join("".join(c if c.isascii() and c.isalnum() else " "
+                            for c in registry.stem.lower()).split())
+    return slug if slug and ID_PATTERN.match(slug) else "registry"
+
+
+def plan_links(seeds_dir: Path, registry_path: Path, links: list[Link],
+               registry: list[RegistryRow], out: Path, source_id: str, label: str,
+               command: str) -> list[Planned]:
+    """Every file `kg link --write` writes: the registry archived and described as a table
+    source, and `out` holding the accepted links' facts, the review items as comments only."""
+    if not ID_PATTERN.match(source_id):
+        raise InputError([Problem(source_id, 0, 0, "not a valid source id",
+                                  "lower case letters, digits and hyphens, e.g. listed-firms")])
+    planned = plan_table_source(seeds_dir, registry_path, source_id, label)
+    review = [item for item in links if item.status == "review"]
+    lines = [f"# Written by `{command}`: links of the seeds' companies to {registry_path.name}",
+             "# (archived as table source '" + source_id + "'). Review before committing;",
+             "# run the command again to refresh: it rewrites this file from the other seeds."]
+    if review:
+        lines.append("#")
+        lines.append("# For review, not written as facts (decide, then record by hand):")
+        for item in review:
+            lines.append(f"#   {item.entity} ~ {item.candidate} ({item.code}, row {item.row}): "
+                         + "; ".join(item.evidence))
+    facts = link_facts(links, registry, source_id)
+    body = yaml_text({"facts": facts}) if facts else "facts: []\n"
+    text = "\n".join(_comment_safe(line) for line in lines) + "\n" + body
+    return planned + plan_text(out, text)
+
+
+def _comment_safe(line: str) -> str:
+    """A comment line that stays one comment line: a registry cell may hold a line break."""
+    return " ".join(line.splitlines())
