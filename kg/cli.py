@@ -662,7 +662,7 @@ def link_command(registry, seeds_dir, fmt, write_to, source_id, label):
         planned = link.plan_links(
             seeds_root, registry_path, links, rows, out,
             source_id or link.source_id_for(registry_path), label or registry_path.name,
-            "kg link " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["link"] else "kg link")
+            f"kg link {registry_path.name} --write {out.name}")  # no paths: same bytes anywhere
         write_planned(planned)
     if fmt == "json":
         click.echo(json.dumps([item.as_json() for item in links], ensure_ascii=False, indent=2))
