@@ -639,7 +639,7 @@ def link_command(registry, seeds_dir, fmt, write_to, source_id, label):
     entry. Look-alike names are never accepted.
 
     \b
-    Examples:
+    Example:
       kg link listed-firms.csv
       kg link listed-firms.csv --format json
       kg link listed-firms.csv --write seeds/links.yaml
