@@ -24,9 +24,8 @@ import pyoxigraph as ox
 from kg.errors import counted
 from kg.rdf.namespace import IPK, PREFIXES
 from kg.seeds import schema
+from kg.rdf.prefixes import DEFAULT_BASE as DEFAULT_BASE  # where callers have found it
 from kg.seeds.loader import Entity, Fact, Quantity, Seeds
-
-DEFAULT_BASE = "https://w3id.org/industrial-park-kg/id/"
 
 Term = ox.NamedNode | ox.Literal
 Row = tuple[ox.NamedNode, ox.NamedNode, Term, ox.NamedNode]  # subject, predicate, object, graph
