@@ -241,11 +241,14 @@ def test_bad_parameters_are_all_reported_and_nothing_is_written(seeds, tmp_path)
 def test_the_output_must_be_a_file_of_the_seeds_folder(seeds, tmp_path):
     table = write_csv(tmp_path / "list.csv", [HEADER, *ROWS])
     before = digest(seeds)
-    for out in (tmp_path / "elsewhere.yaml", seeds / "sources.yaml", seeds / "x.txt"):
+    for out, wanted in ((tmp_path / "elsewhere.yaml", "directly in the seeds folder"),
+                        (seeds / "sources.yaml", "directly in the seeds folder"),
+                        (seeds / "x.txt", "directly in the seeds folder"),
+                        (seeds / "art3-key-provincial-sme.yaml", "was not written by 'kg import'")):
         result = CliRunner().invoke(main, [
             "import", "honours", str(table), "--honour", "national-little-giant", "--year",
             "2024", "--out", str(out), "--seeds", str(seeds)])
-        assert result.exit_code == 2 and "directly in the seeds folder" in result.stderr
+        assert result.exit_code == 2 and wanted in result.stderr, result.output
     assert digest(seeds) == before
 
 
@@ -318,3 +321,28 @@ def test_the_mapping_example_of_seeds_readme_reads(tmp_path):
     (tmp_path / "example.yaml").write_text(block, encoding="utf-8")
     mapping = load_mapping(tmp_path / "example.yaml")
     assert mapping.name == "tech-sme" and mapping.region_column == "region"
+
+
+def test_an_empty_row_is_reported_with_its_number(seeds, tmp_path):
+    table = write_csv(tmp_path / "gap.csv", [["企业名称"], ["特尔阀门高科技材料有限公司"], [""],
+                                             ["浙江星河微电子有限公司"]])
+    result = honours(seeds, table, fmt="table")
+    assert result.exit_code == 0, result.output
+    assert [line.split()[:2] for line in result.stdout.splitlines()[2:5]] == [
+        ["2", "accepted"], ["3", "empty"], ["4", "new"]]
+    assert "3 rows: 1 accepted, 1 new, 0 review, 0 repeated, 1 empty." in result.stdout
+
+
+def test_a_name_with_a_line_break_stays_inside_its_comment(seeds, tmp_path):
+    """Names come from the table: one holding a line break cannot end the comment that lists
+    it and slip YAML into the output."""
+    table = tmp_path / "breaks.csv"
+    table.write_text('企业名称\n浙江星河微电子有限公司\n"浙江星河微电子\n有限公司"\n', encoding="utf-8")
+    result = honours(seeds, table)
+    assert result.exit_code == 0, result.output
+    assert [r["status"] for r in json.loads(result.stdout)["rows"]] == ["new", "repeated"]
+    text = (seeds / "little-giants.yaml").read_text(encoding="utf-8")
+    assert "#   row 3 (repeated): 浙江星河微电子\\n有限公司\n" in text
+    assert all(line.startswith(("#", "entities:", "facts:", "-", " ")) for line in
+               text.splitlines())
+    assert CliRunner().invoke(main, ["check", "--seeds", str(seeds)]).exit_code == 0

@@ -49,6 +49,7 @@ MAPPINGS = Path(__file__).resolve().parent / "mappings"  # the shipped mapping f
 PARAM_KINDS = ("entity", "year", "integer", "stage", "text")
 MAX_MAPPING_BYTES = 64 << 10
 MAX_ID_LENGTH = 60
+HEADER = "# Imported from the table"  # how an output file begins: only such a file is rewritten
 Status = Literal["accepted", "new", "review", "repeated", "empty"]
 STATUSES: tuple[Status, ...] = ("accepted", "new", "review", "repeated", "empty")
 
@@ -509,6 +510,9 @@ def plan_import(seeds_dir: str | Path, table_path: str | Path, mapping: Mapping,
         problems.append(Problem(str(out), 0, 0, "the output must be a new or imported .yaml file "
                                 f"directly in the seeds folder {seeds_dir}",
                                 f"e.g. --out {seeds_dir / 'honours-import.yaml'}"))
+    if out.is_file() and not out.read_bytes().startswith(HEADER.encode("utf-8")):
+        problems.append(Problem(str(out), 1, 1, "exists and was not written by 'kg import'",
+                                "give a new file: an import never overwrites curated seeds"))
     table = None
     try:
         table = read_table(table_path, sheet, shown=str(table_path))
@@ -634,6 +638,9 @@ def _match_rows(table: Table, mapping: Mapping, where: dict[str, int | None],
         else:
             near = (match.evidence if match.candidates else ()) + notes
             results.append(RowResult(row.number, name, "new", None, match.candidates, near))
+    for number in table.empty_rows:  # the reader skipped them; the report still says so
+        results.append(RowResult(number, "", "empty", evidence=("the whole row is empty",)))
+    results.sort(key=lambda r: r.row)
     # One entity is one firm: two rows accepted for it name it twice, or one is a false friend.
     by_entity: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(results):
@@ -746,7 +753,7 @@ def _comment(text: str) -> str:
 def _output_text(command: str, source_id: str, archived: str, rows: list[RowResult],
                  entities: list[dict], facts: list[dict]) -> str:
     counts = Counter(r.status for r in rows)
-    lines = [f"# Imported from the table '{source_id}' ({archived}) by",
+    lines = [f"{HEADER} '{source_id}' ({archived}) by",
              f"#   {_comment(command)}" if command else "#   kg import",
              "# Review it, then run 'kg check' and 'kg build'. Importing the same table again "
              "gives this file again.",
