@@ -346,3 +346,25 @@ def test_a_name_with_a_line_break_stays_inside_its_comment(seeds, tmp_path):
     assert all(line.startswith(("#", "entities:", "facts:", "-", " ")) for line in
                text.splitlines())
     assert CliRunner().invoke(main, ["check", "--seeds", str(seeds)]).exit_code == 0
+
+
+def test_a_table_described_already_is_read_as_described(seeds, tmp_path):
+    """A table some seeds file already describes (here with its second sheet) keeps its id and
+    its sheet, so the rows are numbered as `kg check` will number them."""
+    book = openpyxl.Workbook()
+    book.active.append(["说明"])
+    sheet = book.create_sheet("名单")
+    for row in (["企业名称"], ["特尔阀门高科技材料有限公司"]):
+        sheet.append(row)
+    book.save(seeds / "sources" / "book.xlsx")
+    (seeds / "tables.yaml").write_text("tables:\n  - id: the-book\n    label: 名单\n    file: "
+                                       "sources/book.xlsx\n    sheet: 名单\n", encoding="utf-8")
+    sources = (seeds / "sources.yaml").read_bytes()
+    result = honours(seeds, seeds / "sources" / "book.xlsx")
+    assert result.exit_code == 0, result.output
+    assert [(f["subject"], f["source"], f["row"]) for f in output(seeds)["facts"]] == [
+        ("teer-valve", "the-book", 2)]
+    assert (seeds / "sources.yaml").read_bytes() == sources
+    assert CliRunner().invoke(main, ["check", "--seeds", str(seeds)]).exit_code == 0
+    other = honours(seeds, seeds / "sources" / "book.xlsx", "--sheet", "Sheet")
+    assert other.exit_code == 2 and "is described with sheet '名单'" in other.stderr

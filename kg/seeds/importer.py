@@ -513,28 +513,40 @@ def plan_import(seeds_dir: str | Path, table_path: str | Path, mapping: Mapping,
     if out.is_file() and not out.read_bytes().startswith(HEADER.encode("utf-8")):
         problems.append(Problem(str(out), 1, 1, "exists and was not written by 'kg import'",
                                 "give a new file: an import never overwrites curated seeds"))
-    table = None
-    try:
-        table = read_table(table_path, sheet, shown=str(table_path))
-    except InputError as exc:
-        problems += exc.problems
     seeds = load_seeds(seeds_dir)
     values, bad = read_params(mapping, params, seeds, option)
     problems += bad
-    where: dict[str, int | None] = {}
-    if table is not None:
-        where, bad = find_columns(table, mapping, columns or {}, str(table_path), column_option)
-        problems += bad
     archived = f"{ARCHIVE_FOLDER}/{table_path.name}"
     if source_id is None:
         source_id = next((t.id for t in seeds.tables.values() if t.file == archived), None) \
             or readable_id(table_path.stem) or "table"
+    header_row = None
+    described = seeds.tables.get(source_id)
     if not ID_PATTERN.match(source_id):
         problems.append(Problem("--source-id", 0, 0, f"{source_id!r} is not a readable ASCII id",
                                 "lower-case letters, digits and single hyphens"))
     elif source_id in seeds.entities or source_id in seeds.pages or source_id in seeds.articles:
         problems.append(Problem("--source-id", 0, 0, f"'{source_id}' is already the id of "
                                 "something else in the seeds", "give another --source-id"))
+    elif described is not None:  # read it as `kg check` will, to give the same row numbers
+        if described.file != archived:
+            problems.append(Problem("--source-id", 0, 0, f"'{source_id}' already describes "
+                                    f"{described.file} ({described.where})",
+                                    "give another --source-id"))
+        elif sheet is not None and sheet != described.sheet:
+            problems.append(Problem("--sheet", 0, 0, f"table '{source_id}' is described with "
+                                    f"sheet {described.sheet!r} ({described.where})",
+                                    "import that sheet, or archive the other as its own file"))
+        sheet, header_row = described.sheet, described.header_row
+    table = None
+    try:
+        table = read_table(table_path, sheet, header_row, shown=str(table_path))
+    except InputError as exc:
+        problems += exc.problems
+    where: dict[str, int | None] = {}
+    if table is not None:
+        where, bad = find_columns(table, mapping, columns or {}, str(table_path), column_option)
+        problems += bad
     if table is not None:
         problems += _cell_problems(table, mapping, where, str(table_path))
     if problems or table is None:
@@ -546,8 +558,12 @@ def plan_import(seeds_dir: str | Path, table_path: str | Path, mapping: Mapping,
     entities, facts = _records(table, mapping, where, values, rows, kept, source_id)
     text = _output_text(command, source_id, archived, rows, entities, facts)
     extra = {"sheet": table.sheet} if sheet is not None and table.sheet else None
-    planned = plan_table_source(seeds_dir, table_path, source_id,
-                                label or cell_text(table_path.stem), extra)
+    if described is None:
+        planned = plan_table_source(seeds_dir, table_path, source_id,
+                                    label or cell_text(table_path.stem), extra)
+    else:  # described already (in any seeds file): only the archived bytes must agree
+        planned = plan_table_source(seeds_dir, table_path, source_id, "", None)
+        planned = [p for p in planned if p.path.name != SOURCES_FILE]
     planned += plan_text(out, text)
     return ImportResult(rows, planned, out, source_id, len(entities), len(facts))
 
