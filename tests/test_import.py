@@ -368,3 +368,56 @@ def test_a_table_described_already_is_read_as_described(seeds, tmp_path):
     assert CliRunner().invoke(main, ["check", "--seeds", str(seeds)]).exit_code == 0
     other = honours(seeds, seeds / "sources" / "book.xlsx", "--sheet", "Sheet")
     assert other.exit_code == 2 and "is described with sheet '名单'" in other.stderr
+
+
+def test_a_new_firm_named_twice_is_proposed_once(seeds, tmp_path):
+    table = write_csv(tmp_path / "twice-new.csv", [["企业名称"], ["星河微电子有限公司"],
+                                                   ["浙江星河微电子股份有限公司"]])
+    result = honours(seeds, table)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert [(r["status"], r["entity"]) for r in rows] == [("new", "xing-he-wei-dian-zi"),
+                                                          ("review", None)]
+    assert rows[1]["evidence"] == ["row 3 is row 2's new firm 星河微电子有限公司 but for region "
+                                   "or company form: the same firm?"]
+    assert [e["id"] for e in output(seeds)["entities"]] == ["xing-he-wei-dian-zi"]
+
+
+def test_a_mapping_with_many_mistakes_gets_them_all_with_their_places(tmp_path):
+    mapping = tmp_path / "bad.yaml"
+    mapping.write_text("""\
+params:
+  honour: {kind: entity, types: [Honour]}
+  year: {kind: yaer}
+  batch: {kind: text}
+columns:
+  name: {required: true}
+entity: {type: Product, name: firm}
+facts:
+  - relation: hasHonour
+    object: {param: honour}
+    batch: {param: batch}
+    role: x
+  - relation: legalName
+    value: {column: name}
+    quote: {param: honour}
+""", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_mapping(mapping)
+    assert [str(p).removeprefix(f"{mapping}:") for p in info.value.problems] == [
+        "3:16: param 'year': unknown kind 'yaer' (one of entity, year, integer, stage, text)",
+        "6:9: column 'name': give its exact 'header' or the keywords it 'contains' (one of the "
+        "two)",
+        "7:16: entity type 'Product' is not an organisation (one of Company, EnterpriseGroup, "
+        "PublicBody, ResearchInstitute)",
+        "7:31: entity name: no column 'firm' in 'columns' (allowed: name)",
+        "10:13: fact template 1: its object comes from param 'honour', which is not required "
+        "(make the param required: true)",
+        "11:12: fact template 1: 'batch' is of kind integer, but param 'batch' is of kind text "
+        "(give the param kind: integer)",
+        "12:11: fact template 1: 'hasHonour' does not take 'role' (qualifiers allowed: "
+        "awarded_by, batch, date, list, stage, year)",
+        "13:15: fact template 2: a Product cannot be the subject of 'legalName' (its subjects: "
+        "Company, EnterpriseGroup, PublicBody, ResearchInstitute)",
+        "15:12: fact template 2: 'quote' must be {column: KEY}: a fact quotes one whole cell of "
+        "its row"]

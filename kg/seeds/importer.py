@@ -19,8 +19,9 @@ Each row's name is matched against the organisations of the seeds, leaving out t
 itself (so importing the same table again finds the same answers): ``accepted`` rows give facts
 on the known entity (and its ``legalName`` when the cell is a full name other than its label);
 ``new`` rows propose a new entity; ``review`` rows (several candidates, a look-alike nothing
-corroborates, a row accepted for an entity another row also names) are listed in the output as
-a comment, never written as facts; a ``repeated`` name gives one fact only; an ``empty`` name is
+corroborates, a row accepted for an entity another row also names, a new firm an earlier row
+already proposed under another region or company form) are listed in the output as a comment,
+never written as facts; a ``repeated`` name gives one fact only; an ``empty`` name is
 reported. Nothing is written here: `plan_import` returns the files to write (`kg.seeds.archive`).
 """
 
@@ -327,8 +328,8 @@ def _read_facts(r: _Reader, node, params: dict[str, ParamSpec], columns: dict[st
             kind = schema.QUALIFIERS[key].kind
             if isinstance(value, Ref) and value.kind == "param" and \
                     params[value.key].kind != kind:
-                r.problem(spec, key, f"{what}: '{key}' is a {kind}, but param '{value.key}' is a "
-                          f"{params[value.key].kind}", f"give the param kind: {kind}")
+                r.problem(spec, key, f"{what}: '{key}' is of kind {kind}, but param '{value.key}' is of "
+                          f"kind {params[value.key].kind}", f"give the param kind: {kind}")
             if value is not None:
                 qualifiers.append((key, value))
         quote_ref = _read_value(r, spec, "quote", what, params, columns) if "quote" in spec \
@@ -669,6 +670,17 @@ def _match_rows(table: Table, mapping: Mapping, where: dict[str, int | None],
                 held = results[i]
                 results[i] = replace(held, status="review", entity=None, evidence=held.evidence + (
                     f"rows {numbers} are all accepted for {ident}: one firm under two names?",))
+    # Two new firms whose names differ only by region or company form may be one: the first is
+    # proposed, the later ones wait for a curator (never two entities for one firm, silently).
+    first_new: dict[str, RowResult] = {}
+    for i, item in enumerate(results):
+        if item.status != "new":
+            continue
+        same = first_new.setdefault(core(item.name), item)
+        if same is not item:
+            results[i] = replace(item, status="review", evidence=item.evidence + (
+                f"row {item.row} is row {same.row}'s new firm {same.name} but for region or "
+                "company form: the same firm?",))
     return results
 
 
