@@ -708,7 +708,6 @@ def _import_options(command):
 
 
 @import_group.command("honours")
-@_import_options
 @click.option("--honour", required=True, metavar="ID", help="The Honour the list confers (its id).")
 @click.option("--year", required=True, metavar="YEAR", help="The year of the list.")
 @click.option("--batch", default=None, metavar="N", help="The batch (第三批 is 3).")
@@ -720,6 +719,7 @@ def _import_options(command):
               help="The header of the firms' names [default: the one holding 企业名称 or 单位名称].")
 @click.option("--region-column", default=None, metavar="COL",
               help="The header of the firms' regions [default: one holding 地区, 所在地 ...].")
+@_import_options
 def import_honours_command(table_file, out_file, sheet, source_id, label, fmt, seeds_dir, honour,
                            year, batch, stage, awarded_by, name_column, region_column):
     """Import an honour list: one hasHonour fact per firm, from a table with a header row.
@@ -744,7 +744,6 @@ def import_honours_command(table_file, out_file, sheet, source_id, label, fmt, s
 
 
 @import_group.command("table")
-@_import_options
 @click.option("--mapping", "mapping_file", required=True, metavar="FILE",
               help="The mapping file: columns to entity fields and fact templates (see "
                    "seeds/README.md 'Importing tables').")
@@ -753,6 +752,7 @@ def import_honours_command(table_file, out_file, sheet, source_id, label, fmt, s
 @click.option("--column", "columns", multiple=True, metavar="KEY=HEADER",
               help="The header of one of the mapping's columns, overriding its keywords "
                    "(repeatable).")
+@_import_options
 def import_table_command(table_file, out_file, sheet, source_id, label, fmt, seeds_dir,
                          mapping_file, params, columns):
     """Import any table through a mapping file.
