@@ -647,6 +647,7 @@ def link_command(registry, seeds_dir, fmt, write_to, source_id, label):
     from kg.seeds import link
     from kg.seeds.archive import write_planned
     from kg.seeds.loader import load_seeds
+    from kg.seeds.profiles import seeds_without
     from kg.tables import format_table
 
     seeds_root = _seeds(seeds_dir)
@@ -655,7 +656,9 @@ def link_command(registry, seeds_dir, fmt, write_to, source_id, label):
     if out is not None and out.resolve().parent != seeds_root.resolve():
         raise KgError(f"{write_to}: --write must name a file directly in the seeds folder "
                       f"{seeds_root}/")
-    seeds = load_seeds(seeds_root, without=out)
+    seeds = load_seeds(seeds_root)
+    if out is not None:
+        seeds = seeds_without(seeds, seeds_root, out)
     _table, rows = link.read_registry(registry_path, shown=registry)
     links = link.link(seeds, rows)
     if out is not None:

@@ -41,7 +41,7 @@ from kg.seeds import schema
 from kg.seeds.archive import (ARCHIVE_FOLDER, SOURCES_FILE, Planned, plan_table_source, plan_text,
                               yaml_text)
 from kg.seeds.loader import ID_PATTERN, YEAR_RANGE, Seeds, load_seeds
-from kg.seeds.profiles import organisation_profiles
+from kg.seeds.profiles import organisation_profiles, seeds_without
 from kg.seeds.sheets import Table, cell_text, column_letter, read_table
 from kg.seeds.yamlmarks import MarkedList, MarkedMap, load_marked
 from kg.tables import escape_controls
@@ -553,7 +553,7 @@ def plan_import(seeds_dir: str | Path, table_path: str | Path, mapping: Mapping,
     if problems or table is None:
         raise InputError(problems)
 
-    kept = _without(seeds, seeds_dir, out)
+    kept = seeds_without(seeds, seeds_dir, out)
     rows = _match_rows(table, mapping, where, kept)
     rows = _new_ids(rows, kept, source_id, _previous_ids(out, source_id))
     entities, facts = _records(table, mapping, where, values, rows, kept, source_id)
@@ -589,18 +589,6 @@ def _cell_problems(table: Table, mapping: Mapping, where: dict[str, int | None],
                                             f"whole number ({key}), not {cell!r}",
                                             "write the number alone, e.g. 3 for 第三批"))
     return problems
-
-
-def _without(seeds: Seeds, seeds_dir: Path, out: Path) -> Seeds:
-    """The seeds without what the output file itself says."""
-    target = out.resolve()
-
-    def elsewhere(path: str) -> bool:
-        return (seeds_dir.parent / path).resolve() != target
-
-    return replace(seeds, entities={k: e for k, e in seeds.entities.items()
-                                    if elsewhere(e.where.path)},
-                   facts=[f for f in seeds.facts if elsewhere(f.where.path)])
 
 
 def _cell(row, col: int | None) -> str:
