@@ -37,6 +37,8 @@ from kg.rdf.read import graph_syntax
 from kg.seeds import schema
 from kg.tables import escape_controls
 
+Node = ox.NamedNode | ox.BlankNode
+Term = Node | ox.Literal | ox.Triple
 OLD = ox.NamedNode("urn:kg-diff:old")
 NEW = ox.NamedNode("urn:kg-diff:new")
 JSON_FORMAT = "kg-diff/1"  # the "format" key of --format json; bumped when a key changes meaning
@@ -243,13 +245,14 @@ class _Side:
     def node(self, key: str) -> ox.NamedNode:
         return ox.NamedNode(key if ":" in key else self.base + key)
 
-    def outgoing(self, node: ox.NamedNode | ox.BlankNode) -> list[tuple[str, ox.Term]]:
+    def outgoing(self, node: Node) -> list[tuple[str, Term]]:
         return [(q.predicate.value, q.object)
                 for q in self.store.quads_for_pattern(node, None, None, self.graph)]
 
-    def types(self, node: ox.NamedNode | ox.BlankNode) -> set[str]:
+    def types(self, node: Node) -> set[str]:
         return {q.object.value for q in self.store.quads_for_pattern(node, RDF_TYPE, None,
-                                                                     self.graph)}
+                                                                     self.graph)
+                if not isinstance(q.object, ox.Triple)}
 
     def label(self, node: ox.NamedNode) -> str | None:
         """The node's Chinese label (else any label), or None."""
@@ -261,7 +264,7 @@ class _Side:
             self._labels[node.value] = labels[0][2] if labels else None
         return self._labels[node.value]
 
-    def value(self, term: ox.Term) -> Val:
+    def value(self, term: Term) -> Val:
         """A term as a comparable value: ids for our IRIs, seeds keys for our individuals."""
         if isinstance(term, ox.Literal):
             tag = f"@{term.language}" if term.language else f"^^{term.datatype.value}"
@@ -278,9 +281,9 @@ class _Side:
                        label)
         return Val("_:", "[blank node]")  # never compared by its label, which each parse renames
 
-    def fact(self, stmt: ox.NamedNode | ox.BlankNode) -> FactView | None:
+    def fact(self, stmt: Node) -> FactView | None:
         """The fact a statement node states, or None when it lacks a subject or predicate."""
-        parts: dict[str, list[ox.Term]] = {}
+        parts: dict[str, list[Term]] = {}
         for pred, obj in self.outgoing(stmt):
             parts.setdefault(pred, []).append(obj)
         subject = parts.get(_RDF + "subject")
@@ -301,21 +304,25 @@ class _Side:
                                    for o in os))
         sources = sorted(self.value(o) for o in parts.get(_PROV + "wasDerivedFrom", []))
         sources = [Val(v.key, v.id or v.text, v.id) for v in sources]  # a source by its id
-        quotes = sorted(o.value for o in parts.get(_IPK + "quote", []))
-        return FactView(self.value(subject[0]).key, _relation(predicate[0].value), obj_val,
+        quotes = sorted(_text(o) for o in parts.get(_IPK + "quote", []))
+        return FactView(self.value(subject[0]).key, _relation(_text(predicate[0])), obj_val,
                         figure, qualifiers,
                         sources[0] if sources else Val("", "(no source)"),
                         " / ".join(quotes))
 
-    def _figure(self, node: ox.NamedNode | ox.BlankNode) -> tuple[tuple[str, tuple[Val, ...]], ...]:
+    def _figure(self, node: Node) -> tuple[tuple[str, tuple[Val, ...]], ...]:
         return _named(self, ((p, o) for p, o in self.outgoing(node) if p not in _FIGURE_DERIVED))
+
+
+def _text(term: Term) -> str:
+    return str(term) if isinstance(term, ox.Triple) else term.value
 
 
 def _relation(iri: str) -> str:
     return iri[len(_IPK):] if iri.startswith(_IPK) else curie(iri)
 
 
-def _named(side: _Side, pairs: Iterable[tuple[str, ox.Term]]
+def _named(side: _Side, pairs: Iterable[tuple[str, Term]]
            ) -> tuple[tuple[str, tuple[Val, ...]], ...]:
     """(property, value) pairs grouped by the property's seeds name, values sorted."""
     grouped: dict[str, list[Val]] = {}
@@ -384,7 +391,7 @@ _TOUCHED = """SELECT DISTINCT ?s WHERE {{ GRAPH <{a}> {{ ?s ?p ?o }}
   FILTER NOT EXISTS {{ GRAPH <{b}> {{ ?s ?p ?o }} }} }}"""
 
 
-def _touched(store: ox.Store, a: ox.NamedNode, b: ox.NamedNode) -> Iterator[ox.Term]:
+def _touched(store: ox.Store, a: ox.NamedNode, b: ox.NamedNode) -> Iterator[Term]:
     """The subjects with a triple in graph `a` that graph `b` lacks."""
     for row in store.query(_TOUCHED.format(a=a.value, b=b.value)):  # type: ignore[union-attr]
         yield row[0]
@@ -402,7 +409,7 @@ def diff_graphs(store: ox.Store, old_name: str, new_name: str,
                 old: ox.NamedNode = OLD, new: ox.NamedNode = NEW) -> Diff:
     """The difference between the graphs `old` and `new` of `store`, fact by fact."""
     sides = {"old": _Side(store, old), "new": _Side(store, new)}
-    statements: dict[str, list[ox.NamedNode | ox.BlankNode]] = {"old": [], "new": []}
+    statements: dict[str, list[Node]] = {"old": [], "new": []}
     entity_keys: set[str] = set()
     for name, (a, b) in {"old": (old, new), "new": (new, old)}.items():
         side = sides[name]
@@ -414,7 +421,7 @@ def diff_graphs(store: ox.Store, old_name: str, new_name: str,
                 statements[name].append(node)
             elif IPK_QUANTITY.value in types:  # a figure's statements, not the figure alone
                 statements[name] += [q.subject for q in store.quads_for_pattern(
-                    None, RDF_OBJECT, node, side.graph)]  # type: ignore[misc]
+                    None, RDF_OBJECT, node, side.graph) if not isinstance(q.subject, ox.Triple)]
             elif isinstance(node, ox.NamedNode):
                 entity_keys.add(side.rel(node.value))
     # A statement touched on one side is read on both (it may differ on the other side under
@@ -427,8 +434,8 @@ def diff_graphs(store: ox.Store, old_name: str, new_name: str,
             if view is not None:
                 groups.setdefault(view.match_key, ([], []))[index].append(view)
     facts: dict[str, list[FactChange]] = {}
-    for key in sorted(groups):
-        for change in pair_facts(*groups[key]):
+    for match in sorted(groups):
+        for change in pair_facts(*groups[match]):
             facts.setdefault(change.fact.subject, []).append(change)
     fact_predicates = _fact_predicates(store)
     entities = []
@@ -495,6 +502,13 @@ def _values(vals: tuple[str, ...]) -> str:
     return "; ".join(vals) if vals else "(none)"
 
 
+def _shown_attributes(ent: EntityChange) -> tuple[FieldChange, ...]:
+    """An added or removed entity's attributes but its class, which its heading gives."""
+    if ent.status == "changed":
+        return ent.attributes
+    return tuple(a for a in ent.attributes if a.name != "type")
+
+
 def render_text(diff: Diff) -> str:
     """Plain lines for a terminal, every text with its control characters escaped."""
     e = escape_controls
@@ -505,7 +519,7 @@ def render_text(diff: Diff) -> str:
         tag = "" if ent.status in ("changed", "kept") else f" [{ent.status}]"
         lines += ["", e(f"{SIGN[ent.status]} {ent.label} · {ent.id} · "
                         f"{', '.join(ent.classes) or '(untyped)'}{tag}")]
-        for attr in ent.attributes:
+        for attr in _shown_attributes(ent):
             if ent.status == "changed":
                 lines.append(e(f"    {attr.name}: {_values(attr.old)} → {_values(attr.new)}"))
             else:
@@ -549,7 +563,7 @@ def render_md(diff: Diff) -> str:
     for ent in diff.entities:
         tag = "" if ent.status in ("changed", "kept") else f" ({ent.status})"
         out += ["", f"#### {m(ent.label)} · {m(ent.id)} · {m(', '.join(ent.classes))}{tag}", ""]
-        for attr in ent.attributes:
+        for attr in _shown_attributes(ent):
             if ent.status == "changed":
                 out.append(f"- {m(attr.name)}: {m(_values(attr.old))} → {m(_values(attr.new))}")
             else:
