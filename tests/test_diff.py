@@ -135,6 +135,7 @@ def test_a_build_against_itself_has_no_differences(built):
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith(": no differences\n")
     assert as_json(built, built)["entities"] == []
+    assert as_json(built / "kg.trig", built / "kg.jsonld")["entities"] == []  # graphs merged
 
 
 def test_exit_code_option_says_whether_the_builds_differ(built, edited):
@@ -279,3 +280,18 @@ def test_the_readme_example_is_real_output(repo, monkeypatch):
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     block = readme.split("$ kg diff HEAD seeds/\n", 1)[1].split("```", 1)[0]
     assert result.stdout == block
+
+
+def test_the_benchmark_reports_exactly_the_years_it_moved(tmp_path, capsys):
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "diff_scale.py"
+    spec = importlib.util.spec_from_file_location("bench_diff_scale", path)
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--parks", "2", "--companies", "30", "--changes", "5",
+                       "--work", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "same build" in out and "; 0 facts changed, 0 other changes" in out
+    assert "5 years moved" in out and "; 5 facts changed, 0 other changes" in out
