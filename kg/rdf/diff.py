@@ -47,13 +47,10 @@ _RDF, _RDFS, _IPK = PREFIXES["rdf"], PREFIXES["rdfs"], PREFIXES["ipk"]
 _SKOS, _PROV = PREFIXES["skos"], PREFIXES["prov"]
 RDF_TYPE = ox.NamedNode(_RDF + "type")
 RDF_STATEMENT = ox.NamedNode(_RDF + "Statement")
-RDF_SUBJECT = ox.NamedNode(_RDF + "subject")
 RDF_PREDICATE = ox.NamedNode(_RDF + "predicate")
 RDF_OBJECT = ox.NamedNode(_RDF + "object")
 RDFS_LABEL = ox.NamedNode(_RDFS + "label")
 IPK_QUANTITY = ox.NamedNode(_IPK + "Quantity")
-IPK_QUOTE = ox.NamedNode(_IPK + "quote")
-PROV_WAS_DERIVED_FROM = ox.NamedNode(_PROV + "wasDerivedFrom")
 SOURCE_CLASSES = {_IPK + "Article", _IPK + "NewspaperPage", _IPK + "Table"}
 
 # Properties shown by the seeds' own keys, so a curator reads what they typed.
@@ -549,7 +546,7 @@ def md_escape(text: str) -> str:
     that could start markup is backslash-escaped, control characters shown escaped.
 
     >>> md_escape("<img src=x> *a*")
-    '\\<img src\\=x\\> \\*a\\*'
+    '\\<img src=x\\> \\*a\\*'
     """
     return _MD_SPECIAL.sub(r"\\\1", escape_controls(text))
 
