@@ -44,7 +44,7 @@ from kg.project import CURRENT, STORE_NAME, store_of
 from kg.rdf.export import ntriples, render, sync_folder, write_file
 from kg.rdf.incremental import focus_nodes, neighbourhood, parse_lines, sorted_difference
 from kg.rdf.mapping import DEFAULT_BASE, Mapped, map_seeds
-from kg.rdf.store import (StoreMeta, fill_store, read_manifest, seeds_fingerprint,
+from kg.rdf.store import (StoreMeta, fill_store, read_manifest, seeds_fingerprint, seeds_stat,
                           write_manifest)
 from kg.rdf.validate import (NotConforming, ValidationResult, validate_store,
                              validation_fingerprint)
@@ -279,6 +279,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     in `out_dir`, when that build was validated the same way (see `validate_changes`).
     """
     progress(f"loading and checking seeds in {seeds_dir}/")
+    # The seeds as read: taken before reading, so an edit during the build makes the store stale.
+    seeds_seen = (seeds_fingerprint(seeds_dir), seeds_stat(seeds_dir, time.time_ns()))
     seeds = load_seeds(seeds_dir)
     progress(f"{counted(len(seeds.entities), 'entity', 'entities')} and "
              f"{counted(len(seeds.facts), 'fact')} from {counted(len(seeds.files), 'file')}; "
@@ -316,8 +318,9 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         result = validation.result()
         if not result.conforms:
             raise NotConforming(result)
-    meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_fingerprint(seeds_dir),
-                     hashlib.sha256(rendered["kg.ttl"]).hexdigest(), validated=validated)
+    meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
+                     hashlib.sha256(rendered["kg.ttl"]).hexdigest(), validated=validated,
+                     seeds_stat=seeds_seen[1])
     out = Path(out_dir)
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)

@@ -647,6 +647,7 @@ def link_command(registry, seeds_dir, fmt, write_to, source_id, label):
     from kg.seeds import link
     from kg.seeds.archive import write_planned
     from kg.seeds.loader import load_seeds
+    from kg.seeds.profiles import seeds_without
     from kg.tables import format_table
 
     seeds_root = _seeds(seeds_dir)
@@ -655,7 +656,9 @@ def link_command(registry, seeds_dir, fmt, write_to, source_id, label):
     if out is not None and out.resolve().parent != seeds_root.resolve():
         raise KgError(f"{write_to}: --write must name a file directly in the seeds folder "
                       f"{seeds_root}/")
-    seeds = load_seeds(seeds_root, without=out)
+    seeds = load_seeds(seeds_root)
+    if out is not None:
+        seeds = seeds_without(seeds, seeds_root, out)
     _table, rows = link.read_registry(registry_path, shown=registry)
     links = link.link(seeds, rows)
     if out is not None:
@@ -775,3 +778,174 @@ def export_command(graph_file, fmt, out_dir):
     written = write_atomically(graph_files(g, fmt), out)
     click.echo(f"Wrote {', '.join(str(p) for p in written)}: "
                f"{counted(g.number_of_nodes(), 'node')}, {counted(g.number_of_edges(), 'edge')}")
+
+
+# -- kg import: tables into reviewable seeds --------------------------------------------------------
+
+@main.group("import")
+def import_group():
+    """Turn a table (CSV or XLSX) into seed YAML for a curator to review.
+
+    Each row's name is matched against the organisations of the seeds (kg/match.py): a
+    match gives facts on that entity, no match proposes a new one, and a doubtful row is
+    listed for review, never written. The table is archived under seeds/sources/ and
+    described in seeds/sources.yaml; every fact quotes its row's cell. Then run 'kg check'
+    and 'kg build'. Importing the same table again changes nothing.
+
+    \b
+    Example:
+      kg import honours list.xlsx --honour national-little-giant --year 2024 \\
+        --out seeds/little-giants-2024.yaml
+      kg import table list.csv --mapping my-mapping.yaml --param year=2024 --out seeds/x.yaml
+    """
+
+
+def _import_options(command):
+    """The options both forms of 'kg import' take."""
+    for option in reversed([
+        click.argument("table_file", metavar="TABLE"),
+        click.option("--out", "out_file", required=True, metavar="FILE",
+                     help="The seeds file to write, in the seeds folder (seeds/NAME.yaml)."),
+        click.option("--sheet", default=None, metavar="NAME",
+                     help="The XLSX sheet [default: the first]."),
+        click.option("--source-id", default=None, metavar="ID",
+                     help="The table's id as a source [default: the id that already describes "
+                          "it, else one made from its file name]."),
+        click.option("--label", default=None, metavar="TEXT",
+                     help="The table's title as published [default: its file name]."),
+        click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                     show_default=True, help="The row-by-row report's format."),
+        seeds_option,
+        project_option,
+    ]):
+        command = option(command)
+    return command
+
+
+@import_group.command("honours")
+@click.option("--honour", required=True, metavar="ID", help="The Honour the list confers (its id).")
+@click.option("--year", required=True, metavar="YEAR", help="The year of the list.")
+@click.option("--batch", default=None, metavar="N", help="The batch (第三批 is 3).")
+@click.option("--stage", default=None, metavar="STAGE",
+              help="proposed (拟), publicised (公示), published (公布), recognised (认定) ...")
+@click.option("--awarded-by", default=None, metavar="BODY_ID",
+              help="The PublicBody that confers the honour (its id).")
+@click.option("--name-column", default=None, metavar="COL",
+              help="The header of the firms' names [default: the one holding 企业名称 or 单位名称].")
+@click.option("--region-column", default=None, metavar="COL",
+              help="The header of the firms' regions [default: one holding 地区, 所在地 ...].")
+@_import_options
+def import_honours_command(table_file, out_file, sheet, source_id, label, fmt, seeds_dir, honour,
+                           year, batch, stage, awarded_by, name_column, region_column):
+    """Import an honour list: one hasHonour fact per firm, from a table with a header row.
+
+    \b
+    Example:
+      kg import honours 2024-little-giants.xlsx --honour national-little-giant \\
+        --year 2024 --batch 6 --stage recognised --out seeds/little-giants-2024.yaml
+    """
+    from kg.seeds.importer import load_mapping, shipped_mapping
+
+    params = {"honour": honour, "year": year, "batch": batch, "stage": stage,
+              "awarded_by": awarded_by}
+    columns = {"name": name_column, "region": region_column}
+    options = {"name": "--name-column", "region": "--region-column"}
+    _run_import(load_mapping(shipped_mapping("honours")), "honours", table_file, out_file, sheet,
+                source_id, label, fmt, seeds_dir,
+                {k: v for k, v in params.items() if v is not None},
+                {k: v for k, v in columns.items() if v is not None},
+                lambda key: "--" + key.replace("_", "-"),
+                lambda key: options.get(key, f"a '{key}' header"))
+
+
+@import_group.command("table")
+@click.option("--mapping", "mapping_file", required=True, metavar="FILE",
+              help="The mapping file: columns to entity fields and fact templates (see "
+                   "seeds/README.md 'Importing tables').")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter the mapping declares (repeatable).")
+@click.option("--column", "columns", multiple=True, metavar="KEY=HEADER",
+              help="The header of one of the mapping's columns, overriding its keywords "
+                   "(repeatable).")
+@_import_options
+def import_table_command(table_file, out_file, sheet, source_id, label, fmt, seeds_dir,
+                         mapping_file, params, columns):
+    """Import any table through a mapping file.
+
+    \b
+    Example:
+      kg import table list.csv --mapping my-mapping.yaml --param honour=provincial-tech-sme \\
+        --param year=2024 --out seeds/tech-sme-2024.yaml
+    """
+    from kg.seeds.importer import load_mapping
+
+    _run_import(load_mapping(mapping_file), "table", table_file, out_file, sheet, source_id,
+                label, fmt, seeds_dir, _pairs(params, "--param"), _pairs(columns, "--column"),
+                lambda key: f"--param {key}", lambda key: f"--column {key}=HEADER",
+                mapping_file)
+
+
+def _pairs(given: tuple[str, ...], option: str) -> dict[str, str]:
+    found = {}
+    for item in given:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.UsageError(f"{option} {item!r}: write KEY=VALUE")
+        found[key.strip()] = value
+    return found
+
+
+def _run_import(mapping, form, table_file, out_file, sheet, source_id, label, fmt, seeds_dir,
+                params, columns, option, column_option, mapping_file=None):
+    import shlex
+    import shutil
+
+    from kg.errors import CannotWrite
+    from kg.seeds.archive import ARCHIVE_FOLDER, write_planned
+    from kg.seeds.importer import plan_import
+
+    seeds = _seeds(seeds_dir)
+    table, out = Path(table_file), Path(out_file)
+    # The command as the output's header shows it: paths as in the seeds folder, so that the
+    # same import run from anywhere gives the same bytes.
+    words = ["kg", "import", form, f"{seeds.name}/{ARCHIVE_FOLDER}/{table.name}"]
+    if mapping_file is not None:
+        words += ["--mapping", Path(mapping_file).name]
+    for key, value in params.items():
+        words += [option(key).split(" ")[0], f"{key}={value}" if form == "table" else value]
+    for key, value in columns.items():
+        words += [column_option(key).split(" ")[0],
+                  f"{key}={value}" if form == "table" else value]
+    for flag, value in (("--sheet", sheet), ("--source-id", source_id), ("--label", label)):
+        if value is not None:
+            words += [flag, value]
+    words += ["--out", f"{seeds.name}/{out.name}"]
+    result = plan_import(seeds, table, mapping, params, out, sheet=sheet, source_id=source_id,
+                         label=label, columns=columns, command=shlex.join(words), option=option,
+                         column_option=column_option)
+    try:
+        write_planned(result.planned)
+    except OSError as exc:
+        raise CannotWrite(getattr(exc, "filename", None) or out, exc,
+                          "the files listed before it were written") from None
+    written = [str(p.path) for p in result.planned]
+    counts = result.counts()
+    if fmt == "json":
+        click.echo(json.dumps({"source": result.source_id, "out": str(result.out),
+                               "written": written, "counts": counts,
+                               "rows": [r.as_json() for r in result.rows]},
+                              ensure_ascii=False, indent=2))
+        return
+    from kg.tables import format_table
+
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    click.echo(format_table(["row", "status", "name", "entity", "evidence"],
+                            [[r.row, r.status, r.name, r.entity or ", ".join(r.candidates),
+                              "; ".join(r.evidence)] for r in result.rows], width=width))
+    summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+    click.echo(f"{counted(len(result.rows), 'row')}: {summary}.")
+    if written:
+        click.echo(f"Wrote {', '.join(written)} ({counted(result.entities, 'new entity', 'new entities')}, "
+                   f"{counted(result.facts, 'fact')}); review it, then run 'kg check' and 'kg build'.")
+    else:
+        click.echo(f"Nothing changed: {result.out} already holds this import.")

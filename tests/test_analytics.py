@@ -77,9 +77,11 @@ def test_analyze_never_parses_with_rdflib(built, as_json, monkeypatch):
     def refuse(path):
         raise AssertionError(f"rdflib parsed {path}")
 
+    import rdflib
+
     monkeypatch.setattr(kg.rdf.read, "read_rdflib", refuse)
-    monkeypatch.setattr(kg.rdf.read, "Graph", None)  # any rdflib Graph built in there fails
-    monkeypatch.setattr(kg.rdf.read, "Dataset", None)
+    monkeypatch.setattr(rdflib, "Graph", None)  # any rdflib Graph built for it fails
+    monkeypatch.setattr(rdflib, "Dataset", None)
     result = CliRunner().invoke(main, ["analyze", str(built / "kg.ttl"), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == as_json

@@ -382,3 +382,42 @@ def test_the_store_is_filled_in_slices_and_loses_no_quad(tmp_path, monkeypatch):
              for i in range(30)]
     assert store.fill_store(tmp_path / "db", iter(quads)) == 30
     assert set(ox.Store.read_only(str(tmp_path / "db"))) == set(quads)
+
+
+def _age(folder: Path, seconds: int) -> None:
+    """Every file under `folder` as if last written `seconds` ago."""
+    import time
+
+    then = time.time() - seconds
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.utime(path, (then, then))
+
+
+def test_freshness_is_told_by_stat_without_reading_the_seeds(tmp_path, monkeypatch):
+    """The manifest records the seeds' names, sizes, inodes and mtimes; `kg query` compares those
+    and reads no seed byte while they hold. Seeds written within the racy window record nothing,
+    so the next check reads the bytes."""
+    import kg.rdf.store as store_module
+
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    shutil.copytree(MINI, seeds)
+    _age(seeds, 0)
+    build(seeds, out, ONTOLOGY)
+    assert read_meta(store_of(out)).seeds_stat == ""  # just written: racy, bytes decide
+    assert store_state(store_of(out), seeds).status == "fresh"
+
+    _age(seeds, 60)
+    build(seeds, out, ONTOLOGY)
+    assert read_meta(store_of(out)).seeds_stat != ""
+
+    def no_reading(_seeds_dir):
+        raise AssertionError("the seeds were read")
+
+    monkeypatch.setattr(store_module, "seeds_fingerprint", no_reading)
+    assert store_state(store_of(out), seeds).status == "fresh"
+    monkeypatch.undo()
+
+    facts = seeds / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert store_state(store_of(out), seeds).status == "stale"

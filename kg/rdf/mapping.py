@@ -24,9 +24,8 @@ import pyoxigraph as ox
 from kg.errors import counted
 from kg.rdf.namespace import IPK, PREFIXES
 from kg.seeds import schema
+from kg.rdf.prefixes import DEFAULT_BASE as DEFAULT_BASE  # where callers have found it
 from kg.seeds.loader import Entity, Fact, Quantity, Seeds
-
-DEFAULT_BASE = "https://w3id.org/industrial-park-kg/id/"
 
 Term = ox.NamedNode | ox.Literal
 Row = tuple[ox.NamedNode, ox.NamedNode, Term, ox.NamedNode]  # subject, predicate, object, graph
@@ -251,14 +250,19 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
     for art in seeds.articles.values():
         articles.setdefault(art.page, []).append(art)
 
+    def source_node(ident: str, cls: str, label: str, label_en: str | None,
+                    file: str) -> tuple[ox.NamedNode, ox.NamedNode]:
+        """An archived source (a page, a table) in its own named graph: (graph, node)."""
+        g, node = mint.graph(ident), mint.source(ident)
+        add((node, RDF_TYPE, ipk(cls), g))
+        add((node, RDFS_LABEL, zh(label), g))
+        if label_en:
+            add((node, RDFS_LABEL, en(label_en), g))
+        add((node, ipk("sourceFile"), ox.Literal(file), g))
+        return g, node
+
     for page in seeds.pages.values():
-        g = mint.graph(page.id)
-        node = mint.source(page.id)
-        add((node, RDF_TYPE, ipk("NewspaperPage"), g))
-        add((node, RDFS_LABEL, zh(page.label), g))
-        if page.label_en:
-            add((node, RDFS_LABEL, en(page.label_en), g))
-        add((node, ipk("sourceFile"), ox.Literal(page.file), g))
+        g, node = source_node(page.id, "NewspaperPage", page.label, page.label_en, page.file)
         if page.inferred_year:
             add((node, ipk("inferredYear"), year_literal(page.inferred_year), g))
         if page.inferred_year_basis:
@@ -282,13 +286,7 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
                 add((a_node, ipk("correspondent"), iri[person], g))
 
     for table in seeds.tables.values():
-        g = mint.graph(table.id)
-        node = mint.source(table.id)
-        add((node, RDF_TYPE, ipk("Table"), g))
-        add((node, RDFS_LABEL, zh(table.label), g))
-        if table.label_en:
-            add((node, RDFS_LABEL, en(table.label_en), g))
-        add((node, ipk("sourceFile"), ox.Literal(table.file), g))
+        g, node = source_node(table.id, "Table", table.label, table.label_en, table.file)
         if table.sheet:
             add((node, ipk("sheet"), ox.Literal(table.sheet), g))
         if table.publisher:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Protocol
 
 ONTOLOGY_IRI = "https://w3id.org/industrial-park-kg/ontology/"
+DEFAULT_BASE = "https://w3id.org/industrial-park-kg/id/"  # entity IRIs: base + kind path + id
 
 # Prefix -> namespace IRI. The order is the order of bindings and of the SPARQL prologue.
 PREFIXES: dict[str, str] = {

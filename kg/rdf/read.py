@@ -4,11 +4,14 @@ extension, into Oxigraph or rdflib; named graphs are merged into the default gra
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
 
 from kg.errors import KgError, NotFound
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 # What `kg build` writes, and what else both engines read; the syntax follows the extension.
 GRAPH_SYNTAXES = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig",
@@ -54,6 +57,8 @@ def load_graph_file(graph_file: str | Path) -> ox.Store:
 
 def read_rdflib(graph_file: str | Path) -> Graph:
     """The file parsed with rdflib, named graphs merged (the same rule as load_graph_file)."""
+    from rdflib import Dataset, Graph  # 0.1 s: only the rdflib engine pays it
+
     extension = graph_syntax(graph_file)
     dataset = Dataset()
     try:

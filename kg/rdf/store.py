@@ -41,15 +41,36 @@ def file_digest(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _seed_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
 def seeds_fingerprint(seeds_dir: str | Path) -> str:
     """A hash of every file under the seeds folder: names and bytes."""
     root = Path(seeds_dir)
     digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        if "__pycache__" in path.parts:
-            continue
+    for path in _seed_files(root):
         digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
         digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+RACY_NS = 2_000_000_000  # a file changed this close to the snapshot may change again unseen
+
+
+def seeds_stat(seeds_dir: str | Path, now_ns: int | None = None) -> str:
+    """A hash of every seeds file's name, size, inode and mtime: what `kg query` compares to
+    tell the seeds unchanged without reading 100 MB of them. "" when a file changed within
+    RACY_NS of `now_ns` (git's racy-clean problem: an edit in the same clock tick keeps the
+    mtime), so that the next check reads the bytes instead."""
+    root = Path(seeds_dir)
+    digest = hashlib.sha256()
+    for path in _seed_files(root):
+        st = path.stat()
+        if now_ns is not None and st.st_mtime_ns > now_ns - RACY_NS:
+            return ""
+        digest.update(f"{path.relative_to(root)}\0{st.st_size}\0{st.st_ino}\0"
+                      f"{st.st_mtime_ns}\0".encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -81,11 +102,13 @@ class StoreMeta:
     files: tuple[tuple[str, str, int, int, int], ...] = ()
     # What validated the build (kg.rdf.validate.validation_fingerprint); "" if nothing did.
     validated: str = ""
+    # seeds_stat() of the seeds when they were read; "" to make readers check the bytes.
+    seeds_stat: str = ""
 
     def record(self) -> dict:
         return {"generation": self.generation, "store": self.store,
                 "seeds_dir": self.seeds_dir, "seeds": self.seeds, "graph": self.graph,
-                "quads": self.quads, "validated": self.validated,
+                "quads": self.quads, "validated": self.validated, "seeds_stat": self.seeds_stat,
                 "files": {name: {"sha256": sha, "inode": ino, "size": size, "mtime_ns": mtime}
                           for name, sha, ino, size, mtime in self.files}}
 
@@ -136,7 +159,8 @@ def read_manifest(store_dir: str | Path) -> StoreMeta | None:
                        int(f["mtime_ns"])) for name, f in sorted(record["files"].items()))
         return StoreMeta(str(record["seeds_dir"]), str(record["seeds"]), str(record["graph"]),
                          int(record["quads"]), str(record["generation"]), str(record["store"]),
-                         files, str(record.get("validated", "")))
+                         files, str(record.get("validated", "")),
+                         str(record.get("seeds_stat", "")))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None  # none, or an older kg's record: no build to trust
 
@@ -209,7 +233,8 @@ def store_state(store_dir: str | Path, seeds_dir: str | Path) -> StoreState:
     if meta.seeds_dir and Path(meta.seeds_dir) != seeds.resolve():
         return StoreState("other", f"the store at {store_dir} holds a build of "
                                    f"{meta.seeds_dir}, not of {seeds}")
-    if seeds.is_dir() and meta.seeds != seeds_fingerprint(seeds):
+    unchanged = bool(meta.seeds_stat) and seeds.is_dir() and meta.seeds_stat == seeds_stat(seeds)
+    if seeds.is_dir() and not unchanged and meta.seeds != seeds_fingerprint(seeds):
         return StoreState("stale", f"{seeds} changed after the store at {store_dir} was built "
                                    "(run 'kg build' to refresh it)")
     return StoreState("fresh", f"using the store at {store_dir}")

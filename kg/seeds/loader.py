@@ -17,7 +17,7 @@ from kg.errors import InputError, Problem, did_you_mean
 from kg.seeds.sheets import Table, cell_text, read_table
 from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = schema.ID_PATTERN
 DATE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")
 YEAR_RANGE = (1900, 2100)
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"{}|\\^`]{1,2000}$")  # what xsd:anyURI and IRIs accept
@@ -804,20 +804,14 @@ def seed_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda f: (f.name != "sources.yaml", f.name))
 
 
-def load_seeds(root: str | Path, without: Path | None = None) -> Seeds:
-    """Read and check every seeds file under `root`; raise InputError with all problems.
-
-    `without` leaves one file out: the file a command is about to rewrite from the others
-    (`kg import`, `kg link --write`), so that running it again plans the same file.
-    """
+def load_seeds(root: str | Path) -> Seeds:
+    """Read and check every seeds file under `root`; raise InputError with all problems."""
     root = Path(root)
     if not root.is_dir():
         raise InputError([Problem(str(root), 0, 0, "seeds folder not found",
                                   "pass the folder that holds the *.yaml seeds")])
     checker = _Checker(root)
     files = seed_files(root)
-    if without is not None:
-        files = [f for f in files if f.resolve() != Path(without).resolve()]
     if not files:
         raise InputError([Problem(str(root), 0, 0, "no *.yaml files in the seeds folder",
                                   "add seeds files, see seeds/README.md")])

@@ -16,6 +16,8 @@ profiles; both read them here so that both decide on the same evidence:
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
 
 from kg.match import Profile, sectors_of
 from kg.seeds import schema
@@ -67,3 +69,16 @@ def organisation_profiles(seeds: Seeds, types: tuple[str, ...] = schema.ORGANISA
         found.append(Profile(ident, names, tuple(full_names[ident]), regions.get(ident),
                              frozenset(codes[ident]), sectors_of(text)))
     return found
+
+
+def seeds_without(seeds: Seeds, seeds_dir: Path, out: Path) -> Seeds:
+    """The seeds without what the file `out` says: `kg import` and `kg link --write` match
+    against the other files, so that running them again plans the same `out`."""
+    target = out.resolve()
+
+    def elsewhere(path: str) -> bool:
+        return (seeds_dir.parent / path).resolve() != target
+
+    return replace(seeds, entities={k: e for k, e in seeds.entities.items()
+                                    if elsewhere(e.where.path)},
+                   facts=[f for f in seeds.facts if elsewhere(f.where.path)])

@@ -7,10 +7,13 @@ declares every class and property named here, with the same domains and ranges.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, NamedTuple
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # entity and source ids
 
 # Entity types: YAML `type` -> (ontology class local name, IRI path segment, extra fields).
 # Extra fields are type-specific keys an entity record may carry besides the common ones.

@@ -186,9 +186,8 @@ def _named(rows) -> list[Named]:
 
 def resolve_entity(value: str, run: Runner) -> Term:
     """An entity's IRI from its id, label or alias (kg.names' rule), or the IRI itself."""
-    from kg.rdf.mapping import DEFAULT_BASE
-    from kg.seeds.loader import ID_PATTERN
-    from kg.seeds.schema import ENTITY_TYPES
+    from kg.rdf.prefixes import DEFAULT_BASE
+    from kg.seeds.schema import ENTITY_TYPES, ID_PATTERN
 
     value = value.strip()
     if re.match(r"^https?://", value):
