@@ -706,6 +706,49 @@ def path_command(source, target, graph_file):
     click.echo(explain_path(g, a, b, find_path(g, a, b), article_titles(store)))
 
 
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text",
+              show_default=True, help="text for people; json: the structure documented in "
+              "the README; md: Markdown for a pull-request comment.")
+@click.option("--exit-code", is_flag=True,
+              help="Exit 1 when the builds differ, 0 when they do not (as git diff --exit-code).")
+@click.option("-v", "--verbose", is_flag=True, help="Show progress even when not on a terminal.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, even on a terminal.")
+@project_option
+def diff_command(old, new, fmt, exit_code, verbose, quiet):
+    """Show what changed between two builds: facts and entities, not triples.
+
+    OLD and NEW are each a graph file (kg.ttl, kg.nt, kg.trig), a build's exports folder,
+    a seeds folder, or a git revision of the project (HEAD~1, a branch, a commit), whose
+    seeds are mapped in a temporary folder. Facts added, removed and changed (a year, a
+    stage, a quote, a figure's amount: old and new values), grouped by entity, each with
+    its quote and source; entities added and removed, their labels and aliases.
+
+    \b
+    Example:
+      kg diff HEAD~1 HEAD
+      kg diff HEAD seeds/
+      kg diff old-exports/ exports/ --format md
+    """
+    import pyoxigraph as ox
+
+    from kg.rdf.diff import NEW, OLD, diff_graphs, render_md, render_text, to_json
+    from kg.revision import load_side
+
+    progress = _progress(verbose, quiet)
+    store = ox.Store()
+    load_side(store, old, OLD, lambda: _project().root, progress)
+    load_side(store, new, NEW, lambda: _project().root, progress)
+    progress("comparing")
+    diff = diff_graphs(store, old, new)
+    render = {"text": render_text, "md": render_md, "json": to_json}[fmt]
+    click.echo(render(diff), nl=False)
+    if exit_code and not diff.empty:
+        sys.exit(1)
+
+
 @main.command("export")
 @graph_argument
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv"]), required=True,

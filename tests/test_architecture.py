@@ -18,7 +18,7 @@ LAYERS = [
     ("sparql", ("kg.sparql",)),
     ("graph", ("kg.graph",)),
     ("views", ("kg.views",)),
-    ("build", ("kg.build",)),
+    ("build", ("kg.build", "kg.revision")),
     ("cli", ("kg.cli", "kg.__main__")),
 ]
 
