@@ -44,7 +44,7 @@ CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 # Words a name never runs across on its left: what precedes a name in a list or a sentence.
 LEFT_STOPS = ("分别为", "分别是", "包括", "其中", "企业", "以及", "获评", "入选", "认定为", "评为",
               "引进", "落户", "携手", "联合", "支持", "推动", "培育", "打造", "汇聚", "集聚", "强化",
-              "公布", "公示", "发布", "印发", "指导", "和", "与", "及", "由", "为", "是", "在", "对",
+              "公布", "公示", "发布", "印发", "指导", "入驻", "正式", "和", "与", "及", "由", "为", "是", "在", "对",
               "了", "的", "向", "据", "等", "凭", "将")
 # A short name must be followed by punctuation or by one of these (it stands alone, not inside a word).
 RIGHT_OK = ("等", "获", "入", "落", "成", "是", "被", "先", "已", "作", "位", "于", "在", "为", "与",
@@ -206,6 +206,7 @@ class _Drafter:
         self.facts: list[tuple[int, Proposal]] = []
         self.skipped: list[tuple[int, str]] = []
         self.mentions: list[Mention] = []
+        self.sentence_ends = [m.end() for m in SENTENCE_END.finditer(self.flat)]
         self.anaphora: set[int] = set()  # where 该公司 … stands for a name
         self.names = self._seed_names()
         self.matcher = Matcher(organisation_profiles(seeds))
@@ -382,27 +383,52 @@ class _Drafter:
                 s = self._left_edge(m.start(), limit=10, keep=0)
                 if 2 <= m.start() - s and not flat.startswith(("全省", "全市", "全国", "各", "本"), s):
                     found.append((s, m.end(), flat[s:m.end()], "Park", "park-name"))
+        firm_forms = [f for f, t in d["full_name_suffixes"].items() if t == "Company"]
         for m in re.finditer(r"项目", flat):
-            s = self._left_edge(m.start(), limit=20, keep=0)
-            if m.start() >= body and m.start() - s >= 4 and (s == 0 or flat[s - 1] in PUNCT):
+            s = self._left_edge(m.start(), limit=40, keep=0)
+            span = flat[s:m.start()]
+            after_firm = max((span.rfind(f) + len(f) for f in firm_forms if f in span), default=-1)
+            if after_firm > 0:  # X有限公司年产300吨高纯靶材项目: the project without the firm
+                s += after_firm
+            elif s > 0 and flat[s - 1] not in PUNCT:
+                continue
+            if m.start() >= body and 4 <= m.start() - s <= 30:
                 found.append((s, m.end(), flat[s:m.end()], "Project", "project-name"))
-        # longest first, then the seeds' names before guesses; no overlaps
-        rank = {"known-name": 0, "org-suffix": 1, "org-dictionary": 1, "park-name": 2,
-                "project-name": 2, "org-short": 3}
-        found.sort(key=lambda f: (-(f[1] - f[0]), rank[f[4]], f[0]))
-        taken = [False] * (len(flat) + 1)
-        chosen = []
-        for start, end, text, etype, rule in found:
-            if any(taken[start:end]):
+        # Names (the seeds', registered forms, dictionary bodies) first, longest first; guesses
+        # (parks, projects, short names) only where no name stands, except that a project or
+        # park begins with a park's name (丽水经开区智能装备产业园一期项目) and a project may follow
+        # a firm's name (X有限公司年产300吨高纯靶材项目: the project without the firm).
+        names = sorted((f for f in found if f[4] in ("known-name", "org-suffix", "org-dictionary")),
+                       key=lambda f: (-(f[1] - f[0]), f[4] != "known-name", f[0]))
+        guesses = sorted((f for f in found if f not in names),
+                         key=lambda f: (-(f[1] - f[0]), f[4] == "org-short", f[0]))
+        owner: list[int | None] = [None] * (len(flat) + 1)  # index into chosen
+        chosen: list[tuple[int, int, str, str, str] | None] = []
+        for start, end, text, etype, rule in names:
+            if any(o is not None for o in owner[start:end]):
                 continue
             for i in range(start, end):
-                taken[i] = True
+                owner[i] = len(chosen)
             chosen.append((start, end, text, etype, rule))
-        chosen.sort()
-        for start, end, text, etype, rule in chosen:
-            if rule == "known-name":
-                ident: str | None = self.resolve(text, etype, start, end, rule)
-            else:
+        for start, end, text, etype, rule in guesses:
+            inside = sorted({o for o in owner[start:end] if o is not None})
+            if inside and rule in ("park-name", "project-name"):
+                first = chosen[inside[0]]
+                if len(inside) == 1 and first is not None and first[0] == start:
+                    if first[3] == "Park":  # absorbs the park's name
+                        chosen[inside[0]] = None
+                        for i in range(first[0], first[1]):
+                            owner[i] = None
+                        inside = []
+                    elif rule == "project-name" and end - first[1] >= 4:
+                        start, text, inside = first[1], flat[first[1]:end], []
+            if inside or any(o is not None for o in owner[start:end]):
+                continue
+            for i in range(start, end):
+                owner[i] = len(chosen)
+            chosen.append((start, end, text, etype, rule))
+        for start, end, text, etype, rule in sorted(c for c in chosen if c is not None):
+            if True:
                 ident = self.resolve(text, etype, start, end, rule)
             if ident is not None:
                 self.mentions.append(Mention(start, end, text, ident, self.type_of(ident)))
@@ -412,16 +438,27 @@ class _Drafter:
     def _anaphora(self, body: int) -> None:
         """该公司, 该项目 …: the last organisation or project of that kind named before."""
         words = {"该公司": ("Company",), "该企业": ("Company",), "该项目": ("Project",),
-                 "该园区": ("Park",), "该产业园": ("Park",)}
+                 "该园区": ("Park",), "该产业园": ("Park",), "公司": ("Company",)}
         added = []
         for word, types in words.items():
             for m in re.finditer(word, self.flat):
                 if m.start() < body or any(x.start <= m.start() < x.end for x in self.mentions):
                     continue
+                if word == "公司" and self.flat[m.start() - 1] not in PUNCT:
+                    continue  # 公司 alone only where a clause begins with it
+                # the topic: the first such name of this sentence, else of the last sentence
+                # that has one (晟联半导体…,是中欣晶圆的配套企业。公司负责人: 晟联半导体)
                 before = [x for x in self.mentions if x.end <= m.start() and x.type in types]
-                if before:
-                    added.append(Mention(m.start(), m.end(), word, before[-1].id, before[-1].type))
-                    self.anaphora.add(m.start())
+                if not before:
+                    continue
+                ends = [e for e in self.sentence_ends if e <= m.start()]
+                here = [x for x in before if x.start >= (ends[-1] if ends else 0)]
+                if not here:
+                    prior = max(e for e in ends if e <= before[-1].start) if any(
+                        e <= before[-1].start for e in ends) else 0
+                    here = [x for x in before if x.start >= prior]
+                added.append(Mention(m.start(), m.end(), word, here[0].id, here[0].type))
+                self.anaphora.add(m.start())
         self.mentions = sorted(self.mentions + added, key=lambda x: x.start)
 
     def _short_names(self) -> None:
@@ -700,6 +737,10 @@ class _Drafter:
                 phrase = flat[p_start:p_end]
                 if phrase.endswith("名单"):
                     phrase = self.honour_from_list(phrase)
+                listed = self.list_name(start, s)
+                if len(phrase) < 2 and listed:  # …公布了X名单,A、B入选: the list's honour
+                    phrase = self.honour_from_list(listed[2])
+                    p_start, p_end = listed[0], listed[1]
             neg = self.negation(clause, e)
             # the holders: firms of the clause (A、B获评), else listed after (分别为A、B), else
             # the sentence's topic (晶睿电子先后…,并于2024年获评), products only without firms
@@ -808,10 +849,10 @@ class _Drafter:
     def honour(self, phrase: str, start: int, end: int) -> str | None:
         """The Honour id a phrase names: a seed honour by name, else a new one if the phrase holds
         a dictionary honour."""
+        phrase = phrase.removesuffix("称号").removesuffix("名单")
         if phrase[:1] in "“\"‘「" and phrase[-1:] in "”\"’」":  # wholly quoted: the name inside
             phrase = phrase[1:-1]
         phrase = re.sub(r"^(?:(?:19|20)\d{2}年度?|第[一二三四五六七八九十百\d]+批|拟)+", "", phrase)
-        phrase = phrase.removesuffix("称号").removesuffix("名单")
         if len(phrase) < 2:
             return None
         key = normalise(phrase)
@@ -1042,12 +1083,22 @@ class _Drafter:
             nxt = NUMBER.search(flat, m.end(), end)
             after_text = flat[m.end():min(nxt.start() if nxt else end,
                                           self.clause_end(m.end(), end))]
+            if flat[m.start() - 1:m.start()] == "等" or flat[m.start() - 1 - len(before or ""):
+                                                          m.start()].startswith("等"):
+                self.skipped.append((m.start(), f"figure {m.group(0)}: A等{m.group(2)}家 counts a "
+                                                 f"group the article names only in part; "
+                                                 f"«{clause_text}»"))
+                continue
             relation = None
+            if unit == "家" and self.honour_in(m.start() - len(context), m.start()):
+                relation = "honouredEnterpriseCount"
             for text in (after_text, context, clause_text):  # 40%以上的产能, 总投资约4.94亿元
-                relation = next((name for name, units, words in d["figures"]
-                                 if unit in units and any(w in text for w in words)), None)
                 if relation:
                     break
+                relation = next((name for name, units, words in d["figures"]
+                                 if unit in units and any(w in text for w in words)), None)
+            if relation is None and self.aim(clause, m.end()):
+                relation = "goal"
             if relation is None:
                 self.skipped.append((m.start(), f"figure {m.group(0)}: no figure relation fits "
                                                  f"«{clause_text}»"))
@@ -1116,15 +1167,39 @@ class _Drafter:
             self.add_fact(m.start(), rec, f"figure-{relation}", self.sure(subject, sure))
 
     def honour_before(self, start: int, end: int) -> str | None:
-        """An honour named right before a count: 省级专精特新中小企业8家."""
+        """An honour named right before a count: 省级专精特新中小企业8家, 共有国家高新技术企业128家."""
+        found = self.honour_in(start, end)
+        return self.honour(found[2], found[0], found[1]) if found else None
+
+    def honour_in(self, start: int, end: int) -> tuple[int, int, str] | None:
+        """The last honour named in flat[start:end]: a seed honour's name (in any of its
+        spellings), else a dictionary honour with the level words before it."""
         text = self.flat[start:end]
-        for verb in ("培育", "获评", "认定", "入选", "拥有", "有"):
-            i = text.rfind(verb)
+        best: tuple[int, int, str] | None = None
+        for ent in self.seeds.entities.values():
+            if ent.type != "Honour":
+                continue
+            for n in (ent.label, *ent.aliases):
+                for v in {n, n.removesuffix("企业")}:
+                    i = text.rfind(v)
+                    if len(v) >= 3 and i >= 0 and (best is None or (i + len(v), len(v)) >
+                                                   (best[1] - start, best[1] - best[0])):
+                        best = (start + i, start + i + len(v), v)
+        if best:
+            return best
+        for k in sorted(self.d["honours"], key=len, reverse=True):
+            i = text.rfind(k)
             if i >= 0:
-                text, start = text[i + len(verb):], start + i + len(verb)
-                break
-        text = text.lstrip("、，,")
-        return self.honour(text, start, end) if text else None
+                j = i
+                for w in sorted(self.d["levels"], key=len, reverse=True):
+                    if text[:i].endswith(w):
+                        j = i - len(w)
+                        break
+                e = i + len(k)
+                if text[e:].startswith("企业"):
+                    e += 2
+                return start + j, start + e, text[j:e]
+        return None
 
     def roles(self, start: int, end: int) -> None:
         flat, d = self.flat, self.d
