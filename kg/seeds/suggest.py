@@ -29,7 +29,7 @@ from kg.errors import KgError
 from kg.match import Matcher, Profile, core, normalise, region_of, sectors_of
 from kg.seeds import schema
 from kg.seeds.archive import yaml_text
-from kg.seeds.loader import ID_PATTERN, Seeds, squash
+from kg.seeds.loader import ID_PATTERN, Seeds
 from kg.seeds.profiles import organisation_profiles
 
 DICTIONARY = Path(__file__).resolve().parent / "dictionaries" / "suggest.yaml"
@@ -150,7 +150,42 @@ class Mention:
 
 
 class SuggestError(KgError):
-    pass
+    """Bad input to `kg suggest` (exit 2): what is wrong, and how to fix it."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(f"{message} ({hint})" if hint else message)
+
+
+MAX_ARTICLE_BYTES = 16 << 20  # as an archived source text (kg.seeds.loader.MAX_SOURCE_BYTES)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_article(path: Path, shown: str | None = None) -> str:
+    """An article file's text: UTF-8, at most 16 MiB, no control characters (the loader would
+    refuse the quotes of a draft made from them). Errors name the file and line.
+    """
+    shown = shown or str(path)
+    if not path.is_file():
+        raise SuggestError(f"{shown}: not a plain file", "give the article as a UTF-8 text file")
+    data = path.read_bytes()[:MAX_ARTICLE_BYTES + 1]
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise SuggestError(f"{shown}: larger than {MAX_ARTICLE_BYTES >> 20} MiB",
+                           "one article per file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SuggestError(f"{shown}:{line}: not UTF-8 text: byte 0x{data[exc.start]:02x}",
+                           "save the article as UTF-8") from None
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise SuggestError(f"{shown}:{line}: control character {bad.group()!r} in the text",
+                           "remove it; an archived source holds plain text")
+    if not text.strip():
+        raise SuggestError(f"{shown}: the article is empty",
+                           "give a UTF-8 text file with the article's title and text")
+    return text
 
 
 def _ascii_id(text: str, person: bool = False) -> str:
@@ -428,10 +463,9 @@ class _Drafter:
                 owner[i] = len(chosen)
             chosen.append((start, end, text, etype, rule))
         for start, end, text, etype, rule in sorted(c for c in chosen if c is not None):
-            if True:
-                ident = self.resolve(text, etype, start, end, rule)
-            if ident is not None:
-                self.mentions.append(Mention(start, end, text, ident, self.type_of(ident)))
+            found_id = self.resolve(text, etype, start, end, rule)
+            if found_id is not None:
+                self.mentions.append(Mention(start, end, text, found_id, self.type_of(found_id)))
         self._short_names()
         self._anaphora(body)
 
@@ -687,7 +721,7 @@ class _Drafter:
                 unique.append(p)
         entities = [self.entities[i] for i in sorted(self.entities, key=lambda i: (
             self.entities[i].record["type"] != "Person", self.entity_pos[i]))]
-        return Draft(self.source_id, f"sources/{self.file_name}".removeprefix("sources/"),
+        return Draft(self.source_id, f"sources/{self.file_name}",
                      article, page, entities, unique, list(self.known.values()),
                      [s for _, s in sorted(self.skipped, key=lambda s: s[0])], self.flat)
 
@@ -697,27 +731,15 @@ class _Drafter:
 
     def honours(self, start: int, end: int) -> None:
         flat, verbs = self.flat, self.d["honour_verbs"]
-        hits = []
+        hits: list[tuple[int, int, str]] = []
         for verb in sorted(verbs, key=len, reverse=True):
             for m in re.finditer(re.escape(verb), flat[start:end]):
                 s = start + m.start()
                 if not any(a <= s < b for a, b, _ in hits):
                     hits.append((s, s + len(verb), verb))
         hits.sort()
-        if not hits:  # 某厅公布了…名单: the list, its publisher and its honour
-            listed = self.list_name(start, end)
-            bodies = self.in_range(start, end, ("PublicBody",))
-            if listed and bodies and re.search(r"公示|公布|发布|印发", flat[start:listed[0]]):
-                honour = self.honour(self.honour_from_list(listed[2]), listed[0], listed[1])
-                if honour:
-                    quals: dict = {}
-                    year = YEAR.search(listed[2])
-                    batch = BATCH.search(listed[2])
-                    if batch:
-                        quals["batch"] = _number(batch.group(1))
-                    if year:
-                        quals["year"] = int(year.group(1))
-                    self.resolve_list(listed, honour, quals, bodies, start, end)
+        if not hits:
+            self.published_list(start, end)
             return
         previous = start
         holders: list[Mention] = []
@@ -812,6 +834,24 @@ class _Drafter:
                        "quote": q}
                 sure = "high" if rule != "honour-list" and subject.start < s else "medium"
                 self.add_fact(s, rec, rule, self.sure(subject, sure))
+
+    def published_list(self, start: int, end: int) -> None:
+        """某厅公布了…名单 with no holder: the list, its publisher and its honour."""
+        listed = self.list_name(start, end)
+        bodies = self.in_range(start, end, ("PublicBody",))
+        if not (listed and bodies and re.search(r"公示|公布|发布|印发",
+                                                self.flat[start:listed[0]])):
+            return
+        honour = self.honour(self.honour_from_list(listed[2]), listed[0], listed[1])
+        if honour:
+            quals: dict = {}
+            year = YEAR.search(listed[2])
+            batch = BATCH.search(listed[2])
+            if batch:
+                quals["batch"] = _number(batch.group(1))
+            if year:
+                quals["year"] = int(year.group(1))
+            self.resolve_list(listed, honour, quals, bodies, start, end)
 
     def list_name(self, start: int, end: int) -> tuple[int, int, str] | None:
         """A list the sentence names: 《…名单》 or a phrase ending in 名单."""
