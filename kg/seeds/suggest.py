@@ -49,9 +49,25 @@ LEFT_STOPS = ("分别为", "分别是", "包括", "其中", "企业", "以及", 
 # A short name must be followed by punctuation or by one of these (it stands alone, not inside a word).
 RIGHT_OK = ("等", "获", "入", "落", "成", "是", "被", "先", "已", "作", "位", "于", "在", "为", "与",
             "和", "凭", "的", "将", "相关", "负责人", "此次", "主要", "还", "也", "都", "均", "共",
-            "掌握", "拥有", "专注", "研发", "生产", "建立", "承担", "荣获", "自", "公司", "企业",
+            "掌握", "拥有", "专注", "研发", "生产", "建立", "承担", "荣获", "自", "公司",
             "两", "2", "3", "4", "5", "6", "7", "8", "9", "1")
+NOT_A_NAME = ("一家", "一批", "这家", "多家", "该", "其", "本", "各", "全", "和", "与", "及", "传统",
+              "同类", "其他", "相关", "国内", "行业")  # 一家集阀门 is no firm
 PARK_SUFFIXES = ("经济技术开发区", "经开区", "开发区", "高新区", "工业园区", "产业园", "工业园", "科技园")
+# What a project's name never runs across on its left: the verbs that introduce it.
+PROJECT_LEFT_STOPS = ("举行", "建设", "投资", "签约", "引进", "实施", "推进", "开工", "投产", "启动",
+                      "拟", "共", "的")
+GENERIC_PROJECTS = {"项目", "重点项目", "签约项目", "产业项目", "该项目", "二期项目", "一期项目"}
+# What a sentence's topic may be, for a figure or a fact whose clause names no holder.
+HOLDERS = ("Company", "EnterpriseGroup", "ResearchInstitute", "Park", "Site", "Platform",
+           "IndustrialBase", "IndustryChain", "IndustryCluster", "Project")
+# Figures that count things (a group's count is no count of one of its members).
+COUNTS = ("enterpriseCount", "projectCount", "productCount", "honouredEnterpriseCount",
+          "residentEnterpriseCount", "graduatedEnterpriseCount", "patentIntensiveFilingCount",
+          "patentIntensiveFilingEnterpriseCount", "patentIntensiveRecognisedCount",
+          "microEnterpriseParkCount", "buildingCount", "batchCount")
+NOUN_AIMS = ("目标", "建成后", "投产后", "达产后")  # aims of a figure, not of a clause (奋斗目标)
+GENERIC_FIGURES = ("enterpriseCount", "projectCount", "productCount")
 CHAIN_LEFT = ("打造", "培育", "围绕", "构建", "聚焦", "延伸", "强化", "发展", "完善", "的", "在")
 
 
@@ -243,6 +259,7 @@ class _Drafter:
         self.mentions: list[Mention] = []
         self.sentence_ends = [m.end() for m in SENTENCE_END.finditer(self.flat)]
         self.anaphora: set[int] = set()  # where 该公司 … stands for a name
+        self.last_list: tuple[str, str, dict] | None = None  # list id, its honour, qualifiers
         self.names = self._seed_names()
         self.matcher = Matcher(organisation_profiles(seeds))
 
@@ -407,7 +424,8 @@ class _Drafter:
                     after = flat[m.end():]
                     left_ok = before in PUNCT or any(flat[:s].endswith(w) for w in LEFT_STOPS)
                     right_ok = not after or after[0] in PUNCT or after.startswith(RIGHT_OK)
-                    if left_ok and right_ok and not any(w in head for w in LEFT_STOPS if len(w) > 1):
+                    if left_ok and right_ok and not head.startswith(NOT_A_NAME) and \
+                            not any(w in head for w in LEFT_STOPS if len(w) > 1):
                         found.append((s, m.end(), flat[s:m.end()], "Company", "org-short"))
                         break
         # parks and projects named by their kind
@@ -422,13 +440,19 @@ class _Drafter:
         for m in re.finditer(r"项目", flat):
             s = self._left_edge(m.start(), limit=40, keep=0)
             span = flat[s:m.start()]
+            cut = max((span.rfind(w) + len(w) for w in PROJECT_LEFT_STOPS if w in span),
+                      default=0)
+            if cut:  # 拟投资12亿元建设高性能复合材料项目: the project after the verb
+                s, span = s + cut, span[cut:]
             after_firm = max((span.rfind(f) + len(f) for f in firm_forms if f in span), default=-1)
             if after_firm > 0:  # X有限公司年产300吨高纯靶材项目: the project without the firm
                 s += after_firm
-            elif s > 0 and flat[s - 1] not in PUNCT:
+            elif s > 0 and flat[s - 1] not in PUNCT and not cut:
                 continue
-            if m.start() >= body and 4 <= m.start() - s <= 30:
-                found.append((s, m.end(), flat[s:m.end()], "Project", "project-name"))
+            name = flat[s:m.end()]
+            if m.start() >= body and 4 <= m.start() - s <= 30 and name not in GENERIC_PROJECTS \
+                    and not YEAR.match(name):
+                found.append((s, m.end(), name, "Project", "project-name"))
         # Names (the seeds', registered forms, dictionary bodies) first, longest first; guesses
         # (parks, projects, short names) only where no name stands, except that a project or
         # park begins with a park's name (丽水经开区智能装备产业园一期项目) and a project may follow
@@ -449,14 +473,19 @@ class _Drafter:
             inside = sorted({o for o in owner[start:end] if o is not None})
             if inside and rule in ("park-name", "project-name"):
                 first = chosen[inside[0]]
-                if len(inside) == 1 and first is not None and first[0] == start:
-                    if first[3] == "Park":  # absorbs the park's name
-                        chosen[inside[0]] = None
-                        for i in range(first[0], first[1]):
-                            owner[i] = None
-                        inside = []
-                    elif rule == "project-name" and end - first[1] >= 4:
-                        start, text, inside = first[1], flat[first[1]:end], []
+                parks = [chosen[i] for i in inside]
+                if first is not None and first[0] == start and \
+                        all(p is not None and p[3] == "Park" for p in parks):
+                    for i in inside:  # absorbs the parks' names (丽水经开区生物医药产业园)
+                        c = chosen[i]
+                        assert c is not None
+                        for j in range(c[0], c[1]):
+                            owner[j] = None
+                        chosen[i] = None
+                    inside = []
+                elif len(inside) == 1 and first is not None and first[0] == start and \
+                        rule == "project-name" and end - first[1] >= 4:
+                    start, text, inside = first[1], flat[first[1]:end], []
             if inside or any(o is not None for o in owner[start:end]):
                 continue
             for i in range(start, end):
@@ -472,14 +501,15 @@ class _Drafter:
     def _anaphora(self, body: int) -> None:
         """该公司, 该项目 …: the last organisation or project of that kind named before."""
         words = {"该公司": ("Company",), "该企业": ("Company",), "该项目": ("Project",),
-                 "该园区": ("Park",), "该产业园": ("Park",), "公司": ("Company",)}
+                 "该园区": ("Park",), "该产业园": ("Park",), "公司": ("Company",),
+                 "项目": ("Project",), "全区": ("Park",)}
         added = []
         for word, types in words.items():
             for m in re.finditer(word, self.flat):
                 if m.start() < body or any(x.start <= m.start() < x.end for x in self.mentions):
                     continue
-                if word == "公司" and self.flat[m.start() - 1] not in PUNCT:
-                    continue  # 公司 alone only where a clause begins with it
+                if word in ("公司", "项目") and self.flat[m.start() - 1] not in PUNCT:
+                    continue  # 公司 or 项目 alone only where a clause begins with it
                 # the topic: the first such name of this sentence, else of the last sentence
                 # that has one (晟联半导体…,是中欣晶圆的配套企业。公司负责人: 晟联半导体)
                 before = [x for x in self.mentions if x.end <= m.start() and x.type in types]
@@ -709,6 +739,7 @@ class _Drafter:
             self.figures(start, end)
             self.exports(start, end)
             self.roles(start, end)
+            self.aim_clause(start, end)
             chains_seen += self.in_range(start, end, ("IndustryChain",))
         facts = [p for _, p in sorted(self.facts, key=lambda f: f[0])]
         seen = set()
@@ -724,6 +755,30 @@ class _Drafter:
         return Draft(self.source_id, f"sources/{self.file_name}",
                      article, page, entities, unique, list(self.known.values()),
                      [s for _, s in sorted(self.skipped, key=lambda s: s[0])], self.flat)
+
+    def aim_clause(self, start: int, end: int) -> None:
+        """An aim no other rule turned into a goal (公司将力争在2026年实现…): a goal of the name
+        before the aim word, the words from the aim word to the sentence's end its value."""
+        text = self.flat[start:end]
+        word = next((w for w in self.d["aims"] if w in text and w not in NOUN_AIMS), None)
+        if word is None or any(p.record["relation"] == "goal" and start <= pos < end
+                               for pos, p in self.facts):
+            return
+        at = start + text.index(word)
+        if self.negation(self.clause_start(at, start), at + len(word)):
+            return
+        subjects = [x for x in self.in_range(start, at) if x.type != "PublicBody"]
+        if not subjects:
+            return
+        subject = subjects[-1]
+        stop = end - 1 if SENTENCE_END.match(self.flat[end - 1]) else end
+        value = self.flat[at:stop]
+        if len(value) - len(word) < 4:
+            return
+        self.add_fact(at, {"subject": subject.id, "relation": "goal", "value": value,
+                           "quote": self.quote((subject.start, subject.end), (at, stop)),
+                           "note": f"an aim ({word}), not an achievement"},
+                      "aim-clause", self.sure(subject, "low"))
 
     def _has_trigger(self, start: int, end: int) -> bool:
         text = self.flat[start:end]
@@ -786,7 +841,8 @@ class _Drafter:
                 self.skipped.append((s, f"negated ({neg}), no honour proposed: "
                                         f"«{flat[clause:phrase_end]}»"))
                 continue
-            honour = self.honour(phrase, p_start, p_end)
+            # 唯一入选的小微企业园: a relative clause, no honour of its own
+            honour = None if phrase.startswith("的") else self.honour(phrase, p_start, p_end)
             if honour is None:
                 self.skipped.append((s, f"{verb}: «{flat[p_start:p_end]}» is no honour the "
                                         f"seeds or the dictionary know"))
@@ -815,10 +871,19 @@ class _Drafter:
                 quals["awarded_by"] = bodies[0].id
             listed = self.list_name(start, end)
             list_id = None
+            carried = ""
             if listed:
                 list_id = self.resolve_list(listed, honour, quals, bodies, start, end)
                 if list_id:
                     quals["list"] = list_id
+            elif self.last_list and self.last_list[1] == honour:
+                # 某厅公示了X名单。…3家企业被认定为X: the list of the sentence before
+                list_id, _, list_quals = self.last_list
+                quals = {**list_quals, **quals, "list": list_id}
+                carried = "list, year, batch, stage and body from the sentence before"
+            if list_id:
+                self.last_list = (list_id, honour, {k: v for k, v in quals.items()
+                                                    if k != "list"})
             for subject in subjects:
                 q = self.quote((subject.start, subject.end), *spans,
                                *([(year[1], year[2])] if year else []))
@@ -833,7 +898,8 @@ class _Drafter:
                 rec = {"subject": subject.id, "relation": "hasHonour", "object": honour, **quals,
                        "quote": q}
                 sure = "high" if rule != "honour-list" and subject.start < s else "medium"
-                self.add_fact(s, rec, rule, self.sure(subject, sure))
+                self.add_fact(s, rec, rule, self.sure(subject, "medium" if carried else sure),
+                              carried)
 
     def published_list(self, start: int, end: int) -> None:
         """某厅公布了…名单 with no holder: the list, its publisher and its honour."""
@@ -851,12 +917,20 @@ class _Drafter:
                 quals["batch"] = _number(batch.group(1))
             if year:
                 quals["year"] = int(year.group(1))
-            self.resolve_list(listed, honour, quals, bodies, start, end)
+            stage = re.search(r"拟|公示", listed[2] + self.flat[start:listed[0]])
+            if stage:
+                quals["stage"] = "proposed" if "拟" in listed[2] else "publicised"
+            quals["awarded_by"] = bodies[0].id
+            list_id = self.resolve_list(listed, honour,
+                                        {k: quals[k] for k in ("batch", "year") if k in quals},
+                                        bodies, start, end)
+            if list_id:
+                self.last_list = (list_id, honour, quals)
 
     def list_name(self, start: int, end: int) -> tuple[int, int, str] | None:
         """A list the sentence names: 《…名单》 or a phrase ending in 名单."""
         flat = self.flat
-        m = re.search(r"《([^》]{2,60})》", flat[start:end])
+        m = re.search(r"《([^》]{2,60}名单)》", flat[start:end])
         if m:
             return start + m.start(), start + m.end(), m.group(0)
         i = flat.find("名单", start, end)
@@ -928,7 +1002,9 @@ class _Drafter:
                      bodies: list[Mention], start: int, end: int) -> str | None:
         s, e, name = listed
         key = normalise(name)
-        ids = [i for i in self.names.get(key, ()) if self.type_of(i) == "HonourList"]
+        bare = re.sub(r"\([^)]*\)", "", key)  # 名单(“重点省专”): the list without its aside
+        ids = sorted({i for k in (key, bare) for i in self.names.get(k, ())
+                      if self.type_of(i) == "HonourList"})
         if len(ids) == 1:
             self.known.setdefault(name, Known(name, ids[0], "HonourList", "known-name", "high"))
             return ids[0]
@@ -1060,8 +1136,9 @@ class _Drafter:
             if self.negation(clause, e):
                 continue
             regions = [x for x in self.in_range(e, self.clause_end(e, end), ("MarketRegion",))]
-            subjects = [x for x in self.in_range(clause, s, ("Company", "Product"))] or \
-                [x for x in self.in_range(start, s, ("Company",))][:1]
+            subjects = [x for x in self.in_range(clause, s, ("Company", "Product"))]
+            if not subjects or "等" in self.flat[subjects[-1].end:s]:  # A、B等产品出口到: the topic
+                subjects = self.in_range(start, s, ("Company",))[:1]
             if not subjects:
                 continue
             subject = subjects[-1]
@@ -1099,6 +1176,10 @@ class _Drafter:
                               "inferred": f"it supplies ({word}) a firm of the chain the "
                                           f"sentence names"}, "chain-supply", "low")
 
+    def topic(self, start: int, before: int) -> list[Mention]:
+        """The sentence's topic: its first organisation, park, platform, chain or project."""
+        return [x for x in self.in_range(start, before) if x.type in HOLDERS][:1]
+
     def sure(self, subject: Mention, confidence: str) -> str:
         """A holder named by 该公司 … is less sure than one named by its name."""
         return "low" if subject.start in self.anaphora else confidence
@@ -1123,20 +1204,18 @@ class _Drafter:
             nxt = NUMBER.search(flat, m.end(), end)
             after_text = flat[m.end():min(nxt.start() if nxt else end,
                                           self.clause_end(m.end(), end))]
-            if flat[m.start() - 1:m.start()] == "等" or flat[m.start() - 1 - len(before or ""):
-                                                          m.start()].startswith("等"):
-                self.skipped.append((m.start(), f"figure {m.group(0)}: A等{m.group(2)}家 counts a "
-                                                 f"group the article names only in part; "
-                                                 f"«{clause_text}»"))
-                continue
             relation = None
             if unit == "家" and self.honour_in(m.start() - len(context), m.start()):
                 relation = "honouredEnterpriseCount"
-            for text in (after_text, context, clause_text):  # 40%以上的产能, 总投资约4.94亿元
-                if relation:
-                    break
-                relation = next((name for name, units, words in d["figures"]
-                                 if unit in units and any(w in text for w in words)), None)
+            # words after the number first (40%以上的产能), then before it (总投资约4.94亿元);
+            # a specific figure (入园, 毕业) before a generic one (企业, 项目)
+            for generic in (False, True):
+                for text in (after_text, context, clause_text):
+                    if relation:
+                        break
+                    relation = next((name for name, units, words in d["figures"]
+                                     if unit in units and (name in GENERIC_FIGURES) == generic
+                                     and any(w in text for w in words)), None)
             if relation is None and self.aim(clause, m.end()):
                 relation = "goal"
             if relation is None:
@@ -1150,12 +1229,15 @@ class _Drafter:
             # the clause's own holder, else the first name of the nearest clause before that
             # has one (澄岚生物于…落户丽水经开区,计划总投资…: 澄岚生物)
             subjects = [x for x in self.in_range(clause, m.start()) if x.type != "PublicBody"]
-            at = clause
-            while not subjects and at > start:
-                prev_start = self.clause_start(at - 1, start)
-                subjects = [x for x in self.in_range(prev_start, at - 1)
-                            if x.type != "PublicBody"][:1]
-                at = prev_start
+            if subjects and (self.flat[subjects[-1].end:m.start()].startswith(("等", "、"))
+                             or subjects[-1].end == m.start() - len(before or "")):
+                if relation in COUNTS:  # A、B、C4家企业, A等5家: the count of a group named
+                    self.skipped.append((m.start(), f"figure {m.group(0)}: a count of the names "
+                                                     f"before it; «{clause_text}»"))
+                    continue
+                subjects = []  # A、B等产品90%以上出口: the group's share, told of the topic
+            if not subjects:
+                subjects = self.topic(start, m.start())
             if not subjects:
                 self.skipped.append((m.start(), f"figure {m.group(0)}: no subject named in "
                                                  f"«{flat[start:m.end()]}»"))
@@ -1439,6 +1521,29 @@ def _fits(answer: dict, item: dict) -> bool:
         if not wanted & {normalise(h) for h in have}:
             return False
     return True
+
+
+def answers_from_seeds(seeds: Seeds, article: str) -> dict:
+    """The curated facts of one article of the seeds as answers for `score` (facts only, by
+    relation, subject, object or value or figure, and the year, batch and stage they carry): to
+    measure drafts on real text against what curators recorded from it."""
+    facts = []
+    for fact in seeds.facts:
+        if fact.source != article:
+            continue
+        answer: dict = {"relation": fact.relation, "subject": fact.subject}
+        if fact.object is not None:
+            answer["object"] = fact.object
+        if fact.quantity is not None:
+            answer.update(amount=str(fact.quantity.amount), unit=fact.quantity.unit,
+                          qualifier=fact.quantity.qualifier)
+        elif fact.value is not None and fact.relation not in ("goal", "characteristic"):
+            answer["value"] = str(fact.value)  # a goal's words are the curator's cut
+        for key in ("year", "batch", "stage"):
+            if key in fact.qualifiers:
+                answer[key] = fact.qualifiers[key]
+        facts.append(answer)
+    return {"facts": facts}
 
 
 def score(draft: Draft, answers: dict, seeds: Seeds) -> Score:
