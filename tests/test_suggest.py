@@ -17,23 +17,30 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.seeds.loader import load_seeds, squash
-from kg.seeds.suggest import Score, SuggestError, read_article, score, suggest
+from kg.seeds.suggest import (Score, SuggestError, answers_from_seeds, read_article, score,
+                              suggest)
 from tests.helpers import FIXTURES, SEEDS
 
 ARTICLES = FIXTURES / "articles"
 DEVELOPMENT = sorted(ARTICLES.glob("*.txt"))  # the rules were written and tuned on these
-HELD_OUT = sorted((ARTICLES / "heldout").glob("*.txt"))  # written with answers before a first run
+# Written with their answers before the drafter first read them (three rounds, see README).
+HELD_OUT = sorted(ARTICLES.glob("heldout*/*.txt"))
 PAGE = SEEDS / "sources" / "lishui-edz-news-page.txt"
 PAGE_ARTICLES = {"p1": (3, 19), "p2": (21, 39), "p3": (41, 59), "p4": (61, 77),
                  "p5": (79, 97), "p6": (99, 113)}  # line ranges of seeds/sources.yaml
 
 # Floors. The development articles score P = R = 1.00 (122/122) and the held-out ones P = R = 1.00
-# (44/44) since the rules were fixed after the held-out set's first, blind run (P 0.77, R 0.55):
-# they are regression floors, set low enough that one answer changed by a curator does not fail
-# (one item of 122 is 0.8 %), high enough that a rule broken for one article (about 10 items)
-# does. New text scores lower; see README "Drafting seeds from an article".
+# (120/120) since the rules were fixed after each held-out round's blind run (P 0.77 / R 0.55,
+# P 0.84 / R 0.73, P 0.97 / R 0.97). They are regression floors: low enough that one answer a
+# curator changes does not fail (one item of 120 is 0.8 %), high enough that a rule broken for one
+# article (about 10 items) does. On the page's own articles, against what the curators recorded,
+# the drafts score P 0.72 (33/46) and R 0.12 (33/274): most curated facts (meetings, initiatives,
+# products, technologies, characteristics) are beyond the rules; the floors sit one or two facts
+# below. See README "Drafting seeds from an article".
 FLOOR_DEVELOPMENT = 0.95
 FLOOR_HELD_OUT = 0.90
+FLOOR_PAGE_PRECISION = 0.65
+FLOOR_PAGE_RECALL = 0.11
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +114,21 @@ def test_precision_and_recall_above_their_floors(seeds):
                              ("held-out", held, FLOOR_HELD_OUT)):
         assert got.precision >= floor, (name, got.wrong)
         assert got.recall >= floor, (name, got.missed)
+
+
+def test_on_the_pages_own_articles_against_the_curated_seeds(seeds):
+    """Real text the rules were not written on (only run over), scored against the seeds'
+    curated facts; every name is known there, so this measures the fact rules alone."""
+    lines = PAGE.read_text(encoding="utf-8").splitlines()
+    result = Score()
+    for article in seeds.articles.values():
+        first, last = article.lines
+        text = "\n".join(lines[first - 1:last]) + "\n"
+        draft = suggest(text, f"again-{article.id}.txt", seeds, f"again-{article.id}")
+        result = result + score(draft, answers_from_seeds(seeds, article.id), seeds)
+    assert result.expected == 274
+    assert result.recall >= FLOOR_PAGE_RECALL, result.missed
+    assert result.precision >= FLOOR_PAGE_PRECISION, result.wrong
 
 
 def test_the_scorer_counts_misses_wrong_proposals_and_forbidden_ones(seeds):

@@ -650,6 +650,10 @@ class _Drafter:
         if inferred:
             record["inferred"] = inferred
         record["quote"] = quote
+        named_as = next((x.text for x in self.mentions if x.start in self.anaphora
+                         and x.id == record["subject"] and x.text in quote), None)
+        if named_as:  # 该公司位于…: say who 该公司 was taken to be
+            why = "; ".join(w for w in (why, f"the holder is named '{named_as}' here") if w)
         self.facts.append((pos, Proposal(record, rule, confidence, why)))
 
     def quote(self, *spans: tuple[int, int]) -> str:
@@ -1020,7 +1024,8 @@ class _Drafter:
         verb = re.search(r"公示|公布|发布|印发", self.flat[start:s])
         if bodies and verb:
             body = bodies[0]
-            stage = {"公示": "publicised", "公布": "published"}.get(verb.group(0))
+            stage = {"公示": "publicised", "公布": "published",
+                     "发布": "published"}.get(verb.group(0))
             self.add_fact(s, {"subject": ident, "relation": "publishedBy", "object": body.id,
                               **({"stage": stage} if stage else {}),
                               "quote": self.quote((body.start, body.end), (s, e))},
@@ -1553,12 +1558,15 @@ def score(draft: Draft, answers: dict, seeds: Seeds) -> Score:
     value, and the qualifiers that matter; an entity by label, type and `known:` id or "new");
     a proposal matches an answer when every key the answer gives agrees. Each answer is matched
     by at most one proposal, greedily in order. `absent:` lists facts that must not be proposed
-    (a negated clause): a proposal matching one is counted wrong (and never correct).
+    (a negated clause): a proposal matching one is counted wrong (and never correct). Without
+    an `entities:` key, only facts are scored.
     """
     entities, facts = draft_items(draft, seeds)
     result = Score()
     for kind, items, wanted in (("entity", entities, answers.get("entities") or []),
                                 ("fact", facts, answers.get("facts") or [])):
+        if kind == "entity" and "entities" not in answers:
+            continue  # answers of facts only (answers_from_seeds): entities are not scored
         used: set[int] = set()
         result.proposed += len(items)
         result.expected += len(wanted)
