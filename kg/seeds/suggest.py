@@ -68,7 +68,6 @@ COUNTS = ("enterpriseCount", "projectCount", "productCount", "honouredEnterprise
           "microEnterpriseParkCount", "buildingCount", "batchCount")
 NOUN_AIMS = ("目标", "建成后", "投产后", "达产后")  # aims of a figure, not of a clause (奋斗目标)
 GENERIC_FIGURES = ("enterpriseCount", "projectCount", "productCount")
-CHAIN_LEFT = ("打造", "培育", "围绕", "构建", "聚焦", "延伸", "强化", "发展", "完善", "的", "在")
 
 
 @lru_cache(maxsize=1)
@@ -288,8 +287,9 @@ class _Drafter:
     def fresh_id(self, text: str, person: bool = False) -> str:
         base = _ascii_id(text, person)
         ident, n = base, 2
-        while ident in self.seeds.entities or ident in self.entities or ident == self.source_id \
-                or ident in self.seeds.pages or ident in self.seeds.tables:
+        while ident in self.seeds.entities or ident in self.entities or ident in self.seeds.pages \
+                or ident in self.seeds.tables or ident in self.seeds.articles \
+                or ident in (self.source_id, f"{self.source_id}-page"):
             ident, n = f"{base}-{n}", n + 1
         return ident
 
