@@ -680,6 +680,55 @@ def link_command(registry, seeds_dir, fmt, write_to, source_id, label):
         click.echo(f"wrote {out}" if planned else f"{out}: unchanged", err=True)
 
 
+@main.command("suggest")
+@click.argument("article", metavar="ARTICLE.txt")
+@click.option("--out", "out_file", metavar="DRAFT.yaml", required=True,
+              help="Where the draft is written; never inside the seeds folder (review it first, "
+                   "then move it there).")
+@click.option("--source-id", metavar="ID",
+              help="The article's id in the draft [default: from its file name].")
+@seeds_option
+@project_option
+def suggest_command(article, out_file, source_id, seeds_dir):
+    """Draft seeds from a new article, for a curator to review.
+
+    Reads ARTICLE (plain UTF-8 text) and writes DRAFT.yaml in the seed schema: the article
+    as a source (title, byline, reporters), the organisations it names (matched to the
+    seeds by the one matcher, or proposed as new: a look-alike name is never glued to a
+    known firm), and proposed facts with verbatim quotes: honours, lists, settlements and
+    locations, chain links, figures with their qualifiers, people with their posts.
+    Negated clauses give no fact; aims are goals, never achievements. Each proposal names
+    its rule and a confidence; what was read but not proposed is listed at the end.
+    Rules and shipped dictionaries only: no network, no model.
+
+    \b
+    Example:
+      kg suggest new-article.txt --out /tmp/new-article.yaml
+      cp new-article.txt seeds/sources/ && mv /tmp/new-article.yaml seeds/ && kg check
+    """
+    from kg.errors import CannotWrite
+    from kg.seeds.archive import Planned, write_planned
+    from kg.seeds.loader import load_seeds
+    from kg.seeds.suggest import read_article, suggest
+
+    seeds_root = _seeds(seeds_dir)
+    out = Path(out_file)
+    if out.resolve().is_relative_to(seeds_root.resolve()):
+        raise KgError(f"{out_file}: --out is inside the seeds folder {seeds_root}/ (write the "
+                      f"draft elsewhere, review it, then move it into the seeds folder)")
+    path = existing(article)
+    draft = suggest(read_article(path, article), path.name, load_seeds(seeds_root), source_id)
+    try:
+        write_planned([Planned(out, draft.to_yaml(path.name).encode("utf-8"))])
+    except OSError as exc:
+        raise CannotWrite(out_file, exc) from None
+    click.echo(f"Drafted {counted(len(draft.entities), 'new entity', 'new entities')} and "
+               f"{counted(len(draft.facts), 'fact')} ({len({k.id for k in draft.known})} known "
+               f"to the seeds, {len(draft.skipped)} read but not proposed) into {out_file}. "
+               f"Review it, archive the article as seeds/{draft.file}, move the draft into "
+               f"the seeds folder and run 'kg check'.", err=True)
+
+
 @main.command("path")
 @click.argument("source")
 @click.argument("target")
