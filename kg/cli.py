@@ -645,7 +645,7 @@ def link_command(registry, seeds_dir, fmt, write_to, source_id, label):
       kg link listed-firms.csv --write seeds/links.yaml
     """
     from kg.seeds import link
-    from kg.seeds.archive import write_planned
+    from kg.seeds.archive import source_id_for, write_planned
     from kg.seeds.loader import load_seeds
     from kg.seeds.profiles import seeds_without
     from kg.tables import format_table
@@ -664,7 +664,7 @@ def link_command(registry, seeds_dir, fmt, write_to, source_id, label):
     if out is not None:
         planned = link.plan_links(
             seeds_root, registry_path, links, rows, out,
-            source_id or link.source_id_for(registry_path), label or registry_path.name,
+            source_id or source_id_for(registry_path, "registry"), label or registry_path.name,
             f"kg link {registry_path.name} --write {out.name}")  # no paths: same bytes anywhere
         write_planned(planned)
     if fmt == "json":

@@ -39,8 +39,8 @@ ROWS = [
     ["9", "", "丽水市"],  # row 10: no name
 ]
 EXPECTED = {2: ("accepted", "tongchuang-special-materials"), 3: ("accepted", "teer-valve"),
-            4: ("new", "zhong-xin-fu-cai"), 5: ("new", "te-er-jia-ke-ji"),
-            6: ("new", "xing-he-wei-dian-zi"), 7: ("repeated", None), 8: ("review", None),
+            4: ("new", "zhongxin-fucai"), 5: ("new", "teer-jiake-ji"),
+            6: ("new", "xinghe-weidian-zi"), 7: ("repeated", None), 8: ("review", None),
             9: ("review", None), 10: ("empty", None)}
 
 
@@ -102,15 +102,15 @@ def test_an_honour_list_imports_row_by_row(seeds, tmp_path, kind):
     assert report["counts"] == {"accepted": 2, "new": 3, "review": 2, "repeated": 1, "empty": 1}
 
     data = output(seeds)
-    assert [e["id"] for e in data["entities"]] == ["zhong-xin-fu-cai", "te-er-jia-ke-ji",
-                                                   "xing-he-wei-dian-zi"]
+    assert [e["id"] for e in data["entities"]] == ["zhongxin-fucai", "teer-jiake-ji",
+                                                   "xinghe-weidian-zi"]
     honoured = [(f["subject"], f["row"], f["quote"]) for f in data["facts"]
                 if f["relation"] == "hasHonour"]
     assert honoured == [("tongchuang-special-materials", 2, "同创（丽水）特种材料有限公司"),
                         ("teer-valve", 3, "特尔阀门高科技材料有限公司"),
-                        ("zhong-xin-fu-cai", 4, "中欣氟材股份有限公司"),
-                        ("te-er-jia-ke-ji", 5, "特尔佳科技股份有限公司"),
-                        ("xing-he-wei-dian-zi", 6, "浙江星河微电子有限公司")]
+                        ("zhongxin-fucai", 4, "中欣氟材股份有限公司"),
+                        ("teer-jiake-ji", 5, "特尔佳科技股份有限公司"),
+                        ("xinghe-weidian-zi", 6, "浙江星河微电子有限公司")]
     first = data["facts"][0]
     assert first == {"subject": "tongchuang-special-materials", "relation": "hasHonour",
                      "object": "national-little-giant", "year": 2024, "stage": "recognised",
@@ -120,7 +120,7 @@ def test_an_honour_list_imports_row_by_row(seeds, tmp_path, kind):
     assert not subjects & {"zhongxin-wafer", "jingrui-electronics",
                            "lishui-edz-management-committee"}
     regions = {f["subject"]: f["value"] for f in data["facts"] if f["relation"] == "region"}
-    assert regions["zhong-xin-fu-cai"] == "绍兴市" and regions["teer-valve"] == "丽水市"
+    assert regions["zhongxin-fucai"] == "绍兴市" and regions["teer-valve"] == "丽水市"
     # The doubtful rows are in the file for the curator, as a comment.
     text = (seeds / "little-giants.yaml").read_text(encoding="utf-8")
     assert "#   row 8 (review): 浙江晶睿电子科技有限公司\n#     candidates: jingrui-electronics" in text
@@ -153,7 +153,7 @@ def test_the_import_checks_builds_with_source_rows_and_reimports_to_the_same_byt
         SELECT ?s ?row WHERE {{ GRAPH ?g {{ ?st rdf:subject ?s ; rdf:predicate ipk:hasHonour ;
                                            ipk:sourceRow ?row }} }}""")}
     assert rows == {("tongchuang-special-materials", 2), ("teer-valve", 3),
-                    ("zhong-xin-fu-cai", 4), ("te-er-jia-ke-ji", 5), ("xing-he-wei-dian-zi", 6)}
+                    ("zhongxin-fucai", 4), ("teer-jiake-ji", 5), ("xinghe-weidian-zi", 6)}
 
 
 def test_a_full_name_other_than_the_label_is_its_legal_name(seeds, tmp_path):
@@ -279,7 +279,7 @@ facts:
     assert result.exit_code == 0, result.output
     facts = yaml.safe_load((seeds / "tech.yaml").read_text(encoding="utf-8"))["facts"]
     assert [(f["subject"], f["batch"], f["source"]) for f in facts] == [
-        ("teer-valve", 2, "tech-sme-list"), ("xing-he-wei-dian-zi", 3, "tech-sme-list")]
+        ("teer-valve", 2, "tech-sme-list"), ("xinghe-weidian-zi", 3, "tech-sme-list")]
     assert "label: 科技型中小企业名单" in (seeds / "sources.yaml").read_text(encoding="utf-8")
     assert CliRunner().invoke(main, ["check", "--seeds", str(seeds)]).exit_code == 0
 
@@ -376,11 +376,11 @@ def test_a_new_firm_named_twice_is_proposed_once(seeds, tmp_path):
     result = honours(seeds, table)
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["rows"]
-    assert [(r["status"], r["entity"]) for r in rows] == [("new", "xing-he-wei-dian-zi"),
+    assert [(r["status"], r["entity"]) for r in rows] == [("new", "xinghe-weidian-zi"),
                                                           ("review", None)]
     assert rows[1]["evidence"] == ["row 3 is row 2's new firm 星河微电子有限公司 but for region "
                                    "or company form: the same firm?"]
-    assert [e["id"] for e in output(seeds)["entities"]] == ["xing-he-wei-dian-zi"]
+    assert [e["id"] for e in output(seeds)["entities"]] == ["xinghe-weidian-zi"]
 
 
 def test_a_mapping_with_many_mistakes_gets_them_all_with_their_places(tmp_path):

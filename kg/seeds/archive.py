@@ -13,16 +13,66 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from kg.errors import InputError, Problem
+from kg.seeds.schema import ID_PATTERN
 
 SOURCES_FILE = "sources.yaml"
 ARCHIVE_FOLDER = "sources"
 _TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*:")
+
+
+MAX_ID_LENGTH = 40
+_HAN_RUNS = re.compile(r"([\u3400-\u9fff\uf900-\ufaff]+)")
+
+
+def readable_id(text: str, person: bool = False) -> str:
+    """A readable ASCII id for an entity or a source that `kg import`, `kg link` or `kg suggest`
+    proposes: Chinese as pinyin, two syllables a word (the way the seeds' own ids read), Latin
+    letters and digits as they are, a person as surname-given; "" when nothing is left.
+
+    >>> readable_id("中广电器"), readable_id("刘志伟", person=True), readable_id("ABC 精工")
+    ('zhongguang-dianqi', 'liu-zhiwei', 'abc-jinggong')
+    >>> readable_id("“小巨人”A1企业"), readable_id("Ärzte-Werk 2025"), readable_id("——")
+    ('xiaoju-ren-a1-qiye', 'arzte-werk-2025', '')
+    """
+    from pypinyin import lazy_pinyin  # a dictionary of 400k entries: only these commands load it
+
+    words: list[str] = []
+    for run in _HAN_RUNS.split(unicodedata.normalize("NFKC", text)):
+        if _HAN_RUNS.fullmatch(run):
+            syllables = [re.sub(r"[^a-z]", "", s) for s in lazy_pinyin(run)]
+            if person:  # surname-given, as the seeds write people: liao-wangjing
+                words += [syllables[0], "".join(syllables[1:])]
+            else:
+                words += ["".join(syllables[i:i + 2]) for i in range(0, len(syllables), 2)]
+        else:
+            latin = unicodedata.normalize("NFKD", run).encode("ascii", "ignore").decode()
+            words += re.findall(r"[a-z0-9]+", latin.lower())
+    words = [w for w in words if w]
+    ident = ""
+    for word in words:
+        if ident and len(ident) + len(word) + 1 > MAX_ID_LENGTH:
+            break
+        ident = f"{ident}-{word}" if ident else word[:MAX_ID_LENGTH]
+    return ident
+
+
+def source_id_for(path: Path, fallback: str) -> str:
+    """A source id from a file's name: its stem when that is an id, else readable_id of it.
+
+    >>> source_id_for(Path("art7-new-firms.txt"), "article"), source_id_for(Path("新闻 1.txt"), "a")
+    ('art7-new-firms', 'xinwen-1')
+    >>> source_id_for(Path("A股 上市公司 2025.csv"), "registry"), source_id_for(Path("——.csv"), "t")
+    ('a-gu-shangshi-gongsi-2025', 't')
+    """
+    stem = path.stem.lower()
+    return stem if ID_PATTERN.match(stem) else readable_id(stem) or fallback
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ reported. Nothing is written here: `plan_import` returns the files to write (`kg
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -39,7 +38,7 @@ from kg.errors import InputError, Problem, counted, did_you_mean
 from kg.match import Matcher, Profile, core, credit_code_problem, is_full_name, normalise, sectors_of
 from kg.seeds import schema
 from kg.seeds.archive import (ARCHIVE_FOLDER, SOURCES_FILE, Planned, plan_table_source, plan_text,
-                              yaml_text)
+                              readable_id, source_id_for, yaml_text)
 from kg.seeds.loader import ID_PATTERN, YEAR_RANGE, Seeds, load_seeds
 from kg.seeds.profiles import organisation_profiles, seeds_without
 from kg.seeds.sheets import Table, cell_text, column_letter, read_table
@@ -49,7 +48,6 @@ from kg.tables import escape_controls
 MAPPINGS = Path(__file__).resolve().parent / "mappings"  # the shipped mapping files
 PARAM_KINDS = ("entity", "year", "integer", "stage", "text")
 MAX_MAPPING_BYTES = 64 << 10
-MAX_ID_LENGTH = 60
 HEADER = "# Imported from the table"  # how an output file begins: only such a file is rewritten
 Status = Literal["accepted", "new", "review", "repeated", "empty"]
 STATUSES: tuple[Status, ...] = ("accepted", "new", "review", "repeated", "empty")
@@ -439,22 +437,6 @@ def read_params(mapping: Mapping, given: dict[str, str], seeds: Seeds,
 
 # -- ids -------------------------------------------------------------------------------------------
 
-def readable_id(text: str) -> str:
-    """A readable ASCII id: Chinese as pinyin syllables, Latin as is, joined by hyphens.
-
-    >>> readable_id("某某科技"), readable_id("ABC 精工"), readable_id("Ärzte-Werk")
-    ('mou-mou-ke-ji', 'abc-jing-gong', 'arzte-werk')
-    """
-    from pypinyin import lazy_pinyin  # a dictionary of 400k entries: only imports load it
-
-    words = lazy_pinyin(text, errors="default")
-    ascii_text = unicodedata.normalize("NFKD", " ".join(words)).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > MAX_ID_LENGTH:
-        slug = slug[:MAX_ID_LENGTH].rsplit("-", 1)[0]
-    return slug
-
-
 def _unique(base: str, taken: set[str]) -> str:
     ident, n = base, 2
     while ident in taken:
@@ -520,7 +502,7 @@ def plan_import(seeds_dir: str | Path, table_path: str | Path, mapping: Mapping,
     archived = f"{ARCHIVE_FOLDER}/{table_path.name}"
     if source_id is None:
         source_id = next((t.id for t in seeds.tables.values() if t.file == archived), None) \
-            or readable_id(table_path.stem) or "table"
+            or source_id_for(table_path, "table")
     header_row = None
     described = seeds.tables.get(source_id)
     if not ID_PATTERN.match(source_id):

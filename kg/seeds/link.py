@@ -154,17 +154,6 @@ def link_facts(links: list[Link], registry: list[RegistryRow], source_id: str) -
     return facts
 
 
-def source_id_for(registry: Path) -> str:
-    """A table id from the registry's file name: listed-firms-2025.csv -> listed-firms-2025.
-
-    >>> source_id_for(Path("A股 上市公司 2025.csv")), source_id_for(Path("上市公司.csv"))
-    ('a-2025', 'registry')
-    """
-    slug = "-".join("".join(c if c.isascii() and c.isalnum() else " "
-                            for c in registry.stem.lower()).split())
-    return slug if slug and ID_PATTERN.match(slug) else "registry"
-
-
 def plan_links(seeds_dir: Path, registry_path: Path, links: list[Link],
                registry: list[RegistryRow], out: Path, source_id: str, label: str,
                command: str) -> list[Planned]:

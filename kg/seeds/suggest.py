@@ -16,7 +16,6 @@ The words the rules look for are data: ``kg/seeds/dictionaries/suggest.yaml``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,7 +27,7 @@ import yaml
 from kg.errors import KgError
 from kg.match import Matcher, Profile, core, normalise, region_of, sectors_of
 from kg.seeds import schema
-from kg.seeds.archive import yaml_text
+from kg.seeds.archive import readable_id, source_id_for, yaml_text
 from kg.seeds.loader import ID_PATTERN, Seeds
 from kg.seeds.profiles import organisation_profiles
 
@@ -203,44 +202,6 @@ def read_article(path: Path, shown: str | None = None) -> str:
     return text
 
 
-def _ascii_id(text: str, person: bool = False) -> str:
-    """A readable ASCII id from Chinese text (pinyin, two syllables a word; a person as
-    surname-given), lower case, digits and hyphens.
-
-    >>> _ascii_id("中广电器"), _ascii_id("刘志伟", person=True), _ascii_id("“小巨人”A1企业")
-    ('zhongguang-dianqi', 'liu-zhiwei', 'xiaoju-rena1-qiye')
-    """
-    from pypinyin import lazy_pinyin
-
-    syllables = []
-    for part in lazy_pinyin(unicodedata.normalize("NFKC", text)):
-        part = re.sub(r"[^0-9a-z]", "", part.lower())
-        if part:
-            syllables.append(part)
-    if person and len(syllables) >= 2:
-        return f"{syllables[0]}-{''.join(syllables[1:])}"
-    words = ["".join(syllables[i:i + 2]) for i in range(0, len(syllables), 2)]
-    ident = ""
-    for w in (w for w in words if w):
-        if len(ident) + len(w) + 1 > 40 and ident:
-            break
-        ident = f"{ident}-{w}" if ident else w
-    return ident or "entity"
-
-
-def source_id_for(path: Path) -> str:
-    """The default source id of an article file: its name's stem as an id.
-
-    >>> source_id_for(Path("art7-new-firms.txt")), source_id_for(Path("新闻 1.txt"))
-    ('art7-new-firms', 'xinwen-1')
-    """
-    stem = path.stem.lower()
-    if not ID_PATTERN.match(stem):
-        stem = _ascii_id(stem) if any(ord(c) > 127 for c in stem) else stem
-        stem = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")
-    return stem or "article"
-
-
 class _Drafter:
     def __init__(self, text: str, file_name: str, seeds: Seeds, source_id: str):
         self.d = dictionaries()
@@ -285,7 +246,7 @@ class _Drafter:
         return {ident, rec["label"], *rec.get("aliases", [])}
 
     def fresh_id(self, text: str, person: bool = False) -> str:
-        base = _ascii_id(text, person)
+        base = readable_id(text, person) or "entity"
         ident, n = base, 2
         while ident in self.seeds.entities or ident in self.entities or ident in self.seeds.pages \
                 or ident in self.seeds.tables or ident in self.seeds.articles \
@@ -1415,7 +1376,7 @@ def suggest(text: str, file_name: str, seeds: Seeds, source_id: str | None = Non
     reused for a new entity. Raises `SuggestError` (exit 2) for an empty article or an id the
     seeds already use.
     """
-    ident = source_id or source_id_for(Path(file_name))
+    ident = source_id or source_id_for(Path(file_name), "article")
     if not ID_PATTERN.match(ident):
         raise SuggestError(f"source id {ident!r} is not a readable ASCII id",
                            "give --source-id with lower-case letters, digits and hyphens")
