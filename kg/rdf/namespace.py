@@ -67,6 +67,7 @@ class IPK(DefinedNamespace):
     developsChain: URIRef
     leadingEnterpriseIn: URIRef
     supplyChainEnterpriseIn: URIRef
+    suppliesTo: URIRef
     inSegment: URIRef
     leadingIndustry: URIRef
     hasCluster: URIRef

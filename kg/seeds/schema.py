@@ -184,6 +184,7 @@ _RELATIONS = [
          zh="龙头企业", en="leading enterprise in"),
     _rel("supplyChainEnterpriseIn", ["Company"], ["IndustryChain"],
          zh="上下游企业", en="upstream or downstream enterprise in"),
+    _rel("suppliesTo", ["Company"], ["Company"], zh="供应配套", en="supplies"),
     _rel("inSegment", ["Company", "Product"], ["ChainSegment"], zh="所属环节", en="in segment"),
     _rel("leadingIndustry", ["Park"], ["Industry"], {"rank"}, zh="主导产业", en="leading industry"),
     _rel("hasCluster", ["Park"], ["IndustryCluster"], zh="产业集群", en="has cluster"),

@@ -1116,8 +1116,8 @@ class _Drafter:
 
     def supply(self, start: int, end: int, s: int, e: int, word: str,
                chains: list[Mention], neg: str | None) -> None:
-        """A为B配套 / A供应B: the schema has no company-to-company supply relation; the link is
-        listed for the curator, and A is proposed as a firm of the chain the sentence names."""
+        """A为B配套 / A供应B: A suppliesTo B, and A is proposed as a firm of the chain the
+        sentence names."""
         flat = self.flat
         companies = self.in_range(start, s, ("Company",))
         customers = [x for x in companies if flat[x.start - 1:x.start] == "为"]
@@ -1130,10 +1130,12 @@ class _Drafter:
             self.skipped.append((s, f"negated ({neg}): «{flat[supplier.start:e]}»"))
             return
         if customers:
-            last = max(customers[0].end, e)
-            self.skipped.append((s, f"supply link {supplier.text} -> {customers[0].text} "
-                                    f"({word}): the schema has no company-to-company relation; "
-                                    f"«{flat[supplier.start:last]}»"))
+            customer = customers[0]
+            self.add_fact(s, {"subject": supplier.id, "relation": "suppliesTo",
+                              "object": customer.id, "quote": self.quote(
+                                  (supplier.start, supplier.end), (s, e),
+                                  (customer.start, customer.end))},
+                          "supply-gongying", self.sure(supplier, "medium"))
         if chains:
             chain = chains[0]
             self.add_fact(s, {"subject": supplier.id, "relation": "supplyChainEnterpriseIn",
