@@ -861,7 +861,8 @@ def _import_options(command):
                      help="The table's id as a source [default: the id that already describes "
                           "it, else one made from its file name]."),
         click.option("--label", default=None, metavar="TEXT",
-                     help="The table's title as published [default: its file name]."),
+                     help="The table's title as published [default: its title line above the "
+                          "header, else its file name]."),
         click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
                      show_default=True, help="The row-by-row report's format."),
         seeds_option,

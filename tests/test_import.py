@@ -421,3 +421,26 @@ facts:
         "Company, EnterpriseGroup, PublicBody, ResearchInstitute)",
         "15:12: fact template 2: 'quote' must be {column: KEY}: a fact quotes one whole cell of "
         "its row"]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_title_line_above_the_header_is_the_tables_label(seeds, tmp_path, kind):
+    """Published lists open with their title, in XLSX often merged across the columns: the
+    header is found below it, row numbers stay the sheet's, and the title labels the source."""
+    title = "2024年度专精特新“小巨人”企业名单"
+    rows = [[title, "", ""], ["序号", "企业名称", "所在地区"],
+            ["1", "同创(丽水)特种材料有限公司", "丽水市"]]
+
+    def merge(ws):
+        ws.merge_cells("A1:C1")
+
+    table = (write_csv(tmp_path / "list.csv", rows) if kind == "csv" else
+             write_xlsx(tmp_path / "list.xlsx", rows, merge))
+    result = honours(seeds, table)
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)["rows"]
+    assert (row["row"], row["status"], row["entity"]) == (3, "accepted",
+                                                          "tongchuang-special-materials")
+    sources = yaml.safe_load((seeds / "sources.yaml").read_text(encoding="utf-8"))
+    assert [t["label"] for t in sources["tables"]] == [title]
+    assert CliRunner().invoke(main, ["check", "--seeds", str(seeds)]).exit_code == 0

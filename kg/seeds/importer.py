@@ -543,7 +543,7 @@ def plan_import(seeds_dir: str | Path, table_path: str | Path, mapping: Mapping,
     extra = {"sheet": table.sheet} if sheet is not None and table.sheet else None
     if described is None:
         planned = plan_table_source(seeds_dir, table_path, source_id,
-                                    label or cell_text(table_path.stem), extra)
+                                    label or table.title or cell_text(table_path.stem), extra)
     else:  # described already (in any seeds file): only the archived bytes must agree
         planned = plan_table_source(seeds_dir, table_path, source_id, "", None)
         planned = [p for p in planned if p.path.name != SOURCES_FILE]

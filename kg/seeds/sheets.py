@@ -7,7 +7,9 @@ is kept as the reader of the table sees it:
 
 - **Row numbers** are the spreadsheet's: the header is row 1 of a CSV, and an XLSX row keeps the
   sheet's own number. A CSV cell holding a line break is still one row.
-- **Header**: the first non-empty row (or ``header_row``). Every non-empty column needs a name,
+- **Header**: the first non-empty row (or ``header_row``), after a title: up to three rows of
+  one filled cell above the first row of several (2025年度…名单 over 序号, 企业名称 …) are the
+  table's ``title``. Every non-empty column needs a name,
   names are unique, and in XLSX no merged cell may touch the header row.
 - **Empty rows** after the header are skipped and listed in ``Table.empty_rows`` (the caller may
   report them): an archived table stays as published, so a blank line in it is not an error.
@@ -87,6 +89,7 @@ class Table:
     encoding: str | None = None
     header_row: int = 1
     empty_rows: list[int] = field(default_factory=list)
+    title: str | None = None  # the title line(s) above the header, when the table has them
 
     def column(self, name: str) -> int:
         """The index of the column whose header is `name` (after NFC, trimmed); KeyError if none."""
@@ -401,8 +404,9 @@ def _build(path: str, sheet: str | None, encoding: str | None,
     nonempty = [(n, cells) for n, cells in records if any(c.strip() for c in cells)]
     if not nonempty:
         problems.fail(0, "the table has no rows: every row is empty", "archive the table's real file")
+    title = None
     if header_row is None:
-        header_row = nonempty[0][0]
+        header_row, title = _header_after_titles(nonempty)
     head = next((cells for n, cells in records if n == header_row), None)
     if head is None or not any(c.strip() for c in head):
         problems.fail(header_row, f"row {header_row}, the header, is empty",
@@ -459,7 +463,32 @@ def _build(path: str, sheet: str | None, encoding: str | None,
         problems.fail(header_row, "the table has a header but no data rows",
                       "archive the table's real file")
     problems.raise_if_any()
-    return Table(path, sheet, header, rows, encoding, header_row, empty)
+    return Table(path, sheet, header, rows, encoding, header_row, empty, title)
+
+
+MAX_TITLE_ROWS = 3
+
+
+def _header_after_titles(nonempty: list[tuple[int, list[str]]]) -> tuple[int, str | None]:
+    """The header's row and the title above it. Published lists often open with a title line
+    (2025年度…名单, one cell, often merged across the columns) above the header: up to
+    MAX_TITLE_ROWS rows of one filled cell before the first row of several are the title.
+    A table whose rows all have one cell (a bare list of names) starts with its header.
+
+    >>> _header_after_titles([(1, ["2025年度名单", "", ""]), (2, ["序号", "企业名称", ""]),
+    ...                       (3, ["1", "甲公司", ""])])
+    (2, '2025年度名单')
+    >>> _header_after_titles([(1, ["企业名称"]), (2, ["甲公司"])])
+    (1, None)
+    """
+    def filled(cells: list[str]) -> int:
+        return sum(1 for c in cells if c.strip())
+
+    for i, (number, cells) in enumerate(nonempty[:MAX_TITLE_ROWS + 1]):
+        if filled(cells) > 1:
+            titles = [cell_text(c) for _n, row in nonempty[:i] for c in row if c.strip()]
+            return number, " ".join(titles) or None
+    return nonempty[0][0], None
 
 
 def _check_cells(number: int, cells: list[str], problems: _Problems) -> None:
