@@ -881,7 +881,8 @@ def _import_options(command):
 @click.option("--awarded-by", default=None, metavar="BODY_ID",
               help="The PublicBody that confers the honour (its id).")
 @click.option("--name-column", default=None, metavar="COL",
-              help="The header of the firms' names [default: the one holding 企业名称, 单位名称, 企业全称 or 公司名称].")
+              help="The header of the firms' names [default: the one holding 企业名称, 单位名称, "
+                   "企业全称 or 公司名称].")
 @click.option("--region-column", default=None, metavar="COL",
               help="The header of the firms' regions [default: one holding 地区, 所在地 ...].")
 @_import_options
