@@ -67,20 +67,25 @@ ORG_FORMS_EN = re.compile(
 SECTORS: dict[str, tuple[str, ...]] = {
     "semiconductor": ("半导体", "集成电路", "芯片", "晶圆", "硅片", "外延片", "靶材", "电子材料",
                       "计算机通信和其他电子设备", "semiconductor", "wafer", "integratedcircuit"),
-    "electronics": ("电子元件", "电子元器件", "消费电子", "电子设备", "electronic"),
+    "electronics": ("电子", "electronic"),
     "chemicals": ("化工", "化学", "氟", "chemical", "fluor"),
     "medical": ("医疗", "医用", "医疗器械", "medical"),
     "pharma": ("医药", "制药", "药业", "药品", "pharma"),
     "machinery": ("阀门", "机械", "专用设备", "通用设备", "装备", "机床", "数控", "机器人", "自动化",
                   "传动", "滚动功能部件", "valve", "machinery", "robot"),
     "automotive": ("汽车", "汽配", "automotive", "automobile"),
-    "electrical": ("电器", "家电", "电气", "electricalappliance"),
+    "electrical": ("电器", "家电", "电气", "电力设备", "electricalappliance"),
     "nuclear": ("核技术", "核电", "核能", "核工业", "辐照", "nuclear"),
     "materials": ("新材料", "特种材料", "高纯", "newmaterial"),
     "metals": ("有色金属", "金属", "钢", "铝", "metal", "steel"),
     "textiles": ("纺织", "服装", "印染", "textile"),
     "food": ("食品", "肉制品", "饮料", "农副食品", "food"),
 }
+
+# A sector inside a broader one: registries class firms coarsely (申万 puts semiconductors under
+# 电子, medical devices and drugs under 医药生物), so a firm's sector agrees with its parent's.
+SECTOR_PARENTS: dict[str, str] = {"semiconductor": "electronics", "pharma": "health",
+                                  "medical": "health"}
 
 # GB 32100-2015: the 31 characters of a unified social credit code, and the check weights.
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -224,6 +229,15 @@ def sectors_of(text: str) -> frozenset[str]:
     """
     folded = normalise(text)
     return frozenset(key for key, words in SECTORS.items() if any(w in folded for w in words))
+
+
+def with_parents(sectors: frozenset[str]) -> frozenset[str]:
+    """The sectors and the broader ones they lie in (`SECTOR_PARENTS`).
+
+    >>> sorted(with_parents(sectors_of("半导体材料"))), sorted(with_parents(sectors_of("电子")))
+    (['electronics', 'semiconductor'], ['electronics'])
+    """
+    return sectors | {SECTOR_PARENTS[s] for s in sectors if s in SECTOR_PARENTS}
 
 
 def credit_check_character(first17: str) -> str:
@@ -527,15 +541,15 @@ class Matcher:
                 else:
                     contradicted = True
                     evidence.append(f"regions differ: {me.region} vs {other.region}")
-            mine_s, theirs_s = me.profile.sectors, other.profile.sectors
+            mine_s, theirs_s = with_parents(me.profile.sectors), with_parents(other.profile.sectors)
             if mine_s and theirs_s:
                 if shared := mine_s & theirs_s:
                     corroborated = True
                     evidence.append(f"shared sector {', '.join(sorted(shared))}")
                 else:
                     contradicted = True
-                    evidence.append(f"sectors differ: {', '.join(sorted(mine_s))} vs "
-                                    f"{', '.join(sorted(theirs_s))}")
+                    evidence.append(f"sectors differ: {', '.join(sorted(me.profile.sectors))} "
+                                    f"vs {', '.join(sorted(other.profile.sectors))}")
             if not corroborated and not contradicted:
                 evidence.append("nothing corroborates it (no region, sector or code in common)")
             ok = ok and corroborated and not contradicted

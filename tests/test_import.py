@@ -168,7 +168,7 @@ def test_a_full_name_other_than_the_label_is_its_legal_name(seeds, tmp_path):
     rows = json.loads(result.stdout)["rows"]
     assert [(r["status"], r["entity"]) for r in rows] == [("accepted", "jingrui-electronics"),
                                                           ("review", None)]
-    assert "shared sector semiconductor" in rows[0]["evidence"]
+    assert "shared sector electronics, semiconductor" in rows[0]["evidence"]
     facts = output(seeds)["facts"]
     assert [(f["relation"], f.get("value")) for f in facts] == [
         ("hasHonour", None), ("legalName", "浙江晶睿电子科技有限公司")]

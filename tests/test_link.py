@@ -135,3 +135,14 @@ def test_a_bad_registry_is_one_clear_error_and_writes_nothing(seeds, tmp_path, c
 def test_write_outside_the_seeds_folder_is_refused(seeds, tmp_path):
     result = run("link", str(REGISTRY), "--seeds", str(seeds), "--write", str(tmp_path / "x.yaml"))
     assert result.exit_code == 2 and "seeds folder" in result.output
+
+
+def test_a_coarse_industry_class_still_corroborates(seeds, tmp_path):
+    """Registries class firms coarsely (申万: semiconductors under 电子, drugs and devices under
+    医药生物): a semiconductor firm agrees with 电子, and a look-alike in 基础化工 still does not."""
+    registry = tmp_path / "sw.csv"
+    registry.write_text("name,full_name,code,industry\n"
+                        "江丰电子,宁波江丰电子材料股份有限公司,300666,电子\n"
+                        "中欣氟材,浙江中欣氟材股份有限公司,002915,基础化工\n", encoding="utf-8")
+    links = link_json(seeds, registry)
+    assert [(i["entity"], i["status"]) for i in links] == [("jiangfeng-electronics", "accepted")]
