@@ -314,6 +314,9 @@ class Profile:
     region: str | None = None  # administrative region as given ("丽水市", "浙江省丽水市")
     codes: frozenset[str] = frozenset()  # identifiers: credit codes, stock codes ("688126")
     sectors: frozenset[str] = frozenset()  # from sectors_of() over what is known of its industry
+    # Where the seeds place it (a plant in 丽水经开区 -> 丽水): it corroborates a region, never
+    # contradicts one, since a firm may be registered elsewhere.
+    located: str | None = None
 
 
 @dataclass(frozen=True)
@@ -335,6 +338,7 @@ class _Facts:
     short_cores: dict[str, str]  # core of a short name -> as given
     region: str | None
     codes: dict[str, set[str]]  # kind -> comparable codes
+    located: str | None = None
 
     @classmethod
     def of(cls, p: Profile) -> _Facts:
@@ -348,7 +352,8 @@ class _Facts:
         if region is None:
             region = next((r for r in map(region_of, fulls) if r), None)
         return cls(p, _keyed(normalise, fulls), _keyed(normalise, [*p.names, *p.full_names]),
-                   _keyed(core, fulls), _keyed(core, shorts), region, dict(codes))
+                   _keyed(core, fulls), _keyed(core, shorts), region, dict(codes),
+                   parse_region(p.located))
 
     def cores(self) -> dict[str, str]:
         return {**self.full_cores, **self.short_cores}
@@ -541,6 +546,15 @@ class Matcher:
                 else:
                     contradicted = True
                     evidence.append(f"regions differ: {me.region} vs {other.region}")
+            else:
+                # Where the seeds place a firm corroborates a stated region of a city or
+                # finer, never a province alone (浙江… names half the firms of a province list).
+                stated, located = (me.region, other.located) if me.region else \
+                    (other.region, me.located)
+                if stated and located and len(_ancestry(stated)) > 1 and \
+                        same_region(stated, located):
+                    corroborated = True
+                    evidence.append(f"located in the same region {located}")
             mine_s, theirs_s = with_parents(me.profile.sectors), with_parents(other.profile.sectors)
             if mine_s and theirs_s:
                 if shared := mine_s & theirs_s:

@@ -250,3 +250,16 @@ def test_code_key():
     assert code_key("688126") == code_key("688126.SH") == code_key("sh688126") == ("stock", "688126")
     assert code_key("９１331100000000000M")[0] == "credit"
     assert code_key("HK0700") == ("other", "HK0700")
+
+
+def test_where_the_seeds_place_a_firm_corroborates_a_city_never_contradicts():
+    """A firm with a plant in 丽水经开区 (`located` 丽水): a list row in 丽水市 corroborates its
+    short name; a province alone (浙江…) does not; a row in 杭州 is no contradiction, since a
+    firm may be registered elsewhere, but nothing corroborates it either."""
+    m = Matcher([Profile("jingrui", ("晶睿电子",), located="丽水")])
+    city = m.match(Profile("r", ("晶睿电子",), region="丽水市"))
+    assert (city.status, city.evidence[-1]) == ("accepted", "located in the same region 丽水")
+    assert m.match(Profile("r", ("浙江晶睿电子科技有限公司",))).status == "review"
+    elsewhere = m.match(Profile("r", ("晶睿电子",), region="杭州市"))
+    assert elsewhere.status == "review"
+    assert not any("differ" in e for e in elsewhere.evidence)

@@ -7,6 +7,8 @@ profiles; both read them here so that both decide on the same evidence:
 - full names: `legalName` facts (and the label itself when it is a registered name, which the
   matcher tells by its organisational form);
 - region: a `region` fact;
+- located: the region a place it is located or settled in names (丽水经开区 -> 丽水), through the
+  places that place is part of: it corroborates a region, never contradicts one;
 - codes: `creditCode` and `stockCode` facts;
 - sectors: `kg.match.sectors_of` over the words the seeds tie to it: its own names, the chains,
   segments, industries, platforms, products and technologies its facts point at, and its business
@@ -19,13 +21,15 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from kg.match import Profile, sectors_of
+from kg.match import Profile, region_of, sectors_of
 from kg.seeds import schema
 from kg.seeds.loader import Seeds
 
 # Facts whose object's label says what the subject's industry is.
 SECTOR_RELATIONS = {"inSegment", "leadingEnterpriseIn", "supplyChainEnterpriseIn",
                     "involvesIndustry", "keyEnterpriseOf", "makes", "hasTechnology", "hasBrand"}
+# Facts that put an organisation in a place, and a place in a larger one.
+PLACE_RELATIONS = {"locatedIn", "settledIn", "keyEnterpriseOf", "incubatedBy"}
 # Literal facts that say it in words.
 SECTOR_TEXTS = {"businessScope"}
 
@@ -58,6 +62,23 @@ def organisation_profiles(seeds: Seeds, types: tuple[str, ...] = schema.ORGANISA
         elif fact.relation in SECTOR_RELATIONS and fact.object in seeds.entities:
             obj = seeds.entities[fact.object]
             words[fact.subject] += [obj.label, *obj.aliases, obj.label_en or ""]
+    places: dict[str, list[str]] = defaultdict(list)
+    for fact in seeds.facts:
+        if fact.object in seeds.entities and (fact.relation in PLACE_RELATIONS or
+                                              fact.relation == "partOf"):
+            places[fact.subject].append(fact.object)
+
+    def place_region(ident: str, seen: frozenset[str] = frozenset()) -> str | None:
+        """The region the places of `ident` name, nearest first (cycles cut)."""
+        for place in sorted(places[ident]):
+            ent = seeds.entities[place]
+            if ent.type not in schema.PLACES or place in seen:
+                continue
+            region = next((r for r in map(region_of, (ent.label, *ent.aliases)) if r), None)
+            if region or (region := place_region(place, seen | {place})):
+                return region
+        return None
+
     found = []
     for ident in sorted(seeds.entities):
         ent = seeds.entities[ident]
@@ -67,7 +88,7 @@ def organisation_profiles(seeds: Seeds, types: tuple[str, ...] = schema.ORGANISA
                                                 *ent.aliases_en) if n))
         text = " ".join([*names, *full_names[ident], *words[ident]])
         found.append(Profile(ident, names, tuple(full_names[ident]), regions.get(ident),
-                             frozenset(codes[ident]), sectors_of(text)))
+                             frozenset(codes[ident]), sectors_of(text), place_region(ident)))
     return found
 
 
