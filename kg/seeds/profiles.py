@@ -8,7 +8,8 @@ profiles; both read them here so that both decide on the same evidence:
   matcher tells by its organisational form);
 - region: a `region` fact;
 - located: the region a place it is located or settled in names (丽水经开区 -> 丽水), through the
-  places that place is part of: it corroborates a region, never contradicts one;
+  places that place is part of and the projects it leads: it corroborates a region, never
+  contradicts one;
 - codes: `creditCode` and `stockCode` facts;
 - sectors: `kg.match.sectors_of` over the words the seeds tie to it: its own names, the chains,
   segments, industries, platforms, products and technologies its facts point at, and its business
@@ -29,7 +30,7 @@ from kg.seeds.loader import Seeds
 SECTOR_RELATIONS = {"inSegment", "leadingEnterpriseIn", "supplyChainEnterpriseIn",
                     "involvesIndustry", "keyEnterpriseOf", "makes", "hasTechnology", "hasBrand"}
 # Facts that put an organisation in a place, and a place in a larger one.
-PLACE_RELATIONS = {"locatedIn", "settledIn", "keyEnterpriseOf", "incubatedBy"}
+PLACE_RELATIONS = {"locatedIn", "settledIn", "keyEnterpriseOf", "incubatedBy", "leadsProject"}
 # Literal facts that say it in words.
 SECTOR_TEXTS = {"businessScope"}
 
@@ -72,8 +73,8 @@ def organisation_profiles(seeds: Seeds, types: tuple[str, ...] = schema.ORGANISA
         """The region the places of `ident` name, nearest first (cycles cut)."""
         for place in sorted(places[ident]):
             ent = seeds.entities[place]
-            if ent.type not in schema.PLACES or place in seen:
-                continue
+            if ent.type not in (*schema.PLACES, "Project") or place in seen:
+                continue  # a project leads on to where it is
             region = next((r for r in map(region_of, (ent.label, *ent.aliases)) if r), None)
             if region or (region := place_region(place, seen | {place})):
                 return region
