@@ -444,3 +444,19 @@ def test_a_title_line_above_the_header_is_the_tables_label(seeds, tmp_path, kind
     sources = yaml.safe_load((seeds / "sources.yaml").read_text(encoding="utf-8"))
     assert [t["label"] for t in sources["tables"]] == [title]
     assert CliRunner().invoke(main, ["check", "--seeds", str(seeds)]).exit_code == 0
+
+
+def test_a_short_name_in_the_firms_city_is_accepted_a_lookalike_is_not(seeds, tmp_path):
+    """Lists often print short names. 晶睿电子 and 中欣晶圆 in 丽水市 are the page's firms (the
+    seeds place them in 丽水经开区); 中欣氟材 in 绍兴市 is a new firm, never 中欣晶圆."""
+    table = write_csv(tmp_path / "short.csv", [["序号", "企业名称", "所在地区"],
+                                               ["1", "晶睿电子", "丽水市"],
+                                               ["2", "中欣晶圆", "丽水市"],
+                                               ["3", "中欣氟材", "绍兴市"]])
+    result = honours(seeds, table)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert [(r["status"], r["entity"]) for r in rows] == [
+        ("accepted", "jingrui-electronics"), ("accepted", "zhongxin-wafer"),
+        ("new", "zhongxin-fucai")]
+    assert "located in the same region 丽水" in rows[0]["evidence"]
