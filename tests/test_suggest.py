@@ -269,6 +269,8 @@ def test_cli_source_id_and_its_refusals(tmp_path):
     ("标题\n正文".encode("utf-8") + b"\xff\n", "bad.txt:2: not UTF-8 text: byte 0xff"),
     ("标题\n\n正文\x07\n".encode("utf-8"), "bad.txt:3: control character '\\x07'"),
     (b"  \n\n", "bad.txt: the article is empty"),
+    ("标题\n".encode("utf-8") + "有限公司".encode("utf-8") * 30_000,
+     "bad.txt: larger than 256 KiB, the limit for one article"),
 ])
 def test_bad_articles_are_refused_with_file_and_line(tmp_path, content, message):
     bad = tmp_path / "bad.txt"

@@ -170,21 +170,25 @@ class SuggestError(KgError):
         super().__init__(f"{message} ({hint})" if hint else message)
 
 
-MAX_ARTICLE_BYTES = 16 << 20  # as an archived source text (kg.seeds.loader.MAX_SOURCE_BYTES)
+# One article or notice: a long one is 20 KB. The rules look around every name they find, so a
+# hostile file of nothing but names costs about 50 ms a KiB: this bounds a draft to ~15 s.
+MAX_ARTICLE_BYTES = 256 << 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def read_article(path: Path, shown: str | None = None) -> str:
-    """An article file's text: UTF-8, at most 16 MiB, no control characters (the loader would
+    """An article file's text: UTF-8, at most 256 KiB, no control characters (the loader would
     refuse the quotes of a draft made from them). Errors name the file and line.
     """
     shown = shown or str(path)
     if not path.is_file():
         raise SuggestError(f"{shown}: not a plain file", "give the article as a UTF-8 text file")
-    data = path.read_bytes()[:MAX_ARTICLE_BYTES + 1]
+    with open(path, "rb") as fh:  # never more than the limit read, whatever the file's size
+        data = fh.read(MAX_ARTICLE_BYTES + 1)
     if len(data) > MAX_ARTICLE_BYTES:
-        raise SuggestError(f"{shown}: larger than {MAX_ARTICLE_BYTES >> 20} MiB",
-                           "one article per file")
+        raise SuggestError(f"{shown}: larger than {MAX_ARTICLE_BYTES >> 10} KiB, the limit for "
+                           "one article", "draft one article or notice per file: split a longer "
+                           "document into its parts")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
