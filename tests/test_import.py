@@ -460,3 +460,17 @@ def test_a_short_name_in_the_firms_city_is_accepted_a_lookalike_is_not(seeds, tm
         ("accepted", "jingrui-electronics"), ("accepted", "zhongxin-wafer"),
         ("new", "zhongxin-fucai")]
     assert "located in the same region 丽水" in rows[0]["evidence"]
+
+
+def test_an_import_too_large_for_one_seeds_file_writes_nothing(seeds, tmp_path, monkeypatch):
+    """The loader refuses a seeds file over its limit: an import that would write one says so
+    and writes nothing, rather than leave seeds that no longer load."""
+    import kg.seeds.loader
+
+    monkeypatch.setattr(kg.seeds.loader, "MAX_SEED_BYTES", 2_000)
+    table = write_csv(tmp_path / "list.csv", [HEADER, *ROWS])
+    before = digest(seeds)
+    result = honours(seeds, table)
+    assert result.exit_code == 2, result.output
+    assert "a seeds file may hold" in result.stderr and "split the table" in result.stderr
+    assert digest(seeds) == before

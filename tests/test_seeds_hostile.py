@@ -92,7 +92,7 @@ def test_a_seeds_file_over_the_limit_is_refused(mini_seeds):
     (mini_seeds / "big.yaml").write_text("# padding\n" * (MAX_SEED_BYTES // 10 + 1),
                                          encoding="utf-8")
     assert problems_of(mini_seeds) == [
-        "seeds/big.yaml: the file is larger than the limit of 1 MiB "
+        f"seeds/big.yaml: the file is larger than the limit of {MAX_SEED_BYTES >> 20} MiB "
         "(split it into smaller files)"]
 
 

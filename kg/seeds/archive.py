@@ -98,8 +98,16 @@ def yaml_text(data) -> str:
 
 
 def plan_text(path: Path, text: str) -> list[Planned]:
-    """`text` for `path`, unless the file already holds exactly that."""
+    """`text` for the seeds file `path`, unless the file already holds exactly that; InputError
+    when it would be larger than the loader reads (an import of a very long table)."""
+    from kg.seeds.loader import MAX_SEED_BYTES
+
     content = text.encode("utf-8")
+    if len(content) > MAX_SEED_BYTES:
+        raise InputError([Problem(str(path), 0, 0,
+                                  f"it would be {len(content) / (1 << 20):.1f} MiB, over the "
+                                  f"{MAX_SEED_BYTES >> 20} MiB a seeds file may hold",
+                                  "split the table and import each part into its own file")])
     if path.is_file() and path.read_bytes() == content:
         return []
     return [Planned(path, content)]
