@@ -465,9 +465,9 @@ def test_a_short_name_in_the_firms_city_is_accepted_a_lookalike_is_not(seeds, tm
 def test_an_import_too_large_for_one_seeds_file_writes_nothing(seeds, tmp_path, monkeypatch):
     """The loader refuses a seeds file over its limit: an import that would write one says so
     and writes nothing, rather than leave seeds that no longer load."""
-    import kg.seeds.loader
+    import kg.seeds.archive
 
-    monkeypatch.setattr(kg.seeds.loader, "MAX_SEED_BYTES", 2_000)
+    monkeypatch.setattr(kg.seeds.archive, "MAX_SEED_BYTES", 2_000)
     table = write_csv(tmp_path / "list.csv", [HEADER, *ROWS])
     before = digest(seeds)
     result = honours(seeds, table)

@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from kg.errors import InputError, Problem
+from kg.seeds.loader import MAX_SEED_BYTES
 from kg.seeds.schema import ID_PATTERN
 
 SOURCES_FILE = "sources.yaml"
@@ -100,8 +101,6 @@ def yaml_text(data) -> str:
 def plan_text(path: Path, text: str) -> list[Planned]:
     """`text` for the seeds file `path`, unless the file already holds exactly that; InputError
     when it would be larger than the loader reads (an import of a very long table)."""
-    from kg.seeds.loader import MAX_SEED_BYTES
-
     content = text.encode("utf-8")
     if len(content) > MAX_SEED_BYTES:
         raise InputError([Problem(str(path), 0, 0,
