@@ -154,6 +154,14 @@ def test_the_import_checks_builds_with_source_rows_and_reimports_to_the_same_byt
                                            ipk:sourceRow ?row }} }}""")}
     assert rows == {("tongchuang-special-materials", 2), ("teer-valve", 3),
                     ("zhongxin-fucai", 4), ("teer-jiake-ji", 5), ("xinghe-weidian-zi", 6)}
+    # the named questions find facts from a table as from an article: its title is the source
+    for query, param in (("honour-holders", "honour=national-little-giant"),
+                         ("company-profile", "company=teer-valve")):
+        answer = CliRunner().invoke(main, ["query", query, "--param", param, "--graph",
+                                           str(out / "kg.ttl"), "--format", "json"])
+        assert answer.exit_code == 0, answer.output
+        assert {"list", "特尔阀门高科技材料有限公司"} <= {
+            value for row in json.loads(answer.stdout) for value in row.values()}, query
 
 
 def test_a_full_name_other_than_the_label_is_its_legal_name(seeds, tmp_path):

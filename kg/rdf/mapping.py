@@ -287,6 +287,8 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
 
     for table in seeds.tables.values():
         g, node = source_node(table.id, "Table", table.label, table.label_en, table.file)
+        # its title as a headline, as an article's: every query naming a fact's source finds it
+        add((node, SDO_HEADLINE, zh(table.label), g))
         if table.sheet:
             add((node, ipk("sheet"), ox.Literal(table.sheet), g))
         if table.publisher:
