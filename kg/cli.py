@@ -633,10 +633,10 @@ def analyze_command(graph_file, fmt, out_dir, top):
 def link_command(registry, seeds_dir, fmt, write_to, source_id, label):
     """Link the seeds' companies to an outside registry of firms.
 
-    REGISTRY is a CSV (or XLSX) with the columns name, full_name, code, industry (optional
-    region, iri), the shape of public listed-company datasets. Each company is matched by
-    the one matcher (names, region, codes, industry as evidence): accepted, review, or no
-    entry. Look-alike names are never accepted.
+    REGISTRY is a CSV (or XLSX) with the columns name, full_name, code, industry
+    (optional region, iri, exchange), the shape of public listed-company datasets. Each
+    company is matched by the one matcher (names, region, codes, industry as evidence):
+    accepted, review, or no entry. Look-alike names are never accepted.
 
     \b
     Example:

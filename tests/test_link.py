@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
+import yaml
 import pytest
 from click.testing import CliRunner
 
@@ -146,3 +147,21 @@ def test_a_coarse_industry_class_still_corroborates(seeds, tmp_path):
                         "中欣氟材,浙江中欣氟材股份有限公司,002915,基础化工\n", encoding="utf-8")
     links = link_json(seeds, registry)
     assert [(i["entity"], i["status"]) for i in links] == [("jiangfeng-electronics", "accepted")]
+
+
+def test_an_exchange_column_qualifies_the_stock_code(seeds, tmp_path):
+    """Registries that say where a firm is listed (SZSE, 深交所 …) give the stock code its
+    exchange as an ISO 10383 code; one that names no known exchange gives none."""
+    registry = tmp_path / "listed.csv"
+    registry.write_text("name,full_name,code,industry,exchange\n"
+                        "江丰电子,宁波江丰电子材料股份有限公司,300666,电子,深交所\n"
+                        "民德电子,深圳市民德电子科技股份有限公司,300656,电子,somewhere\n",
+                        encoding="utf-8")
+    out = seeds / "links.yaml"
+    result = run("link", str(registry), "--seeds", str(seeds), "--write", str(out))
+    assert result.exit_code == 0, result.output
+    codes = {f["subject"]: f.get("exchange") for f in
+             yaml.safe_load(out.read_text(encoding="utf-8"))["facts"]
+             if f["relation"] == "stockCode"}
+    assert codes == {"jiangfeng-electronics": "XSHE", "minde-electronics": None}
+    assert run("check", "--seeds", str(seeds)).exit_code == 0

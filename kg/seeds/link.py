@@ -1,7 +1,8 @@
 """Link the seeds' companies to an outside registry (`kg link REGISTRY.csv`).
 
 The registry is a table with the columns of public listed-company datasets: ``name`` (short
-name), ``full_name``, ``code``, ``industry``, and optionally ``region`` and ``iri`` (or ``url``).
+name), ``full_name``, ``code``, ``industry``, and optionally ``region``, ``iri`` (or ``url``)
+and ``exchange``.
 Every organisation of the seeds is matched against every registry row by the one matcher
 (`kg.match`); the industry column is evidence like the names: a semiconductor-materials firm and
 a fluorochemicals firm with similar names are not the same.
@@ -21,12 +22,13 @@ from pathlib import Path
 from kg.errors import InputError, Problem
 from kg.match import Matcher, Profile, credit_code_problem, sectors_of
 from kg.seeds.archive import Planned, plan_table_source, plan_text, yaml_text
+from kg.seeds import schema
 from kg.seeds.loader import ID_PATTERN, URL_PATTERN, Seeds
 from kg.seeds.profiles import organisation_profiles
 from kg.seeds.sheets import Table, cell_text, read_table
 
 REQUIRED_COLUMNS = ("name", "full_name", "code", "industry")
-OPTIONAL_COLUMNS = ("region", "iri", "url")
+OPTIONAL_COLUMNS = ("region", "iri", "url", "exchange")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class RegistryRow:
     industry: str
     region: str
     iri: str
+    exchange: str = ""  # as the registry writes it: SZSE, 深交所, XSHE ...
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def read_registry(path: Path, shown: str | None = None) -> tuple[Table, list[Reg
                                   f"missing column{'s' if len(missing) > 1 else ''} "
                                   + ", ".join(missing) + f" (header: {', '.join(table.header)})",
                                   "the header row must name " + ", ".join(REQUIRED_COLUMNS)
-                                  + " (optional: region, iri)")])
+                                  + " (optional: region, iri, exchange)")])
 
     def cell(row, name: str) -> str:
         return cell_text(row.cells[columns[name]]) if name in columns else ""
@@ -82,7 +85,7 @@ def read_registry(path: Path, shown: str | None = None) -> tuple[Table, list[Reg
     for row in table.rows:
         entry = RegistryRow(row.number, cell(row, "name"), cell(row, "full_name"),
                             cell(row, "code"), cell(row, "industry"), cell(row, "region"),
-                            cell(row, "iri") or cell(row, "url"))
+                            cell(row, "iri") or cell(row, "url"), cell(row, "exchange"))
         if not (entry.name or entry.full_name):
             problems.append(Problem(label, row.number, 1, "a row with no name and no full_name",
                                     "fill in the names or delete the row"))
@@ -134,8 +137,8 @@ def link(seeds: Seeds, registry: list[RegistryRow]) -> list[Link]:
 
 def link_facts(links: list[Link], registry: list[RegistryRow], source_id: str) -> list[dict]:
     """The facts an accepted link records, each quoting its own cell of the registry row: the
-    code (a credit code when it is one, else a stock code: the registry does not say which
-    exchange, so none is written), the registered name, and the row's IRI when it has one."""
+    code (a credit code when it is one, else a stock code, with its exchange when the row's
+    `exchange` cell names one, else none), the registered name, and the row's IRI if any."""
     rows = {r.number: r for r in registry}
     facts: list[dict] = []
     for item in links:
@@ -148,9 +151,12 @@ def link_facts(links: list[Link], registry: list[RegistryRow], source_id: str) -
             stated.append(("legalName", entry.full_name))
         if entry.iri and URL_PATTERN.match(entry.iri):  # anything else is no IRI to link to
             stated.append(("sameAs", entry.iri))
+        exchange = exchange_code(entry.exchange)
         for relation, value in stated:
-            facts.append({"subject": item.entity, "relation": relation, "value": value,
-                          "source": source_id, "row": entry.number, "quote": value})
+            fact = {"subject": item.entity, "relation": relation, "value": value}
+            if relation == "stockCode" and exchange:
+                fact["exchange"] = exchange
+            facts.append({**fact, "source": source_id, "row": entry.number, "quote": value})
     return facts
 
 
@@ -182,3 +188,21 @@ def plan_links(seeds_dir: Path, registry_path: Path, links: list[Link],
 def _comment_safe(line: str) -> str:
     """A comment line that stays one comment line: a registry cell may hold a line break."""
     return " ".join(line.splitlines())
+
+
+_EXCHANGE_FULL_NAMES = {zh: mic for mic, (zh, _en) in schema.EXCHANGES.items()}
+
+
+def exchange_code(text: str) -> str | None:
+    """The ISO 10383 code of an exchange as registries write it; None when it names none.
+
+    >>> exchange_code("XSHE"), exchange_code("sse"), exchange_code("深交所"), exchange_code("上海证券交易所")
+    ('XSHE', 'XSHG', 'XSHE', 'XSHG')
+    >>> exchange_code("NASDAQ"), exchange_code("")
+    (None, None)
+    """
+    text = text.strip()
+    if text.upper() in schema.EXCHANGES:
+        return text.upper()
+    return schema.EXCHANGE_NAMES.get(text.upper()) or schema.EXCHANGE_NAMES.get(text) \
+        or _EXCHANGE_FULL_NAMES.get(text)
