@@ -12,7 +12,7 @@ from html import escape
 
 from kg.graph.analytics import ANCHOR_RULE, STRENGTH
 from kg.views.matrix import NOT_DEVELOPED, SUMMARY, TITLE, Matrix, matrix_data
-from kg.views.page import STYLE, csp, json_for_script
+from kg.views.page import STYLE, csp, html_head, json_for_script
 from kg.views.parts import Context
 
 GAP_MARK = "×"  # a gap is marked by a symbol and a hatch, not by colour alone
@@ -222,16 +222,8 @@ def matrix_html(ctx: Context, m: Matrix, note: str = "") -> str:
     extra = (f"<p>无环节的产业链（不在表中）chains without segments (not in the table): "
              f"{escape('、'.join(unsegmented))}</p>") if unsegmented else ""
     note_html = f'\n<p class="note" id="kg-note">{escape(note)}</p>' if note else ""
-    return f"""<!DOCTYPE html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{escape(csp(MATRIX_APP))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(TITLE)}</title>
-<link rel="icon" href="data:,">
-<style>{STYLE}{MATRIX_STYLE}</style>
-</head>
+    head = html_head(TITLE, csp(MATRIX_APP), STYLE + MATRIX_STYLE)
+    return f"""{head}
 <body>
 <header>
 <h1>{escape(TITLE)}</h1>

@@ -354,6 +354,22 @@ def _legend(view: View, classes: dict[str, tuple[str, str]]) -> str:
 SIZES = "节点大小：连接数 · node size: degree (facts linking it to other entities). "
 
 
+def html_head(title: str, policy: str, *styles: str) -> str:
+    """A view page's opening up to </head>: its content security policy, title and styles
+    (one <style> element each)."""
+    style = "\n".join(f"<style>{css}</style>" for css in styles)
+    return f"""<!DOCTYPE html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
+<link rel="icon" href="data:,">
+{style}
+</head>"""
+
+
 def page_html(view: View, classes: dict[str, tuple[str, str]]) -> str:
     """The page of one view: heading, note, search, class filter and legend, the graph."""
     js, css = vis_assets()
@@ -363,19 +379,8 @@ def page_html(view: View, classes: dict[str, tuple[str, str]]) -> str:
         busy = (f'<div id="kg-busy" role="status">正在布局 laying out {len(view.nodes)} 个节点 '
                 f"nodes… <span></span></div>")
     links = "".join(f' · <a href="{escape(href)}">{escape(text)}</a>' for href, text in view.links)
-    return f"""<!DOCTYPE html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{escape(csp(js, APP))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(view.title)}</title>
-<link rel="icon" href="data:,">
-<style>
-{css}
-</style>
-<style>{STYLE}</style>
-</head>
+    head = html_head(view.title, csp(js, APP), "\n" + css + "\n", STYLE)
+    return f"""{head}
 <body>
 <header>
 <h1>{escape(view.title)}</h1>
