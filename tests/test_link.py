@@ -165,3 +165,16 @@ def test_an_exchange_column_qualifies_the_stock_code(seeds, tmp_path):
              if f["relation"] == "stockCode"}
     assert codes == {"jiangfeng-electronics": "XSHE", "minde-electronics": None}
     assert run("check", "--seeds", str(seeds)).exit_code == 0
+
+
+def test_a_line_break_in_a_registry_cell_stays_inside_its_comment(seeds, tmp_path):
+    registry = tmp_path / "registry.csv"
+    registry.write_text('name,full_name,code,industry\n'
+                        '江丰电子,"某某江丰\nfacts: [oops]",300001,农副食品加工业\n', encoding="utf-8")
+    out = seeds / "links.yaml"
+    result = run("link", str(registry), "--seeds", str(seeds), "--write", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "某某江丰\\nfacts: [oops]" in text
+    assert yaml.safe_load(text) == {"facts": []}
+    assert run("check", "--seeds", str(seeds)).exit_code == 0

@@ -26,6 +26,7 @@ from kg.seeds import schema
 from kg.seeds.loader import ID_PATTERN, URL_PATTERN, Seeds
 from kg.seeds.profiles import organisation_profiles
 from kg.seeds.sheets import Table, cell_text, read_table
+from kg.tables import escape_controls
 
 REQUIRED_COLUMNS = ("name", "full_name", "code", "industry")
 OPTIONAL_COLUMNS = ("region", "iri", "url", "exchange")
@@ -181,13 +182,9 @@ def plan_links(seeds_dir: Path, registry_path: Path, links: list[Link],
                          + "; ".join(item.evidence))
     facts = link_facts(links, registry, source_id)
     body = yaml_text({"facts": facts}) if facts else "facts: []\n"
-    text = "\n".join(_comment_safe(line) for line in lines) + "\n" + body
+    # a registry cell (or file name) may hold a line break: escaped, it stays in its comment
+    text = "\n".join(escape_controls(line) for line in lines) + "\n" + body
     return planned + plan_text(out, text)
-
-
-def _comment_safe(line: str) -> str:
-    """A comment line that stays one comment line: a registry cell may hold a line break."""
-    return " ".join(line.splitlines())
 
 
 _EXCHANGE_FULL_NAMES = {zh: mic for mic, (zh, _en) in schema.EXCHANGES.items()}
