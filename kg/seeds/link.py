@@ -152,7 +152,7 @@ def link_facts(links: list[Link], registry: list[RegistryRow], source_id: str) -
             stated.append(("legalName", entry.full_name))
         if entry.iri and URL_PATTERN.match(entry.iri):  # anything else is no IRI to link to
             stated.append(("sameAs", entry.iri))
-        exchange = exchange_code(entry.exchange)
+        exchange = schema.exchange_code(entry.exchange)
         for relation, value in stated:
             fact = {"subject": item.entity, "relation": relation, "value": value}
             if relation == "stockCode" and exchange:
@@ -185,21 +185,3 @@ def plan_links(seeds_dir: Path, registry_path: Path, links: list[Link],
     # a registry cell (or file name) may hold a line break: escaped, it stays in its comment
     text = "\n".join(escape_controls(line) for line in lines) + "\n" + body
     return planned + plan_text(out, text)
-
-
-_EXCHANGE_FULL_NAMES = {zh: mic for mic, (zh, _en) in schema.EXCHANGES.items()}
-
-
-def exchange_code(text: str) -> str | None:
-    """The ISO 10383 code of an exchange as registries write it; None when it names none.
-
-    >>> exchange_code("XSHE"), exchange_code("sse"), exchange_code("深交所"), exchange_code("上海证券交易所")
-    ('XSHE', 'XSHG', 'XSHE', 'XSHG')
-    >>> exchange_code("NASDAQ"), exchange_code("")
-    (None, None)
-    """
-    text = text.strip()
-    if text.upper() in schema.EXCHANGES:
-        return text.upper()
-    return schema.EXCHANGE_NAMES.get(text.upper()) or schema.EXCHANGE_NAMES.get(text) \
-        or _EXCHANGE_FULL_NAMES.get(text)

@@ -623,8 +623,7 @@ class _Checker:
             return value
         if kind == "exchange":
             if value not in schema.EXCHANGES:
-                known = schema.EXCHANGE_NAMES.get(str(value).strip().upper()) \
-                    or schema.EXCHANGE_NAMES.get(str(value).strip())
+                known = schema.exchange_code(str(value))
                 self.problem(path, mark, f"unknown exchange {value!r}",
                              f"write its ISO 10383 code: {known}" if known else
                              "write one of " + ", ".join(

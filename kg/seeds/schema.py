@@ -347,6 +347,24 @@ EXCHANGE_NAMES = {"SSE": "XSHG", "SH": "XSHG", "上交所": "XSHG", "SZSE": "XSH
                   "深交所": "XSHE", "BSE": "BJSE", "BJ": "BJSE", "北交所": "BJSE", "HKEX": "XHKG",
                   "HK": "XHKG", "港交所": "XHKG"}
 
+_EXCHANGE_FULL_NAMES = {zh: mic for mic, (zh, _en) in EXCHANGES.items()}
+
+
+def exchange_code(text: str) -> str | None:
+    """The ISO 10383 code of an exchange as registries write it; None when it names none.
+
+    >>> [exchange_code(t) for t in ("XSHE", "sse", "深交所", "上海证券交易所")]
+    ['XSHE', 'XSHG', 'XSHE', 'XSHG']
+    >>> exchange_code("NASDAQ"), exchange_code("")
+    (None, None)
+    """
+    text = text.strip()
+    if text.upper() in EXCHANGES:
+        return text.upper()
+    return EXCHANGE_NAMES.get(text.upper()) or EXCHANGE_NAMES.get(text) \
+        or _EXCHANGE_FULL_NAMES.get(text)
+
+
 HONOUR_LEVEL_INDIVIDUALS = {"national": "NationalLevel", "provincial": "ProvincialLevel",
                             "municipal": "MunicipalLevel"}
 
