@@ -57,6 +57,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def folder_digest(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (anywhere, e.g. a tmp copy of the seeds) by its path relative
+    to it: the SHA-256 of its bytes. What a command that must write nothing is held to."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def tree_digest(*folders: Path) -> dict[str, str]:
     """Every file and folder under `folders` (which may be missing), by its path relative to
     ROOT: the SHA-256 of a file's bytes, a link's target, "folder" for a folder."""

@@ -9,7 +9,6 @@ bad parameters exit 2 with nothing written. The new firms' names are made up for
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 
@@ -19,7 +18,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from helpers import ONTOLOGY, SEEDS
+from helpers import ONTOLOGY, SEEDS, folder_digest
 from kg.cli import main
 from kg.errors import InputError
 from kg.seeds.importer import load_mapping, shipped_mapping
@@ -42,12 +41,6 @@ EXPECTED = {2: ("accepted", "tongchuang-special-materials"), 3: ("accepted", "te
             4: ("new", "zhongxin-fucai"), 5: ("new", "teer-jiake-ji"),
             6: ("new", "xinghe-weidian-zi"), 7: ("repeated", None), 8: ("review", None),
             9: ("review", None), 10: ("empty", None)}
-
-
-def digest(folder) -> dict[str, str]:
-    """Every file under `folder` by its relative path: its SHA-256."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def write_csv(path, rows, encoding="utf-8"):
@@ -134,13 +127,13 @@ def test_the_import_checks_builds_with_source_rows_and_reimports_to_the_same_byt
     assert honours(seeds, table).exit_code == 0
     checked = CliRunner().invoke(main, ["check", "--seeds", str(seeds)])
     assert checked.exit_code == 0, checked.output
-    before = digest(seeds)
+    before = folder_digest(seeds)
     again = honours(seeds, table)
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["written"] == []
-    assert digest(seeds) == before
+    assert folder_digest(seeds) == before
     shown = honours(seeds, table, fmt="table")
-    assert "Nothing changed" in shown.stdout and digest(seeds) == before
+    assert "Nothing changed" in shown.stdout and folder_digest(seeds) == before
 
     out = tmp_path / "out"
     built = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--ontology", str(ONTOLOGY),
@@ -208,12 +201,12 @@ def merged_header(ws):
 ], ids=["no-name-column", "zero-bytes", "merged-header", "utf-16"])
 def test_a_bad_table_exits_2_and_writes_nothing(seeds, tmp_path, make, wanted):
     table = make(tmp_path) or tmp_path / "t.csv"
-    before = digest(seeds)
+    before = folder_digest(seeds)
     result = honours(seeds, table, fmt="table")
     assert result.exit_code == 2, result.output
     assert wanted in result.stderr and str(table) in result.stderr
     assert "nothing was written" in result.stderr and "Traceback" not in result.output
-    assert digest(seeds) == before
+    assert folder_digest(seeds) == before
 
 
 def test_a_too_large_table_exits_2_and_writes_nothing(seeds, tmp_path):
@@ -221,15 +214,15 @@ def test_a_too_large_table_exits_2_and_writes_nothing(seeds, tmp_path):
     with open(table, "wb") as fh:  # sparse: 21 MiB without writing them
         fh.write("企业名称\n".encode())
         fh.truncate(21 << 20)
-    before = digest(seeds)
+    before = folder_digest(seeds)
     result = honours(seeds, table)
     assert result.exit_code == 2
-    assert "over the limit of 20 MiB" in result.stderr and digest(seeds) == before
+    assert "over the limit of 20 MiB" in result.stderr and folder_digest(seeds) == before
 
 
 def test_bad_parameters_are_all_reported_and_nothing_is_written(seeds, tmp_path):
     table = write_csv(tmp_path / "list.csv", [HEADER, *ROWS])
-    before = digest(seeds)
+    before = folder_digest(seeds)
     result = CliRunner().invoke(main, [
         "import", "honours", str(table), "--honour", "national-little-gian", "--year", "1800",
         "--stage", "approved", "--awarded-by", "national-little-giant", "--batch", "x",
@@ -243,12 +236,12 @@ def test_bad_parameters_are_all_reported_and_nothing_is_written(seeds, tmp_path)
         "'national-little-giant'?)",
         "--stage: unknown stage 'approved' (did you mean 'proposed'?)",
         "--year: must be a whole number from 1900 to 2100, got '1800' (the year of the list)"]
-    assert digest(seeds) == before
+    assert folder_digest(seeds) == before
 
 
 def test_the_output_must_be_a_file_of_the_seeds_folder(seeds, tmp_path):
     table = write_csv(tmp_path / "list.csv", [HEADER, *ROWS])
-    before = digest(seeds)
+    before = folder_digest(seeds)
     for out, wanted in ((tmp_path / "elsewhere.yaml", "directly in the seeds folder"),
                         (seeds / "sources.yaml", "directly in the seeds folder"),
                         (seeds / "x.txt", "directly in the seeds folder"),
@@ -257,7 +250,7 @@ def test_the_output_must_be_a_file_of_the_seeds_folder(seeds, tmp_path):
             "import", "honours", str(table), "--honour", "national-little-giant", "--year",
             "2024", "--out", str(out), "--seeds", str(seeds)])
         assert result.exit_code == 2 and wanted in result.stderr, result.output
-    assert digest(seeds) == before
+    assert folder_digest(seeds) == before
 
 
 def test_a_mapping_file_maps_other_tables(seeds, tmp_path):
@@ -477,8 +470,8 @@ def test_an_import_too_large_for_one_seeds_file_writes_nothing(seeds, tmp_path, 
 
     monkeypatch.setattr(kg.seeds.archive, "MAX_SEED_BYTES", 2_000)
     table = write_csv(tmp_path / "list.csv", [HEADER, *ROWS])
-    before = digest(seeds)
+    before = folder_digest(seeds)
     result = honours(seeds, table)
     assert result.exit_code == 2, result.output
     assert "a seeds file may hold" in result.stderr and "split the table" in result.stderr
-    assert digest(seeds) == before
+    assert folder_digest(seeds) == before

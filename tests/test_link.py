@@ -7,7 +7,6 @@ real seeds, copied, and the registry fixture of tests/fixtures/registry/."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -17,17 +16,13 @@ import yaml
 import pytest
 from click.testing import CliRunner
 
+from helpers import folder_digest
 from kg.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "tests" / "fixtures" / "registry" / "listed-firms.csv"
 LOOKALIKES = {"zhongxin-wafer": "中欣氟材", "teer-valve": "特尔佳", "ruilian-medical": "瑞联新材",
               "zhongguang-electric-group": "中广核技", "deliya-automation": "得利斯"}
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -101,10 +96,10 @@ def test_write_records_facts_that_check_build_and_stay_put(seeds, tmp_path):
     assert "exchange" not in text  # the registry does not say which exchange
     check = run("check", "--seeds", str(seeds))
     assert check.exit_code == 0, check.output
-    before = tree_digest(seeds)
+    before = folder_digest(seeds)
     again = run("link", str(REGISTRY), "--seeds", str(seeds), "--write", str(out))
     assert again.exit_code == 0, again.output
-    assert tree_digest(seeds) == before, "a second run changed the seeds"
+    assert folder_digest(seeds) == before, "a second run changed the seeds"
     built = tmp_path / "out"
     build = run("build", "--seeds", str(seeds), "--out", str(built), "-q", "--no-store")
     assert build.exit_code == 0, build.output
@@ -126,11 +121,11 @@ def test_write_records_facts_that_check_build_and_stay_put(seeds, tmp_path):
 def test_a_bad_registry_is_one_clear_error_and_writes_nothing(seeds, tmp_path, content, expected):
     registry = tmp_path / "bad.csv"
     registry.write_bytes(content)
-    before = tree_digest(seeds)
+    before = folder_digest(seeds)
     result = run("link", str(registry), "--seeds", str(seeds), "--write", str(seeds / "l.yaml"))
     assert result.exit_code == 2, result.output
     assert expected in result.output and "Traceback" not in result.output
-    assert tree_digest(seeds) == before
+    assert folder_digest(seeds) == before
 
 
 def test_write_outside_the_seeds_folder_is_refused(seeds, tmp_path):

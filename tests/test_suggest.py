@@ -7,7 +7,6 @@ is a new entity, and precision and recall against the answers stay above their f
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from helpers import folder_digest
 from kg.cli import main
 from kg.seeds.loader import load_seeds, squash
 from kg.seeds.suggest import (Score, SuggestError, answers_from_seeds, read_article, score,
@@ -54,11 +54,6 @@ def draft_of(path: Path, seeds):
 
 def answers_of(path: Path) -> dict:
     return yaml.safe_load(path.with_suffix(".answers.yaml").read_text(encoding="utf-8"))
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def run(*args: str):
@@ -232,13 +227,13 @@ def test_same_article_same_bytes(seeds):
 def test_cli_writes_the_draft_and_nothing_into_the_seeds(tmp_path):
     folder = tmp_path / "seeds"
     shutil.copytree(SEEDS, folder)
-    before = tree_digest(folder)
+    before = folder_digest(folder)
     out = tmp_path / "draft.yaml"
     article = ARTICLES / "a09-people.txt"
     result = run("suggest", str(article), "--out", str(out), "--seeds", str(folder))
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("Drafted 2 new entities and 4 facts")
-    assert tree_digest(folder) == before
+    assert folder_digest(folder) == before
     assert out.read_text(encoding="utf-8").startswith("# A draft by `kg suggest a09-people.txt`")
     assert "\n  - id: a09-people\n" in out.read_text(encoding="utf-8")
 
@@ -246,12 +241,12 @@ def test_cli_writes_the_draft_and_nothing_into_the_seeds(tmp_path):
 def test_cli_refuses_an_out_file_inside_the_seeds(tmp_path):
     folder = tmp_path / "seeds"
     shutil.copytree(SEEDS, folder)
-    before = tree_digest(folder)
+    before = folder_digest(folder)
     result = run("suggest", str(ARTICLES / "a01-little-giants.txt"), "--out",
                  str(folder / "a01.yaml"), "--seeds", str(folder))
     assert result.exit_code == 2
     assert "--out is inside the seeds folder" in result.stderr and "Traceback" not in result.output
-    assert tree_digest(folder) == before
+    assert folder_digest(folder) == before
 
 
 def test_cli_source_id_and_its_refusals(tmp_path):
