@@ -231,7 +231,7 @@ def test_bad_parameters_are_all_reported_and_nothing_is_written(seeds, tmp_path)
     assert result.stderr.splitlines()[:5] == [
         "--awarded-by: 'national-little-giant' is a Honour, not a PublicBody (give the id of a "
         "PublicBody)",
-        "--batch: must be a whole number from 1 to 1000000, got 'x' (the list's batch (第三批 is 3))",
+        "--batch: must be a whole number from 1 to 1000, got 'x' (the list's batch (第三批 is 3))",
         "--honour: no Honour with the id 'national-little-gian' in the seeds (did you mean "
         "'national-little-giant'?)",
         "--stage: unknown stage 'approved' (did you mean 'proposed'?)",
@@ -474,4 +474,15 @@ def test_an_import_too_large_for_one_seeds_file_writes_nothing(seeds, tmp_path, 
     result = honours(seeds, table)
     assert result.exit_code == 2, result.output
     assert "a seeds file may hold" in result.stderr and "split the table" in result.stderr
+    assert folder_digest(seeds) == before
+
+
+def test_a_batch_the_loader_would_refuse_is_refused_before_writing(seeds, tmp_path):
+    """--batch takes what the loader reads back (1 to 1000): an import never writes seeds
+    that `kg check` then refuses."""
+    table = write_csv(tmp_path / "list.csv", [HEADER, *ROWS])
+    before = folder_digest(seeds)
+    result = honours(seeds, table, "--batch", "1001")
+    assert result.exit_code == 2 and "--batch: must be a whole number from 1 to 1000" in \
+        result.stderr
     assert folder_digest(seeds) == before

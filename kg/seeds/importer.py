@@ -39,7 +39,7 @@ from kg.match import Matcher, Profile, core, credit_code_problem, is_full_name, 
 from kg.seeds import schema
 from kg.seeds.archive import (ARCHIVE_FOLDER, SOURCES_FILE, Planned, plan_table_source, plan_text,
                               readable_id, source_id_for, yaml_text)
-from kg.seeds.loader import ID_PATTERN, YEAR_RANGE, Seeds, load_seeds
+from kg.seeds.loader import ID_PATTERN, WHOLE_RANGE, YEAR_RANGE, Seeds, load_seeds
 from kg.seeds.profiles import organisation_profiles, seeds_without
 from kg.seeds.sheets import Table, cell_text, column_letter, read_table
 from kg.seeds.yamlmarks import MarkedList, MarkedMap, load_marked
@@ -405,7 +405,7 @@ def read_params(mapping: Mapping, given: dict[str, str], seeds: Seeds,
                 bad(key, "is required", spec.help or f"give {option(key)}")
             continue
         if spec.kind in ("year", "integer"):
-            low, high = YEAR_RANGE if spec.kind == "year" else (1, 1_000_000)
+            low, high = YEAR_RANGE if spec.kind == "year" else WHOLE_RANGE  # as the loader reads
             if not re.fullmatch(r"\d{1,7}", text) or not low <= int(text) <= high:
                 bad(key, f"must be a whole number from {low} to {high}, got {text!r}",
                     spec.help or "a whole number")

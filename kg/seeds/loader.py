@@ -20,6 +20,7 @@ from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
 ID_PATTERN = schema.ID_PATTERN
 DATE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?$")
 YEAR_RANGE = (1900, 2100)
+WHOLE_RANGE = (1, 1000)  # a batch or a rank
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"{}|\\^`]{1,2000}$")  # what xsd:anyURI and IRIs accept
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./-]{0,39}$")
 TOP_KEYS = {"pages", "articles", "tables", "entities", "facts"}
@@ -600,7 +601,7 @@ class _Checker:
         if kind == "year":
             return self.whole(path, rec, key, *YEAR_RANGE, "a year")
         if kind == "integer":
-            return self.whole(path, rec, key, 1, 1000, "a whole number from 1")
+            return self.whole(path, rec, key, *WHOLE_RANGE, "a whole number from 1")
         if kind == "date":
             match = DATE_PATTERN.match(value) if isinstance(value, str) else None
             if match is None:
