@@ -486,3 +486,21 @@ def test_a_batch_the_loader_would_refuse_is_refused_before_writing(seeds, tmp_pa
     assert result.exit_code == 2 and "--batch: must be a whole number from 1 to 1000" in \
         result.stderr
     assert folder_digest(seeds) == before
+
+
+def test_a_batch_cell_out_of_range_is_refused_with_its_cell(seeds, tmp_path):
+    """A batch from a column is held to the loader's range as a --batch is: cell, row, fix."""
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("name: m\nparams:\n  honour: {kind: entity, types: [Honour], required: "
+                       "true}\ncolumns:\n  firm: {header: 单位名称, required: true}\n  batch: "
+                       "{header: 批次}\nentity: {type: Company, name: firm}\nfacts:\n  - relation: "
+                       "hasHonour\n    object: {param: honour}\n    batch: {column: batch}\n",
+                       encoding="utf-8")
+    table = write_csv(tmp_path / "t.csv", [["单位名称", "批次"], ["特尔阀门高科技材料有限公司", "5000"]])
+    before = folder_digest(seeds)
+    result = CliRunner().invoke(main, [
+        "import", "table", str(table), "--mapping", str(mapping), "--param",
+        "honour=provincial-tech-sme", "--out", str(seeds / "t.yaml"), "--seeds", str(seeds)])
+    assert result.exit_code == 2, result.output
+    assert "cell B2 should be a whole number from 1 to 1000 (batch), not '5000'" in result.stderr
+    assert folder_digest(seeds) == before

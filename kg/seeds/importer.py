@@ -565,10 +565,12 @@ def _cell_problems(table: Table, mapping: Mapping, where: dict[str, int | None],
                 continue
             for row in table.rows:
                 cell = row.cells[col].strip()
-                if cell and not cell.isdigit():
+                low, high = YEAR_RANGE if schema.QUALIFIERS[key].kind == "year" else WHOLE_RANGE
+                if cell and not (cell.isdigit() and low <= int(cell) <= high):
                     problems.append(Problem(shown, row.number, col + 1,
                                             f"cell {column_letter(col)}{row.number} should be a "
-                                            f"whole number ({key}), not {cell!r}",
+                                            f"whole number from {low} to {high} ({key}), "
+                                            f"not {cell!r}",
                                             "write the number alone, e.g. 3 for 第三批"))
     return problems
 
