@@ -705,13 +705,13 @@ def _resolve(value: Value, values: dict[str, int | str], row, where) -> int | st
 def _records(table: Table, mapping: Mapping, where: dict[str, int | None],
              values: dict[str, int | str], rows: list[RowResult], seeds: Seeds,
              source_id: str) -> tuple[list[dict], list[dict]]:
-    by_number = {r.number: r for r in table.rows}
     entities: list[dict] = []
     facts: list[dict] = []
     for item in rows:
         if item.status not in ("accepted", "new") or item.entity is None:
             continue
-        row = by_number[item.row]
+        row = table.row(item.row)
+        assert row is not None  # every result stands for a data row of this table
         cited = {"source": source_id, "row": item.row}
         if item.status == "new":
             entities.append({"id": item.entity, "type": mapping.entity_type, "label": item.name,
