@@ -25,7 +25,8 @@ import pyoxigraph as ox
 
 from kg.build import build
 from kg.project import packaged
-from kg.rdf.diff import NEW, OLD, diff_graphs, load_file, render_text
+from kg.rdf.diff import NEW, OLD, diff_graphs, render_text
+from kg.rdf.read import load_graph_file
 
 HERE = Path(__file__).resolve().parent
 SETTLED = re.compile(r'(relation: "settledIn", object: [a-z0-9-]+, year: )(\d{4})')
@@ -49,8 +50,8 @@ def timed_diff(old: Path, new: Path) -> tuple[dict[str, float], int, int]:
     times = {}
     started = time.perf_counter()
     store = ox.Store()
-    load_file(store, old / "kg.nt", OLD, str(old))
-    load_file(store, new / "kg.nt", NEW, str(new))
+    load_graph_file(old / "kg.nt", store, OLD, str(old))
+    load_graph_file(new / "kg.nt", store, NEW, str(new))
     times["load"] = time.perf_counter() - started
     started = time.perf_counter()
     diff = diff_graphs(store, str(old), str(new))

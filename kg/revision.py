@@ -20,8 +20,9 @@ import pyoxigraph as ox
 
 from kg.errors import InputError, KgError, Problem, counted
 from kg.project import MARKER, is_project
-from kg.rdf.diff import DiffInputError, graph_file_of, load_file, load_triples
+from kg.rdf.diff import DiffInputError, graph_file_of, load_triples
 from kg.rdf.mapping import map_seeds
+from kg.rdf.read import load_graph_file
 from kg.seeds.loader import load_seeds
 
 ACCEPTS = ("a graph file (kg.ttl, kg.nt, kg.trig), a build's exports folder, a seeds folder, "
@@ -45,7 +46,7 @@ def load_side(store: ox.Store, given: str, graph: ox.NamedNode,
         else:
             graph_file = graph_file_of(path, given)
             progress(f"reading {graph_file}")
-            load_file(store, graph_file, graph, given)
+            load_graph_file(graph_file, store, graph, given)
         return
     root, commit = _revision(given, project)
     with tempfile.TemporaryDirectory(prefix="kg-diff-") as tmp:

@@ -33,7 +33,6 @@ import pyoxigraph as ox
 from kg.errors import KgError, NotFound, counted
 from kg.rdf.mapping import DEFAULT_BASE
 from kg.rdf.prefixes import PREFIXES, curie
-from kg.rdf.read import graph_syntax
 from kg.seeds import schema
 from kg.tables import escape_controls
 
@@ -98,20 +97,6 @@ def graph_file_of(path: Path, shown: str) -> Path:
     if not path.is_file():
         raise NotFound(shown)
     return path
-
-
-def load_file(store: ox.Store, graph_file: Path, graph: ox.NamedNode, shown: str) -> None:
-    """Load a graph file (the syntax from its extension) into the named graph `graph`; the
-    named graphs of TriG and N-Quads are merged into it."""
-    syntax = ox.RdfFormat.from_extension(graph_syntax(graph_file)) or ox.RdfFormat.RDF_XML
-    try:
-        if syntax.supports_datasets:
-            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph)
-                              for q in ox.parse(path=str(graph_file), format=syntax))
-        else:
-            store.bulk_load(path=str(graph_file), format=syntax, to_graph=graph)
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise DiffInputError(f"{shown}: not readable as {syntax.name}: {exc}") from None
 
 
 def load_triples(store: ox.Store, triples: Iterable[ox.Triple], graph: ox.NamedNode) -> None:

@@ -39,19 +39,22 @@ def _name(extension: str) -> str:
     return _format(extension).name
 
 
-def load_graph_file(graph_file: str | Path) -> ox.Store:
-    """An in-memory Oxigraph store holding the file; the named graphs of TriG, N-Quads and
-    JSON-LD are merged into the default graph, which the named queries read."""
+def load_graph_file(graph_file: str | Path, store: ox.Store | None = None,
+                    graph: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph(),
+                    shown: str | None = None) -> ox.Store:
+    """A store (a new in-memory one unless given) holding the file in `graph`; the named graphs
+    of TriG, N-Quads and JSON-LD are merged into it (by default the default graph, which the
+    named queries read). Errors name the file as `shown` (default: its path)."""
     syntax = _format(graph_syntax(graph_file))
-    store = ox.Store()
+    store = ox.Store() if store is None else store
     try:
         if syntax.supports_datasets:
-            store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                         for q in ox.parse(path=str(graph_file), format=syntax))
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph)
+                              for q in ox.parse(path=str(graph_file), format=syntax))
         else:
-            store.bulk_load(path=str(graph_file), format=syntax)
+            store.bulk_load(path=str(graph_file), format=syntax, to_graph=graph)
     except (SyntaxError, ValueError, OSError) as exc:
-        raise KgError(f"{graph_file}: not readable as {syntax.name}: {exc}") from None
+        raise KgError(f"{shown or graph_file}: not readable as {syntax.name}: {exc}") from None
     return store
 
 
