@@ -29,8 +29,9 @@ from kg.seeds.loader import Seeds
 # Facts whose object's label says what the subject's industry is.
 SECTOR_RELATIONS = {"inSegment", "leadingEnterpriseIn", "supplyChainEnterpriseIn",
                     "involvesIndustry", "keyEnterpriseOf", "makes", "hasTechnology", "hasBrand"}
-# Facts that put an organisation in a place, and a place in a larger one.
-PLACE_RELATIONS = {"locatedIn", "settledIn", "keyEnterpriseOf", "incubatedBy", "leadsProject"}
+# Facts that put an organisation in a place (or a project it leads), and a place in a larger one.
+PLACE_RELATIONS = {"locatedIn", "settledIn", "keyEnterpriseOf", "incubatedBy", "leadsProject",
+                   "partOf"}
 # Literal facts that say it in words.
 SECTOR_TEXTS = {"businessScope"}
 
@@ -50,7 +51,10 @@ def organisation_profiles(seeds: Seeds, types: tuple[str, ...] = schema.ORGANISA
     regions: dict[str, str] = {}
     codes: dict[str, set[str]] = defaultdict(set)
     words: dict[str, list[str]] = defaultdict(list)
+    places: dict[str, list[str]] = defaultdict(list)
     for fact in seeds.facts:
+        if fact.relation in PLACE_RELATIONS and fact.object in seeds.entities:
+            places[fact.subject].append(fact.object)
         value = fact.value if isinstance(fact.value, str) else None
         if fact.relation == "legalName" and value:
             full_names[fact.subject].append(value)
@@ -63,11 +67,6 @@ def organisation_profiles(seeds: Seeds, types: tuple[str, ...] = schema.ORGANISA
         elif fact.relation in SECTOR_RELATIONS and fact.object in seeds.entities:
             obj = seeds.entities[fact.object]
             words[fact.subject] += [obj.label, *obj.aliases, obj.label_en or ""]
-    places: dict[str, list[str]] = defaultdict(list)
-    for fact in seeds.facts:
-        if fact.object in seeds.entities and (fact.relation in PLACE_RELATIONS or
-                                              fact.relation == "partOf"):
-            places[fact.subject].append(fact.object)
 
     def place_region(ident: str, seen: frozenset[str] = frozenset()) -> str | None:
         """The region the places of `ident` name, nearest first (cycles cut)."""
