@@ -173,3 +173,14 @@ def test_a_line_break_in_a_registry_cell_stays_inside_its_comment(seeds, tmp_pat
     assert "某某江丰\\nfacts: [oops]" in text
     assert yaml.safe_load(text) == {"facts": []}
     assert run("check", "--seeds", str(seeds)).exit_code == 0
+
+
+def test_the_table_format_is_for_people(seeds):
+    result = run("link", str(REGISTRY), "--seeds", str(seeds), "--format", "table")
+    assert result.exit_code == 0, result.output
+    header, rule, *rows = result.stdout.splitlines()
+    assert header.split() == ["entity", "status", "candidate", "code", "evidence"]
+    assert set(rule) <= {"-", " "}
+    assert [row.split()[:2] for row in rows] == [["jiangfeng-electronics", "accepted"],
+                                                ["minde-electronics", "accepted"]]
+    assert "2 accepted, 0 for review, 7 registry rows." in result.stderr
