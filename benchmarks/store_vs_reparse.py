@@ -54,7 +54,9 @@ def main() -> None:
         memory.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
         memory.dump(str(ttl), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
         store_dir = Path(tmp) / "store"
-        fill_store(store_dir, ox.parse(nt, format=ox.RdfFormat.N_QUADS))
+        nt_file = Path(tmp) / "kg.nt"
+        nt_file.write_bytes(nt)
+        fill_store(store_dir, [(nt_file, ox.RdfFormat.N_TRIPLES, None)])
         triples = len(memory)
         del memory
 

@@ -22,7 +22,6 @@ import errno
 import fcntl
 import hashlib
 import io
-import itertools
 import os
 import secrets
 import shutil
@@ -43,8 +42,8 @@ from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
 from kg.rdf.export import ntriples, render, sync_folder, write_file
 from kg.rdf.incremental import focus_nodes, neighbourhood, parse_lines, sorted_difference
-from kg.rdf.mapping import DEFAULT_BASE, Mapped, map_seeds
-from kg.rdf.store import (StoreMeta, fill_store, read_manifest, seeds_fingerprint, seeds_stat,
+from kg.rdf.mapping import DEFAULT_BASE, map_seeds
+from kg.rdf.store import (Load, StoreMeta, fill_store, read_manifest, seeds_fingerprint, seeds_stat,
                           write_manifest)
 from kg.rdf.validate import (NotConforming, ValidationResult, validate_store,
                              validation_fingerprint)
@@ -133,7 +132,18 @@ def clean_up(out: Path, names: list[str]) -> None:
             _remove(path)
 
 
-def stage(out: Path, rendered: dict[str, bytes], mapped: Mapped, meta: StoreMeta,
+def store_loads(folder: Path, names: list[str], base: str) -> list[Load]:
+    """What the store of a build is filled from, its staged files: the union (kg.nt) and the
+    analytics in the default graph, each source's graph (kg.trig), the analytics in theirs."""
+    loads: list[Load] = [(folder / "kg.nt", ox.RdfFormat.N_TRIPLES, None),
+                         (folder / "kg.trig", ox.RdfFormat.TRIG, None)]
+    if "analytics.ttl" in names:
+        loads += [(folder / "analytics.ttl", ox.RdfFormat.TURTLE, None),
+                  (folder / "analytics.ttl", ox.RdfFormat.TURTLE, f"{base}graph/analytics")]
+    return loads
+
+
+def stage(out: Path, rendered: dict[str, bytes], meta: StoreMeta,
           with_store: bool, base: str,
           progress: Callable[[str], None]) -> tuple[Path, StoreMeta]:
     """Write every file and the store into a new generation folder, OUT/.store/<id>/, and
@@ -153,8 +163,7 @@ def stage(out: Path, rendered: dict[str, bytes], mapped: Mapped, meta: StoreMeta
         if with_store:
             progress(f"filling the embedded store at {store_dir}")
             started = time.perf_counter()
-            quads = fill_store(folder / "db", itertools.chain(mapped.union(), mapped.quads()),
-                               rendered.get("analytics.ttl", b""), f"{base}graph/analytics")
+            quads = fill_store(folder / "db", store_loads(folder, list(rendered), base))
             progress(f"stored {counted(quads, 'quad')} "
                      f"({quads / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
             db = f"{store_dir.name}/{generation}/db"
@@ -199,23 +208,41 @@ def writing(out: Path, kept: str = "nothing was changed") -> Iterator[None]:
         raise CannotWrite(exc.filename or out, exc, kept) from None
 
 
-def previous_graph(out: Path, validated: str) -> IO[bytes] | None:
-    """OUT/kg.nt of the build published in `out`, open, when that build was validated under
-    `validated` and the file is the one its manifest records; else None."""
+def published_file(out: Path, name: str, valid: Callable[[StoreMeta], bool]) -> IO[bytes] | None:
+    """OUT/`name` of the build published in `out`, open, when `valid` holds for its manifest
+    and the file is the one the manifest records; else None."""
     meta = read_manifest(out / STORE_NAME)
-    recorded = {name: (ino, size, mtime) for name, _sha, ino, size, mtime in meta.files} \
-        if meta is not None and validated and meta.validated == validated else {}
-    if "kg.nt" not in recorded:
+    if meta is None or not valid(meta):
+        return None
+    recorded = {file: (ino, size, mtime) for file, _sha, ino, size, mtime in meta.files}
+    if name not in recorded:
         return None
     try:
-        handle = open(out / "kg.nt", "rb")
+        handle = open(out / name, "rb")
     except OSError:
         return None
     st = os.fstat(handle.fileno())  # of the file we read, even if a build replaces it now
-    if (st.st_ino, st.st_size, st.st_mtime_ns) != recorded["kg.nt"]:
+    if (st.st_ino, st.st_size, st.st_mtime_ns) != recorded[name]:
         handle.close()
         return None
     return handle
+
+
+def previous_graph(out: Path, validated: str) -> IO[bytes] | None:
+    """OUT/kg.nt of the build published in `out`, when that build was validated under
+    `validated`; else None."""
+    return published_file(out, "kg.nt", lambda meta: bool(validated)
+                          and meta.validated == validated)
+
+
+def previous_analytics(out: Path, key: str) -> bytes | None:
+    """OUT/analytics.ttl of the build published in `out`, when it was made under `key`
+    (kg.graph.scores.analytics_key); else None."""
+    handle = published_file(out, "analytics.ttl", lambda meta: meta.analytics == key)
+    if handle is None:
+        return None
+    with handle:
+        return handle.read()
 
 
 class Background(Generic[T]):
@@ -276,7 +303,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     build holds `out_dir` longer than `wait` seconds, CannotWrite when a write fails.
     `notice` is told that the build waits for another (default: `progress`).
     Unless `cold`, validation looks only at the nodes that changed since the build published
-    in `out_dir`, when that build was validated the same way (see `validate_changes`).
+    in `out_dir`, when that build was validated the same way (see `validate_changes`), and
+    that build's analytics.ttl is kept when made from the same projection (`analytics_for`).
     """
     progress(f"loading and checking seeds in {seeds_dir}/")
     # The seeds as read: taken before reading, so an edit during the build makes the store stale.
@@ -307,27 +335,32 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         validation = Background(partial(validate_changes, graph, ready["kg.nt"], previous,
                                         ontology_dir, progress))
     progress("computing network analytics (analytics.ttl)")
-    analytics = analytics_for(graph, base)
+    analytics, analytics_key, reused = analytics_for(
+        graph, base, (lambda _key: None) if cold else partial(previous_analytics, Path(out_dir)))
+    if reused:
+        progress("the projected graph is as the last build's: its analytics.ttl is kept")
     # Dropped before serialising (the validation, if still running, holds it until its
-    # verdict): the persistent store is filled from `mapped`, not from this one.
+    # verdict): the persistent store is filled from the written files, not from this one.
     del graph
     progress("serialising")
     rendered = render(mapped, progress, ready)
     rendered["analytics.ttl"] = analytics
+    triples = mapped.triple_count
+    del mapped  # serialised: the quads' Python objects go before the store is filled
     if validation is not None:
         result = validation.result()
         if not result.conforms:
             raise NotConforming(result)
     meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
                      hashlib.sha256(rendered["kg.ttl"]).hexdigest(), validated=validated,
-                     seeds_stat=seeds_seen[1])
+                     seeds_stat=seeds_seen[1], analytics=analytics_key)
     out = Path(out_dir)
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)
     with locked(out, wait, notice or progress):
         with writing(out):
             clean_up(out, list(rendered))
-            folder, published = stage(out, rendered, mapped, meta, with_store, base, progress)
+            folder, published = stage(out, rendered, meta, with_store, base, progress)
         with writing(out, f"{out}/ is half-published and reported so until 'kg build' "
                           "repairs it"):
             commit(out, folder, list(rendered), published)
@@ -335,6 +368,6 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             clean_up(out, list(rendered))  # the build is published; leftovers go next time
         except OSError:
             pass
-    return BuildResult([out / name for name in rendered], entities, facts, mapped.triple_count,
+    return BuildResult([out / name for name in rendered], entities, facts, triples,
                        store_of(out) if with_store else None)
 

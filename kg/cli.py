@@ -183,7 +183,8 @@ def init_command(folder):
 @click.option("--no-store", is_flag=True,
               help="Do not fill the embedded store that 'kg query' and 'kg serve' read.")
 @click.option("--cold", is_flag=True,
-              help="Validate every node, not only those changed since the build in OUT.")
+              help="Validate every node and analyse the graph anew, reusing nothing of the "
+                   "build in OUT.")
 @click.option("--wait", type=click.FloatRange(min=0), default=600, show_default=True,
               metavar="SECONDS",
               help="How long to wait for another 'kg build' writing the same folder "

@@ -370,18 +370,27 @@ def test_the_store_path_stays_valid_across_rebuilds(two_builds):
     assert {row[0].value for row in select(open_read_only(path), LABELS)} == {RENAMED}
 
 
-def test_the_store_is_filled_in_slices_and_loses_no_quad(tmp_path, monkeypatch):
+def test_the_store_is_filled_from_files_into_their_graphs_and_loses_no_quad(tmp_path):
     import pyoxigraph as ox
 
     from kg.rdf import store
 
-    monkeypatch.setattr(store, "BULK_SLICE", 7)  # 30 quads: four slices, the last one short
-    p = ox.NamedNode("http://example.org/p")
-    quads = [ox.Quad(ox.NamedNode(f"http://example.org/{i}"), p, ox.Literal(str(i)),
-                     ox.NamedNode("http://example.org/g") if i % 2 else ox.DefaultGraph())
-             for i in range(30)]
-    assert store.fill_store(tmp_path / "db", iter(quads)) == 30
-    assert set(ox.Store.read_only(str(tmp_path / "db"))) == set(quads)
+    p, g = ox.NamedNode("http://example.org/p"), ox.NamedNode("http://example.org/g")
+    triples = [ox.Triple(ox.NamedNode(f"http://example.org/{i}"), p, ox.Literal(str(i)))
+               for i in range(30)]
+    (tmp_path / "u.nt").write_bytes(ox.serialize(triples[:20], format=ox.RdfFormat.N_TRIPLES))
+    (tmp_path / "s.trig").write_bytes(ox.serialize(
+        [ox.Quad(*t, g) for t in triples[10:]], format=ox.RdfFormat.TRIG))
+    (tmp_path / "a.ttl").write_bytes(ox.serialize(triples[25:], format=ox.RdfFormat.TURTLE))
+    loads = [(tmp_path / "u.nt", ox.RdfFormat.N_TRIPLES, None),
+             (tmp_path / "s.trig", ox.RdfFormat.TRIG, None),
+             (tmp_path / "a.ttl", ox.RdfFormat.TURTLE, None),
+             (tmp_path / "a.ttl", ox.RdfFormat.TURTLE, "http://example.org/a")]
+    assert store.fill_store(tmp_path / "db", loads) == 20 + 5 + 20 + 5
+    expected = ({ox.Quad(*t, ox.DefaultGraph()) for t in triples[:20] + triples[25:]}
+                | {ox.Quad(*t, g) for t in triples[10:]}
+                | {ox.Quad(*t, ox.NamedNode("http://example.org/a")) for t in triples[25:]})
+    assert set(ox.Store.read_only(str(tmp_path / "db"))) == expected
 
 
 def _age(folder: Path, seconds: int) -> None:

@@ -11,6 +11,7 @@ from helpers import ONTOLOGY
 from kg.cli import main
 
 CHANGE = ("    quote: 于2011年落户丽水经开区\n", "    quote: 2011年落户丽水经开区\n")
+KEPT = "its analytics.ttl is kept"
 
 
 def _build(seeds, out, *extra):
@@ -42,7 +43,8 @@ def test_a_rebuild_validates_the_change_and_writes_what_a_cold_build_writes(mini
     # the nodes to judge are the two statements and what they point at.
     assert "7 triples added and 7 removed since the last build: validating the 7 nodes " \
            "they touch" in again, again
-    _build(mini_seeds, cold)
+    assert KEPT in again  # a quote's edit leaves the projection, and the scores, as they were
+    assert KEPT not in _build(mini_seeds, cold)
     assert _exports(warm) == _exports(cold)
     unchanged = _build(mini_seeds, warm)
     assert "0 triples added and 0 removed" in unchanged and "the 0 nodes" in unchanged
@@ -77,3 +79,63 @@ def test_the_manifest_says_what_validated_the_build(mini_seeds, tmp_path):
     assert json.loads((out / ".store.json").read_text())["validated"] == ""
     _build(mini_seeds, out)
     assert len(json.loads((out / ".store.json").read_text())["validated"]) == 64
+
+
+def test_analytics_are_made_anew_when_the_graph_or_the_code_changed(mini_seeds, tmp_path,
+                                                                     monkeypatch):
+    from kg.graph import scores
+
+    warm, cold = tmp_path / "warm", tmp_path / "cold"
+    _build(mini_seeds, warm)
+    facts = mini_seeds / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    first = text.index("\n  - subject:")  # drop the first fact: an edge of the projection goes
+    facts.write_text(text[:first + 1] + text[text.index("\n  - subject:", first + 1) + 1:],
+                     encoding="utf-8")
+    assert KEPT not in _build(mini_seeds, warm)
+    _build(mini_seeds, cold, "--cold")
+    assert _exports(warm) == _exports(cold)
+    assert KEPT in _build(mini_seeds, warm)
+    assert KEPT not in _build(mini_seeds, warm, "--cold")
+    # another kg (its sources changed): the scores are computed again
+    monkeypatch.setattr(scores, "_code_version", lambda: b"another kg")
+    assert KEPT not in _build(mini_seeds, warm)
+    # analytics.ttl edited after it was published: not the file the manifest records
+    assert KEPT in _build(mini_seeds, warm)
+    analytics = warm / "analytics.ttl"
+    analytics.write_bytes(analytics.read_bytes().replace(b"0.", b"9."))
+    assert KEPT not in _build(mini_seeds, warm)
+    assert _exports(warm)["analytics.ttl"] == _exports(cold)["analytics.ttl"]
+
+
+def test_the_analytics_do_not_depend_on_provenance(built):
+    """What analytics_key leaves out (quotes, sources, statement IRIs) does not change the
+    analytics of the real graph: scores.PROVENANCE is safe to leave out."""
+    import pyoxigraph as ox
+
+    from kg.graph.analytics import analyze
+    from kg.graph.projection import project
+    from kg.graph.scores import PROVENANCE, analytics_key, analytics_turtle
+
+    store = ox.Store()
+    store.bulk_load(path=str(built / "kg.nt"), format=ox.RdfFormat.N_TRIPLES)
+    g = project(store)
+    base = "https://w3id.org/industrial-park-kg/id/"
+    key, ttl = analytics_key(g, base), analytics_turtle(g, analyze(g), base)
+    assert ttl == (built / "analytics.ttl").read_bytes()
+    changed = 0
+    for _n, data in g.nodes(data=True):
+        for name in PROVENANCE:
+            if name in data:
+                data[name], changed = f"other {data[name]}", changed + 1
+    for _u, _v, data in g.edges(data=True):
+        for name in PROVENANCE:
+            if name in data:
+                data[name], changed = f"other {data[name]}", changed + 1
+    assert changed > 500
+    assert analytics_key(g, base) == key
+    assert analytics_turtle(g, analyze(g), base) == ttl
+    some_edge = next(iter(g.edges(data=True)))[2]
+    some_edge["year"] = 1900
+    assert analytics_key(g, base) != key
+    assert analytics_key(g, "http://example.org/") != analytics_key(g, base)

@@ -14,6 +14,10 @@ PageRank in a park (README, "Analytics"). What it holds:
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
@@ -113,7 +117,61 @@ def analytics_turtle(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> bytes
     return HEADER + turtle(analytics_triples(g, analysis, base))
 
 
-def analytics_for(store: ox.Store, base: str) -> bytes:
-    """Project a built graph, analyse it, and return analytics.ttl's bytes."""
+# Attributes of nodes and edges that analytics.ttl does not depend on (provenance, shown by the
+# views and the report): a changed quote (and so statement IRI) or source leaves the key as it was.
+PROVENANCE = ("quote", "source", "statement")
+
+
+def _code_version() -> bytes:
+    """The kg package's sources and the engines' versions: any change makes a new key."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(" ".join(
+        f"{name} {version(name)}" for name in ("igraph", "networkx", "pyoxigraph")).encode())
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(root.rglob("*.py")):
+        digest.update(b"\0" + path.relative_to(root).as_posix().encode() + b"\0"
+                      + path.read_bytes())
+    return digest.digest()
+
+
+def analytics_key(g: nx.MultiDiGraph, base: str) -> str:
+    """What analytics.ttl is a function of: the projected graph (nodes and edges with their
+    attributes but their PROVENANCE), the base and the code. Same key, same bytes.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", cls="Company", label="甲", iri="http://x/company/a")
+    >>> g.add_node("p", cls="Park", label="园", iri="http://x/park/p")
+    >>> _ = g.add_edge("a", "p", key="locatedIn", relation="locatedIn", quote="甲在园")
+    >>> key = analytics_key(g, "http://x/")
+    >>> g.edges["a", "p", "locatedIn"]["quote"] = "甲位于园"
+    >>> analytics_key(g, "http://x/") == key
+    True
+    >>> g.nodes["a"]["label"] = "乙"
+    >>> analytics_key(g, "http://x/") == key
+    False
+    """
+    digest = hashlib.sha256(_code_version() + base.encode())
+    def kept(data: dict) -> list:
+        return sorted((a, x) for a, x in data.items() if a not in PROVENANCE)
+
+    for n, data in sorted(g.nodes(data=True)):
+        digest.update(repr((n, kept(data))).encode())
+    digest.update(b"\0edges")
+    for u, v, k, data in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3]):
+        digest.update(repr((u, v, k, kept(data))).encode())
+    return digest.hexdigest()
+
+
+def analytics_for(store: ox.Store, base: str,
+                  previous: Callable[[str], bytes | None] = lambda _key: None
+                  ) -> tuple[bytes, str, bool]:
+    """Project a built graph and return analytics.ttl's bytes with their `analytics_key` and
+    whether they were reused: `previous(key)` gives the bytes an earlier build made under the
+    same key (or None), else the graph is analysed."""
     g = project(store)
-    return analytics_turtle(g, analyze(g), base)
+    key = analytics_key(g, base)
+    reused = previous(key)
+    if reused is not None:
+        return reused, key, True
+    return analytics_turtle(g, analyze(g), base), key, False
