@@ -508,7 +508,20 @@ def measure_queries(project: Path, seeds: Path, repeat: int, limit: float) -> di
     exports = project / "exports"
     results: dict[str, dict] = {}
     for name, given in plan.items():
-        say(f"kg query {name} ×{repeat}, then on an open pyoxigraph store")
+        say(f"{name} on the open stores, then kg query ×{repeat}")
+        # one process per query: a query stopped at the limit cannot hold up the next one
+        base = py_child("query", {"nt": str(exports / "kg.nt"), "trig": str(exports / "kg.trig"),
+                                  "analytics": str(exports / "analytics.ttl"),
+                                  "db": str(exports / ".store"), "name": name,
+                                  "params": given, "queries": str(ROOT / "queries"),
+                                  "repeat": repeat, "limit": limit},
+                        project, timeout=limit * (2 * repeat + 1) + 1800)
+        b = last_json(base) if base.ok else {"failed": base.failure()}
+        store = Figure(b.get("seconds", []))
+        if b.get("stopped"):
+            store = Figure([limit], note="stopped")
+        d = b.get("disk", {})
+        disk = Figure([limit], note="stopped") if d.get("stopped") else Figure(d.get("seconds", []))
         fig, note, rows, failed = Figure(), "", None, ""
         for _ in range(repeat):
             args = ["query", name, "--format", "csv"] + [
@@ -524,19 +537,11 @@ def measure_queries(project: Path, seeds: Path, repeat: int, limit: float) -> di
             fig.values.append(run.wall)
             rows = max(0, len(list(csv.reader(io.StringIO(run.stdout)))) - 1)
             note = " ".join(line for line in run.stderr.splitlines() if line.startswith("note:"))
-        # one process per query: a query stopped at the limit cannot hold up the next one
-        base = py_child("query", {"nt": str(exports / "kg.nt"), "trig": str(exports / "kg.trig"),
-                                  "analytics": str(exports / "analytics.ttl"), "name": name,
-                                  "params": given, "queries": str(ROOT / "queries"),
-                                  "repeat": repeat, "limit": limit},
-                        project, timeout=limit * repeat + 1800)
-        b = last_json(base) if base.ok else {"failed": base.failure()}
-        store = Figure(b.get("seconds", []))
-        if b.get("stopped"):
-            store = Figure([limit], note="stopped")
         results[name] = {"kg": fig, "rows": rows, "note": note, "failed": failed,
-                         "params": given, "store": store, "store_rows": b.get("rows"),
-                         "form": b.get("form", ""), "store_failed": b.get("failed", "")}
+                         "params": given, "store": store, "disk": disk,
+                         "store_rows": b.get("rows", d.get("rows")),
+                         "form": b.get("form", d.get("form", "")),
+                         "store_failed": b.get("failed", "")}
     return {"results": results, "skipped": skipped, "values": values}
 
 
@@ -660,46 +665,57 @@ def child_store(p: dict) -> dict:
 
 
 def child_query(p: dict) -> dict:
-    """One query's bound text (bound by the project's own code, not timed) run on an
-    in-memory store loaded (not timed) with what the build's store holds: the graph and the
+    """One query's bound text (bound by the project's own code, not timed) on two open
+    pyoxigraph stores: the build's embedded store opened read-only, the very store `kg query`
+    reads (run once untimed first, so `kg query` after it finds the page cache as warm), and an
+    in-memory store loaded (not timed) with what that store holds: the graph and the
     analytics in the default graph, each source's named graph. Times running it and reading
     every answer; gives up after p["limit"] seconds."""
+    import threading
+
     import pyoxigraph as ox
 
+    from kg.rdf.store import open_read_only
     from kg.sparql.queries import bind_params, load_queries
     from kg.sparql.run import run_oxigraph
 
+    named = load_queries(Path(p["queries"]))[p["name"]]
+
+    def timed(store: ox.Store, runs: int) -> dict:
+        text = bind_params(named, p["params"], lambda q: run_oxigraph(store, q))
+        answer: dict = {}
+
+        def once() -> None:
+            result = store.query(text)
+            if isinstance(result, ox.QuerySolutions):
+                answer.update(rows=sum(1 for _ in result), form="solutions")
+            elif isinstance(result, ox.QueryTriples):
+                answer.update(rows=sum(1 for _ in result), form="triples")
+            else:  # ASK
+                answer.update(rows=1, form="boolean")
+
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            worker = threading.Thread(target=once, daemon=True)  # Oxigraph lets go of the GIL
+            worker.start()
+            worker.join(p["limit"])
+            if worker.is_alive():
+                return {"stopped": True}
+            times.append(time.perf_counter() - t)
+        return {"seconds": times, **answer}
+
+    disk = timed(open_read_only(p["db"]), 1)  # the warm-up
+    if not disk.get("stopped"):
+        disk = timed(open_read_only(p["db"]), p["repeat"])
     store = ox.Store()
     store.bulk_load(path=p["nt"], format=ox.RdfFormat.N_TRIPLES)
     if Path(p["analytics"]).is_file():
         store.bulk_load(path=p["analytics"], format=ox.RdfFormat.TURTLE)
     if Path(p["trig"]).is_file():
         store.bulk_load(path=p["trig"], format=ox.RdfFormat.TRIG)
-    named = load_queries(Path(p["queries"]))[p["name"]]
-    text = bind_params(named, p["params"], lambda q: run_oxigraph(store, q))
-    answer: dict = {}
-
-    def once() -> None:
-        result = store.query(text)
-        if isinstance(result, ox.QuerySolutions):
-            answer.update(rows=sum(1 for _ in result), form="solutions")
-        elif isinstance(result, ox.QueryTriples):
-            answer.update(rows=sum(1 for _ in result), form="triples")
-        else:  # ASK
-            answer.update(rows=1, form="boolean")
-
-    import threading
-
-    times = []
-    for _ in range(p["repeat"]):
-        t = time.perf_counter()
-        worker = threading.Thread(target=once, daemon=True)  # Oxigraph lets go of the GIL
-        worker.start()
-        worker.join(p["limit"])
-        if worker.is_alive():
-            return {"stopped": True}
-        times.append(time.perf_counter() - t)
-    return {"seconds": times, **answer}
+    memory = timed(store, p["repeat"])
+    return {**memory, "disk": disk}
 
 
 def child_igraph(p: dict) -> dict:
@@ -934,32 +950,48 @@ def render(r: dict) -> str:
     # 4. queries
     q = r["queries"]
     start = r["start_ox"]
+    least = r.get("start_cli") or Figure()
     sections += [f"## {SECTIONS[6]}", "",
-                 "`kg query NAME --format csv` in the built project (its embedded store), "
-                 "against the same bound SPARQL on an in-memory pyoxigraph store loaded once "
-                 f"from kg.nt (not timed) plus the start-up `python -c \"import pyoxigraph\"` "
-                 f"({spread(start)}). Parameters: "
+                 "`kg query NAME --format csv` in the built project, against the same bound "
+                 "SPARQL on an open pyoxigraph store plus the start-up "
+                 f"`python -c \"import pyoxigraph\"` ({spread(start)}). The store the target is "
+                 "judged on is the one `kg query` reads: the build's embedded store "
+                 "(OUT/.store, RocksDB on disk), opened read-only, the query run once untimed "
+                 "before either side is timed so both find the page cache as warm. For "
+                 "reference, the same query on an in-memory store loaded with the same quads "
+                 "(not timed): the price of a store on disk, which no client of that store "
+                 "avoids. A query is out of reach when twice its baseline is less than "
+                 f"`python -c \"import click, pyoxigraph\"` ({spread(least)}), the imports a "
+                 "`kg query` (a click command, as the project prescribes) cannot do without. "
+                 "Parameters: "
                  + (", ".join(f"{k}={v}" for k, v in sorted(q["values"].items())) or "defaults")
                  + ".", ""]
     qrows: list[list[str]] = []
     tally = {"met": 0, "missed": 0, "undecided": 0, "not": 0}
+    out_of_reach = 0
     worst: tuple[float, str] | None = None
     for name, res in sorted(q["results"].items()):
+        disk, memory = res.get("disk") or Figure(), res["store"]
         if res["failed"] or not res["kg"]:
-            qrows.append([name, f"failed: {res['failed']}", "–", "–", "–", target_text("query"),
-                          "not measured"])
+            qrows.append([name, f"failed: {res['failed']}", "–", "–", "–", "–", "–",
+                          target_text("query"), "not measured"])
             tally["not"] += 1
             continue
-        if res["store_failed"] or not res["store"]:
-            qrows.append([name, spread(res["kg"]), f"failed: {res['store_failed']}", "–",
-                          str(res["rows"]), target_text("query"), "not measured"])
+        if res["store_failed"] or not disk:
+            qrows.append([name, spread(res["kg"]), f"failed: {res['store_failed']}", "–", "–",
+                          "–", str(res["rows"]), target_text("query"), "not measured"])
             tally["not"] += 1
             continue
-        base_t = res["store"].median + start.median
+        base_t = disk.median + start.median
         ratio = res["kg"].median / base_t
-        bound = "lower" if res["kg"].note else "upper" if res["store"].note else ""
+        bound = "lower" if res["kg"].note else "upper" if disk.note else ""
         status = verdict(ratio, "query", bound)
-        tally[status.split(" ")[0].rstrip(":")] += 1
+        kind = status.split(" ")[0].rstrip(":")
+        tally[kind] += 1
+        if kind == "missed" and least and TARGETS["query"][0] * base_t < least.median:
+            out_of_reach += 1
+            status += (f"; out of reach: {TARGETS['query'][0]:g} × {secs(base_t)} is less "
+                       f"than importing click and pyoxigraph ({secs(least.median)})")
         if worst is None or ratio > worst[0]:
             worst = (ratio, bound)
         if res["form"] == "triples":  # kg query prints Turtle: count the store's triples
@@ -970,21 +1002,31 @@ def render(r: dict) -> str:
             rows_txt = str(res["rows"])
         else:
             rows_txt = f"{res['rows']} (store: {res['store_rows']})"
-        store_txt = ("> " if res["store"].note else "") + secs(res["store"].median)
-        qrows.append([name, spread(res["kg"]), f"{store_txt} + {secs(start.median)}",
-                      ratio_text(ratio, bound), rows_txt, target_text("query"), status])
-    sections += table(["query", "kg query", "store query + start-up", "ratio", "rows",
-                       "target", "status"], qrows)
+        disk_txt = ("> " if disk.note else "") + secs(disk.median)
+        if memory:
+            mem_t = memory.median + start.median
+            mem_txt = ("> " if memory.note else "") + secs(memory.median) + \
+                f" + {secs(start.median)}"
+            mem_ratio = ratio_text(res["kg"].median / mem_t,
+                                   "lower" if res["kg"].note else "upper" if memory.note else "")
+        else:
+            mem_txt, mem_ratio = "–", "–"
+        qrows.append([name, spread(res["kg"]), f"{disk_txt} + {secs(start.median)}",
+                      ratio_text(ratio, bound), mem_txt, mem_ratio, rows_txt,
+                      target_text("query"), status])
+    sections += table(["query", "kg query", "its store, open + start-up", "ratio",
+                       "in memory + start-up", "ratio (reference)", "rows", "target",
+                       "status"], qrows)
     notes = sorted({res["note"] for res in q["results"].values() if res["note"]})
     if notes:
         sections += ["", "kg query said (stderr):", ""] + [f"- {n}" for n in notes]
     if q["skipped"]:
         sections += ["", "Not run:", ""] + [f"- {k}: {v}" for k, v in sorted(q["skipped"].items())]
-    measured = [x for x in q["results"].values()
-                if x["kg"] and x["store"] and not x["kg"].note and not x["store"].note]
+    measured = [x for x in q["results"].values() if x["kg"] and x.get("disk")
+                and not x["kg"].note and not x["disk"].note]
     if measured:
         kg_q = statistics.median(x["kg"].median for x in measured)
-        store_q = statistics.median(x["store"].median for x in measured)
+        store_q = statistics.median(x["disk"].median for x in measured)
         sections += ["", f"What dominates: of a median `kg query` of {secs(kg_q)}, the query "
                          f"itself takes a median {secs(store_q)} on the open store; the rest is "
                          f"start-up (`kg --help` {spread(r['help']['kg'])}), opening the store "
@@ -994,7 +1036,9 @@ def render(r: dict) -> str:
                     f"worst {ratio_text(*worst)}" if worst is not None else "–",
                     target_text("query"),
                     ", ".join(f"{n} {'not measured' if k == 'not' else k}"
-                              for k, n in tally.items() if n) or "none measured"])
+                              for k, n in tally.items() if n) + (
+                        f" ({out_of_reach} of them out of reach: see section 4)"
+                        if out_of_reach else "") or "none measured"])
     sections.append("")
 
     # 5. analyze
@@ -1200,6 +1244,8 @@ def main(argv: list[str] | None = None) -> int:
             work, seeds, nt, args.naive_repeat, args.naive_timeout, args.naive_skip)
         r["start_floor"] = startup("import yaml, pyoxigraph", starts, work)
         r["start_ox"] = startup("import pyoxigraph", starts, work)
+        # what any `kg query` imports before it can ask: the least a query through kg can take
+        r["start_cli"] = startup("import click, pyoxigraph", starts, work)
         r["start_ig"] = startup("import igraph", starts, work)
         r["floor"] = measure_floor(work, seeds, nt, args.repeat, r["start_floor"])
         r["memory"] = measure_memory(work, nt, args.repeat)
