@@ -29,7 +29,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
@@ -43,7 +43,9 @@ from kg.project import CURRENT, STORE_NAME, store_of
 from kg.rdf.export import ntriples, render, sync_folder, write_file
 from kg.rdf.incremental import focus_nodes, neighbourhood, parse_lines, sorted_difference
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
-from kg.rdf.store import (Load, StoreMeta, fill_store, read_manifest, seeds_fingerprint, seeds_stat,
+from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, fill_store,
+                          read_manifest,
+                          seeds_fingerprint, seeds_stat, store_difference, update_store,
                           write_manifest)
 from kg.rdf.validate import (NotConforming, ValidationResult, validate_store,
                              validation_fingerprint)
@@ -139,13 +141,13 @@ def store_loads(folder: Path, names: list[str], base: str) -> list[Load]:
                          (folder / "kg.trig", ox.RdfFormat.TRIG, None)]
     if "analytics.ttl" in names:
         loads += [(folder / "analytics.ttl", ox.RdfFormat.TURTLE, None),
-                  (folder / "analytics.ttl", ox.RdfFormat.TURTLE, f"{base}graph/analytics")]
+                  (folder / "analytics.ttl", ox.RdfFormat.TURTLE, analytics_graph(base))]
     return loads
 
 
 def stage(out: Path, rendered: dict[str, bytes], meta: StoreMeta,
-          with_store: bool, base: str,
-          progress: Callable[[str], None]) -> tuple[Path, StoreMeta]:
+          with_store: bool, base: str, progress: Callable[[str], None],
+          delta: StoreDelta | None = None) -> tuple[Path, StoreMeta]:
     """Write every file and the store into a new generation folder, OUT/.store/<id>/, and
     return it with its manifest. On failure the folder is removed: `out` is as it was."""
     store_dir = out / STORE_NAME
@@ -161,11 +163,20 @@ def stage(out: Path, rendered: dict[str, bytes], meta: StoreMeta,
         _step("staged")
         quads, db = 0, ""
         if with_store:
-            progress(f"filling the embedded store at {store_dir}")
             started = time.perf_counter()
-            quads = fill_store(folder / "db", store_loads(folder, list(rendered), base))
-            progress(f"stored {counted(quads, 'quad')} "
-                     f"({quads / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
+            if delta is not None:
+                progress(f"updating a copy of the last build's store: "
+                         f"{counted(len(delta.added), 'triple')} added, "
+                         f"{len(delta.removed):,} removed, "
+                         f"{counted(len(delta.graphs), 'named graph')} replaced")
+                quads = update_store(folder / "db", delta)
+            else:
+                progress(f"filling the embedded store at {store_dir}")
+                quads = fill_store(folder / "db", store_loads(folder, list(rendered), base))
+            took = time.perf_counter() - started
+            progress(f"the store holds {counted(quads, 'quad')} (updated in {took:.1f} s)"
+                     if delta is not None else
+                     f"stored {counted(quads, 'quad')} ({quads / max(took, 1e-9):,.0f}/s)")
             db = f"{store_dir.name}/{generation}/db"
         _step("stored")
         files = []
@@ -243,6 +254,32 @@ def previous_analytics(out: Path, key: str) -> bytes | None:
         return None
     with handle:
         return handle.read()
+
+
+def store_delta(out: Path, rendered: dict[str, bytes], triples: int,
+                base: str) -> StoreDelta | None:
+    """How the store of `rendered` differs from the store published in `out`, when that
+    store, its kg.nt, kg.trig and analytics.ttl are as the manifest records, the analytics
+    are the same and few triples changed; else None (the store is filled from the files).
+    Called under the build's lock, so the published build cannot change meanwhile."""
+    meta = read_manifest(out / STORE_NAME)
+    if meta is None or not meta.store or not db_of(out / STORE_NAME, meta).is_dir():
+        return None
+    with ExitStack() as opened:
+        files: dict[str, IO[bytes]] = {}
+        for name in ("kg.nt", "kg.trig", "analytics.ttl"):
+            handle = published_file(out, name, lambda m: m.generation == meta.generation)
+            if handle is None:
+                return None
+            files[name] = opened.enter_context(handle)
+        if files["analytics.ttl"].read() != rendered["analytics.ttl"]:
+            return None
+        delta = store_difference(db_of(out / STORE_NAME, meta), files["kg.nt"],
+                                 files["kg.trig"].read(), rendered["kg.nt"],
+                                 rendered["kg.trig"], analytics_graph(base))
+    if delta is None or len(delta.added) + len(delta.removed) > CHANGED_MAX * triples:
+        return None
+    return delta
 
 
 class Background(Generic[T]):
@@ -360,7 +397,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     with locked(out, wait, notice or progress):
         with writing(out):
             clean_up(out, list(rendered))
-            folder, published = stage(out, rendered, meta, with_store, base, progress)
+            delta = store_delta(out, rendered, triples, base) if with_store and not cold else None
+            folder, published = stage(out, rendered, meta, with_store, base, progress, delta)
         with writing(out, f"{out}/ is half-published and reported so until 'kg build' "
                           "repairs it"):
             commit(out, folder, list(rendered), published)

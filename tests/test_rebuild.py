@@ -12,6 +12,7 @@ from kg.cli import main
 
 CHANGE = ("    quote: 于2011年落户丽水经开区\n", "    quote: 2011年落户丽水经开区\n")
 KEPT = "its analytics.ttl is kept"
+UPDATED = "updating a copy of the last build's store"
 
 
 def _build(seeds, out, *extra):
@@ -24,6 +25,12 @@ def _build(seeds, out, *extra):
 def _exports(out) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file()
             and not p.name.startswith(".")}
+
+
+def _quads(out) -> set:
+    from kg.rdf.store import open_read_only
+
+    return set(open_read_only(out / ".store"))
 
 
 def _edit(seeds):
@@ -44,8 +51,11 @@ def test_a_rebuild_validates_the_change_and_writes_what_a_cold_build_writes(mini
     assert "7 triples added and 7 removed since the last build: validating the 7 nodes " \
            "they touch" in again, again
     assert KEPT in again  # a quote's edit leaves the projection, and the scores, as they were
-    assert KEPT not in _build(mini_seeds, cold)
+    assert UPDATED in again  # and the store is the last one's with the change applied
+    cold_said = _build(mini_seeds, cold)
+    assert KEPT not in cold_said and UPDATED not in cold_said
     assert _exports(warm) == _exports(cold)
+    assert _quads(warm) == _quads(cold)
     unchanged = _build(mini_seeds, warm)
     assert "0 triples added and 0 removed" in unchanged and "the 0 nodes" in unchanged
 
@@ -92,9 +102,11 @@ def test_analytics_are_made_anew_when_the_graph_or_the_code_changed(mini_seeds, 
     first = text.index("\n  - subject:")  # drop the first fact: an edge of the projection goes
     facts.write_text(text[:first + 1] + text[text.index("\n  - subject:", first + 1) + 1:],
                      encoding="utf-8")
-    assert KEPT not in _build(mini_seeds, warm)
+    said = _build(mini_seeds, warm)
+    assert KEPT not in said and UPDATED not in said  # other scores: the store is filled anew
     _build(mini_seeds, cold, "--cold")
     assert _exports(warm) == _exports(cold)
+    assert _quads(warm) == _quads(cold)
     assert KEPT in _build(mini_seeds, warm)
     assert KEPT not in _build(mini_seeds, warm, "--cold")
     # another kg (its sources changed): the scores are computed again
@@ -139,3 +151,66 @@ def test_the_analytics_do_not_depend_on_provenance(built):
     some_edge["year"] = 1900
     assert analytics_key(g, base) != key
     assert analytics_key(g, "http://example.org/") != analytics_key(g, base)
+
+
+def test_a_store_updated_by_its_delta_holds_what_a_filled_one_holds(built, tmp_path):
+    """Graphs gone, new and changed, triples of the union added and removed, and a removed
+    triple the analytics also hold (it stays in the default graph)."""
+    import io
+
+    import pyoxigraph as ox
+
+    from kg.rdf.export import ntriples, trig
+    from kg.rdf.store import fill_store, store_difference, update_store
+
+    kept = "https://example.org/graph/analytics"
+
+    def files(folder, quads):
+        folder.mkdir()
+        union = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject),
+                                                                 str(t.predicate), str(t.object)))
+        ordered = sorted(quads, key=lambda q: (str(q.graph_name), str(q.subject),
+                                               str(q.predicate), str(q.object)))
+        (folder / "kg.nt").write_bytes(ntriples(union))
+        (folder / "kg.trig").write_bytes(trig(ordered))
+        return [(folder / "kg.nt", ox.RdfFormat.N_TRIPLES, None),
+                (folder / "kg.trig", ox.RdfFormat.TRIG, None),
+                (folder / "analytics.ttl", ox.RdfFormat.N_TRIPLES, None),
+                (folder / "analytics.ttl", ox.RdfFormat.N_TRIPLES, kept)]
+
+    old = list(ox.parse(path=str(built / "kg.trig"), format=ox.RdfFormat.TRIG))
+    graphs = sorted({q.graph_name.value for q in old})
+    assert len(graphs) >= 3
+    gone, changed = graphs[0], graphs[1]
+    first_of_changed = next(q for q in old if q.graph_name.value == changed)
+    new = [q for q in old if q.graph_name.value != gone and q != first_of_changed]
+    added = ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"),
+                    ox.Literal("新"), ox.NamedNode("https://example.org/graph/new"))
+    new += [added, ox.Quad(added.subject, added.predicate, added.object,
+                           ox.NamedNode(changed))]
+    old_loads = files(tmp_path / "old", old)
+    new_loads = files(tmp_path / "new", new)
+    # the same analytics in both builds, holding triples the union loses
+    gone_triple = next(q for q in old if q.graph_name.value == gone).triple
+    analytics = ntriples([first_of_changed.triple, gone_triple])
+    for side in ("old", "new"):
+        (tmp_path / side / "analytics.ttl").write_bytes(analytics)
+    fill_store(tmp_path / "old-db", old_loads)
+    filled = fill_store(tmp_path / "new-db", new_loads)
+    with open(tmp_path / "old" / "kg.nt", "rb") as old_nt:
+        delta = store_difference(tmp_path / "old-db", old_nt,
+                                 (tmp_path / "old" / "kg.trig").read_bytes(),
+                                 (tmp_path / "new" / "kg.nt").read_bytes(),
+                                 (tmp_path / "new" / "kg.trig").read_bytes(), kept)
+    assert delta is not None and delta.added and delta.removed
+    assert {first_of_changed.triple, gone_triple} <= {
+        q.triple for q in ox.parse(b"\n".join(delta.removed), format=ox.RdfFormat.N_TRIPLES)}
+    assert set(delta.graphs) >= {gone.encode(), changed.encode(), b"https://example.org/graph/new"}
+    assert delta.graphs[gone.encode()] is None
+    assert update_store(tmp_path / "updated-db", delta) == filled
+    updated = set(ox.Store.read_only(str(tmp_path / "updated-db")))
+    assert updated == set(ox.Store.read_only(str(tmp_path / "new-db")))
+    # the previous store is as it was: its files were linked or copied, never written
+    fill_store(tmp_path / "old-db-again", old_loads)
+    assert set(ox.Store.read_only(str(tmp_path / "old-db"))) == set(
+        ox.Store.read_only(str(tmp_path / "old-db-again")))
