@@ -12,7 +12,7 @@ KG = Path(__file__).resolve().parent.parent / "kg"
 
 # Bottom to top; a module may import its own layer and the layers below, never one above.
 LAYERS = [
-    ("base", ("kg.errors", "kg.match", "kg.names", "kg.tables", "kg.project", "kg.scaffold")),
+    ("base", ("kg.collector", "kg.errors", "kg.match", "kg.names", "kg.tables", "kg.project", "kg.scaffold")),
     ("seeds", ("kg.seeds",)),
     ("rdf", ("kg.rdf",)),
     ("sparql", ("kg.sparql",)),

@@ -156,7 +156,6 @@ def test_the_analytics_do_not_depend_on_provenance(built):
 def test_a_store_updated_by_its_delta_holds_what_a_filled_one_holds(built, tmp_path):
     """Graphs gone, new and changed, triples of the union added and removed, and a removed
     triple the analytics also hold (it stays in the default graph)."""
-    import io
 
     import pyoxigraph as ox
 

@@ -42,6 +42,7 @@ from typing import cast
 import networkx as nx
 import pyoxigraph as ox
 
+from kg.collector import collector_paused
 from kg.graph.records import EdgeData, NodeData, Qualifiers, all_nodes
 from kg.names import NameIndex, Named
 from kg.rdf.prefixes import PREFIXES
@@ -202,6 +203,7 @@ def _chain_edges(scan: _Scan) -> list[tuple[str, str, str, str | None, str | Non
     return rows
 
 
+@collector_paused()
 def project(store: ox.Store) -> nx.MultiDiGraph:
     """Project the entities and entity-to-entity facts of `store` into a MultiDiGraph.
 

@@ -22,6 +22,7 @@ import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.collector import collector_paused
 from kg.graph.analytics import DIGITS, analyze
 from kg.graph.projection import project
 from kg.graph.records import Analysis, node_data
@@ -163,6 +164,7 @@ def analytics_key(g: nx.MultiDiGraph, base: str) -> str:
     return digest.hexdigest()
 
 
+@collector_paused()
 def analytics_for(store: ox.Store, base: str,
                   previous: Callable[[str], bytes | None] = lambda _key: None
                   ) -> tuple[bytes, str, bool]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Callable
 
 import pyoxigraph as ox
 
+from kg.collector import collector_paused
 from kg.errors import CannotWrite
 from kg.rdf.prefixes import PREFIXES, curie
 
@@ -131,6 +132,7 @@ def jsonld(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox
     return text.encode("utf-8")
 
 
+@collector_paused()
 def render(mapped: Mapped, progress: Callable[[str], None] = lambda _: None,
            ready: dict[str, bytes] | None = None) -> dict[str, bytes]:
     """Every export as bytes, keyed by file name; those in `ready` are taken as given."""

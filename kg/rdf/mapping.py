@@ -21,6 +21,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
+from kg.collector import collector_paused
 from kg.errors import counted
 from kg.rdf.namespace import IPK, PREFIXES
 from kg.seeds import schema
@@ -238,6 +239,7 @@ def _rate(n: int, since: float) -> str:
     return f"{n / max(time.perf_counter() - since, 1e-9):,.0f}/s"
 
 
+@collector_paused()
 def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
               progress: Callable[[str], None] = lambda _: None) -> Mapped:
     """Build the RDF dataset: one named graph per source, the union is the knowledge graph."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from kg.collector import collector_paused
 from kg.seeds import schema
 from kg.errors import InputError, Problem, did_you_mean
 from kg.seeds.sheets import Table, cell_text, read_table
@@ -806,6 +807,7 @@ def seed_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda f: (f.name != "sources.yaml", f.name))
 
 
+@collector_paused()
 def load_seeds(root: str | Path) -> Seeds:
     """Read and check every seeds file under `root`; raise InputError with all problems."""
     root = Path(root)
