@@ -388,6 +388,12 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         result = validation.result()
         if not result.conforms:
             raise NotConforming(result)
+    if not seeds_seen[1]:
+        # A file had just changed when the seeds were read (racy). Seconds later, the same
+        # bytes let the stat of now stand for them, so readers need not hash the seeds.
+        stat_now = seeds_stat(seeds_dir, time.time_ns())
+        if stat_now and seeds_fingerprint(seeds_dir) == seeds_seen[0]:
+            seeds_seen = (seeds_seen[0], stat_now)
     meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
                      hashlib.sha256(rendered["kg.ttl"]).hexdigest(), validated=validated,
                      seeds_stat=seeds_seen[1], analytics=analytics_key)

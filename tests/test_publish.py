@@ -403,6 +403,43 @@ def _age(folder: Path, seconds: int) -> None:
             os.utime(path, (then, then))
 
 
+def test_seeds_racy_when_read_are_stated_at_the_end_of_the_build(tmp_path, monkeypatch):
+    """Seeds that had just changed when the build read them get the stat of the build's end,
+    when their bytes are still those it fingerprinted; not when they changed meanwhile."""
+    import kg.build as build_module
+    import kg.rdf.store as store_module
+
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    shutil.copytree(MINI, seeds)
+    _age(seeds, 60)
+    calls = []
+
+    def racy_first(seeds_dir, now_ns=None):
+        calls.append(now_ns)
+        return "" if len(calls) == 1 else store_module.seeds_stat(seeds_dir, now_ns)
+
+    monkeypatch.setattr(build_module, "seeds_stat", racy_first)
+    build(seeds, out, ONTOLOGY)
+    assert len(calls) == 2
+    assert read_meta(store_of(out)).seeds_stat == store_module.seeds_stat(seeds)
+
+    # an edit while the build runs (after its fingerprint): nothing recorded, the bytes decide
+    calls.clear()
+    real_load = build_module.load_seeds
+
+    def load_then_edit(seeds_dir):
+        loaded = real_load(seeds_dir)
+        facts = seeds / "facts.yaml"
+        facts.write_text(facts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        _age(seeds, 60)
+        return loaded
+
+    monkeypatch.setattr(build_module, "load_seeds", load_then_edit)
+    build(seeds, out, ONTOLOGY)
+    assert read_meta(store_of(out)).seeds_stat == ""
+    assert store_state(store_of(out), seeds).status == "stale"
+
+
 def test_freshness_is_told_by_stat_without_reading_the_seeds(tmp_path, monkeypatch):
     """The manifest records the seeds' names, sizes, inodes and mtimes; `kg query` compares those
     and reads no seed byte while they hold. Seeds written within the racy window record nothing,
