@@ -6,7 +6,8 @@ new one, or is told the exports are half-published:
 1. lock OUT (an flock on the folder itself): a second build into OUT waits up to `wait`
    seconds, then gives up with exit code 2;
 2. remove what killed builds left: older generations under OUT/.store/, temporaries;
-3. stage every export file and the store in a fresh generation, OUT/.store/<id>/;
+3. stage every export file and the store in a fresh generation, OUT/.store/<id>/, while the
+   validation's verdict is awaited (a graph that does not conform removes it again);
 4. publish: rename each file into OUT/, point the link OUT/.store/current (what store_of
    names) at the new store, then write the manifest OUT/.store.json (generation, store,
    sha256 of every file, seeds fingerprint) in one rename, the commit point; then remove the
@@ -329,6 +330,16 @@ def validate_changes(graph: ox.Store, nt: bytes, previous: IO[bytes] | None,
     return validate_store(graph, ontology_dir)
 
 
+def read_seeds_stat(seeds_dir: str | Path, seen: tuple[str, str]) -> str:
+    """The seeds' stat to record, given (fingerprint, stat) taken before they were read. When a
+    file had just changed then (racy: "" was taken), seconds later the same bytes let the stat
+    of now stand for them, so readers need not hash the seeds; else "" (readers hash them)."""
+    if seen[1]:
+        return seen[1]
+    stat_now = seeds_stat(seeds_dir, time.time_ns())
+    return stat_now if stat_now and seeds_fingerprint(seeds_dir) == seen[0] else ""
+
+
 def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
           base: str = DEFAULT_BASE, validate: bool = True,
           progress: Callable[[str], None] = lambda _: None,
@@ -353,18 +364,18 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     mapped = map_seeds(seeds, base=base, progress=progress)
     entities, facts = len(seeds.entities), len(seeds.facts)
     del seeds  # the records are mapped: their memory goes before the stores are filled
-    # One in-memory Oxigraph store of the union graph serves validation and analytics.
+    # One in-memory Oxigraph store of the union graph serves validation and analytics, loaded
+    # from kg.nt's bytes: Oxigraph parses them faster than it takes the quads from Python.
+    ready = {"kg.nt": ntriples(mapped.triples())}
     started = time.perf_counter()
     graph = ox.Store()
-    graph.bulk_extend(mapped.union())
+    graph.bulk_load(ready["kg.nt"], format=ox.RdfFormat.N_TRIPLES)
     progress(f"loaded {counted(mapped.triple_count, 'triple')} into Oxigraph "
              f"({mapped.triple_count / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
-    ready: dict[str, bytes] = {}
     validated = ""
     validation: Background[ValidationResult] | None = None
     if validate:
         validated = validation_fingerprint(ontology_dir)
-        ready["kg.nt"] = ntriples(mapped.triples())  # the rebuild compares it with the last
         previous = None if cold else previous_graph(Path(out_dir), validated)
         # pyshacl-turbo validates in Rust without the GIL: on a second core, beside the
         # analytics and the serialising, which never change the store it reads.
@@ -384,27 +395,35 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     rendered["analytics.ttl"] = analytics
     triples = mapped.triple_count
     del mapped  # serialised: the quads' Python objects go before the store is filled
-    if validation is not None:
-        result = validation.result()
-        if not result.conforms:
-            raise NotConforming(result)
-    if not seeds_seen[1]:
-        # A file had just changed when the seeds were read (racy). Seconds later, the same
-        # bytes let the stat of now stand for them, so readers need not hash the seeds.
-        stat_now = seeds_stat(seeds_dir, time.time_ns())
-        if stat_now and seeds_fingerprint(seeds_dir) == seeds_seen[0]:
-            seeds_seen = (seeds_seen[0], stat_now)
     meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
                      hashlib.sha256(rendered["kg.ttl"]).hexdigest(), validated=validated,
-                     seeds_stat=seeds_seen[1], analytics=analytics_key)
+                     analytics=analytics_key)
     out = Path(out_dir)
+    made = [folder for folder in (out, *out.parents) if not folder.exists()]
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)
     with locked(out, wait, notice or progress):
         with writing(out):
             clean_up(out, list(rendered))
             delta = store_delta(out, rendered, triples, base) if with_store and not cold else None
+            # Staged while the verdict is awaited: the generation folder is seen by no one
+            # until the commit, and is removed if the graph does not conform.
             folder, published = stage(out, rendered, meta, with_store, base, progress, delta)
+        try:
+            if validation is not None:
+                result = validation.result()
+                if not result.conforms:
+                    raise NotConforming(result)
+            published = replace(published, seeds_stat=read_seeds_stat(seeds_dir, seeds_seen))
+        except BaseException:
+            # Nothing of this build stays: its generation, and the folders it made if empty.
+            shutil.rmtree(folder, ignore_errors=True)
+            for empty in (out / STORE_NAME, *made):
+                try:
+                    empty.rmdir()
+                except OSError:
+                    pass  # not empty (an earlier build's), or gone
+            raise
         with writing(out, f"{out}/ is half-published and reported so until 'kg build' "
                           "repairs it"):
             commit(out, folder, list(rendered), published)

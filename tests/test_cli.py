@@ -73,6 +73,29 @@ def test_build_exits_1_and_writes_nothing_when_the_graph_breaks_a_shape(mini_see
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_a_build_that_does_not_conform_leaves_the_last_build_as_it_was(mini_seeds, tmp_path):
+    """The files and the store are staged while the verdict is awaited; a graph that breaks a
+    shape leaves the published build, its store and nothing else."""
+    from kg.rdf.store import open_read_only
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--ontology",
+                                     str(ONTOLOGY), "--out", str(out)]).exit_code == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    quads = set(open_read_only(out / ".store"))
+    strict = tmp_path / "ontology"
+    shutil.copytree(ONTOLOGY, strict)
+    with open(strict / "shapes.ttl", "a", encoding="utf-8") as fh:
+        fh.write("\n<urn:test:CompanyNeedsEnglish> a sh:NodeShape ; sh:targetClass ipk:Company ;\n"
+                 "  sh:property [ sh:path ipk:hasBrand ; sh:minCount 1 ] .\n")
+    result = CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--ontology",
+                                       str(strict), "--out", str(out)])
+    assert result.exit_code == 1
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert set(open_read_only(out / ".store")) == quads
+
+
 def test_stats_counts_and_zero_unsourced(built):
     result = CliRunner().invoke(main, ["stats", str(built / "kg.ttl"), "--format", "json"])
     assert result.exit_code == 0, result.output
