@@ -45,9 +45,8 @@ from kg.rdf.export import ntriples, render, sync_folder, write_file
 from kg.rdf.incremental import focus_nodes, neighbourhood, parse_lines, sorted_difference
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
 from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, fill_store,
-                          read_manifest,
-                          seeds_fingerprint, seeds_stat, store_difference, update_store,
-                          write_manifest)
+                          read_manifest, seeds_fingerprint, seeds_stat, store_difference,
+                          update_store, write_manifest)
 from kg.rdf.validate import (NotConforming, ValidationResult, validate_store,
                              validation_fingerprint)
 from kg.seeds.loader import load_seeds
@@ -171,13 +170,13 @@ def stage(out: Path, rendered: dict[str, bytes], meta: StoreMeta,
                          f"{len(delta.removed):,} removed, "
                          f"{counted(len(delta.graphs), 'named graph')} replaced")
                 quads = update_store(folder / "db", delta)
+                progress(f"the store holds {counted(quads, 'quad')} "
+                         f"(updated in {time.perf_counter() - started:.1f} s)")
             else:
                 progress(f"filling the embedded store at {store_dir}")
                 quads = fill_store(folder / "db", store_loads(folder, list(rendered), base))
-            took = time.perf_counter() - started
-            progress(f"the store holds {counted(quads, 'quad')} (updated in {took:.1f} s)"
-                     if delta is not None else
-                     f"stored {counted(quads, 'quad')} ({quads / max(took, 1e-9):,.0f}/s)")
+                progress(f"stored {counted(quads, 'quad')} "
+                         f"({quads / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
             db = f"{store_dir.name}/{generation}/db"
         _step("stored")
         files = []
@@ -220,12 +219,9 @@ def writing(out: Path, kept: str = "nothing was changed") -> Iterator[None]:
         raise CannotWrite(exc.filename or out, exc, kept) from None
 
 
-def published_file(out: Path, name: str, valid: Callable[[StoreMeta], bool]) -> IO[bytes] | None:
-    """OUT/`name` of the build published in `out`, open, when `valid` holds for its manifest
-    and the file is the one the manifest records; else None."""
-    meta = read_manifest(out / STORE_NAME)
-    if meta is None or not valid(meta):
-        return None
+def published_file(out: Path, name: str, meta: StoreMeta) -> IO[bytes] | None:
+    """OUT/`name` of the build `meta` records as published in `out`, open, when the file is
+    the one the manifest records; else None."""
     recorded = {file: (ino, size, mtime) for file, _sha, ino, size, mtime in meta.files}
     if name not in recorded:
         return None
@@ -240,47 +236,16 @@ def published_file(out: Path, name: str, valid: Callable[[StoreMeta], bool]) -> 
     return handle
 
 
-def previous_graph(out: Path, validated: str) -> IO[bytes] | None:
-    """OUT/kg.nt of the build published in `out`, when that build was validated under
-    `validated`; else None."""
-    return published_file(out, "kg.nt", lambda meta: bool(validated)
-                          and meta.validated == validated)
-
-
 def previous_analytics(out: Path, key: str) -> bytes | None:
     """OUT/analytics.ttl of the build published in `out`, when it was made under `key`
     (kg.graph.scores.analytics_key); else None."""
-    handle = published_file(out, "analytics.ttl", lambda meta: meta.analytics == key)
+    meta = read_manifest(out / STORE_NAME)
+    handle = published_file(out, "analytics.ttl", meta) \
+        if meta is not None and meta.analytics == key else None
     if handle is None:
         return None
     with handle:
         return handle.read()
-
-
-def store_delta(out: Path, rendered: dict[str, bytes], triples: int,
-                base: str) -> StoreDelta | None:
-    """How the store of `rendered` differs from the store published in `out`, when that
-    store, its kg.nt, kg.trig and analytics.ttl are as the manifest records, the analytics
-    are the same and few triples changed; else None (the store is filled from the files).
-    Called under the build's lock, so the published build cannot change meanwhile."""
-    meta = read_manifest(out / STORE_NAME)
-    if meta is None or not meta.store or not db_of(out / STORE_NAME, meta).is_dir():
-        return None
-    with ExitStack() as opened:
-        files: dict[str, IO[bytes]] = {}
-        for name in ("kg.nt", "kg.trig", "analytics.ttl"):
-            handle = published_file(out, name, lambda m: m.generation == meta.generation)
-            if handle is None:
-                return None
-            files[name] = opened.enter_context(handle)
-        if files["analytics.ttl"].read() != rendered["analytics.ttl"]:
-            return None
-        delta = store_difference(db_of(out / STORE_NAME, meta), files["kg.nt"],
-                                 files["kg.trig"].read(), rendered["kg.nt"],
-                                 rendered["kg.trig"], analytics_graph(base))
-    if delta is None or len(delta.added) + len(delta.removed) > CHANGED_MAX * triples:
-        return None
-    return delta
 
 
 class Background(Generic[T]):
@@ -308,24 +273,76 @@ class Background(Generic[T]):
 
 CHANGED_MAX = 0.25  # above this share of changed triples, validating everything is cheaper
 
+Difference = tuple[list[bytes], list[bytes]]  # kg.nt lines added, removed
 
-def validate_changes(graph: ox.Store, nt: bytes, previous: IO[bytes] | None,
-                     ontology_dir: str | Path,
+
+@dataclass
+class PreviousBuild:
+    """The build published in OUT when this one began, and how kg.nt changed since: read once,
+    on a thread, for the validation and for the store; None when more than CHANGED_MAX of the
+    triples changed (doing everything again is cheaper)."""
+
+    meta: StoreMeta
+    difference: Background[Difference | None]
+
+
+def previous_build(out: Path, nt: bytes, triples: int) -> PreviousBuild | None:
+    """The build published in `out`, when its kg.nt is the file its manifest records."""
+    meta = read_manifest(out / STORE_NAME)
+    handle = None if meta is None else published_file(out, "kg.nt", meta)
+    if meta is None or handle is None:
+        return None
+
+    def difference() -> Difference | None:
+        with handle:
+            added, removed = sorted_difference(handle, io.BytesIO(nt))
+        return (added, removed) if len(added) + len(removed) <= CHANGED_MAX * triples else None
+
+    return PreviousBuild(meta, Background(difference))
+
+
+def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild | None,
+                base: str) -> StoreDelta | None:
+    """How the store of `rendered` differs from the store published in `out`, when that is
+    still the `previous` build, its kg.trig and analytics.ttl are as the manifest records, the
+    analytics are the same and few triples changed; else None (the store is filled from the
+    files). Called under the build's lock, so the published build cannot change meanwhile."""
+    meta = read_manifest(out / STORE_NAME)
+    if previous is None or meta is None or meta.generation != previous.meta.generation \
+            or not meta.store or not db_of(out / STORE_NAME, meta).is_dir():
+        return None
+    difference = previous.difference.result()
+    if difference is None:
+        return None
+    with ExitStack() as opened:
+        files: dict[str, IO[bytes]] = {}
+        for name in ("kg.trig", "analytics.ttl"):
+            handle = published_file(out, name, meta)
+            if handle is None:
+                return None
+            files[name] = opened.enter_context(handle)
+        if files["analytics.ttl"].read() != rendered["analytics.ttl"]:
+            return None
+        return store_difference(db_of(out / STORE_NAME, meta), *difference,
+                                files["kg.trig"].read(), rendered["kg.trig"],
+                                analytics_graph(base))
+
+
+def validate_changes(graph: ox.Store, previous: PreviousBuild | None, ontology_dir: str | Path,
                      progress: Callable[[str], None]) -> ValidationResult:
-    """Validate `graph` (whose sorted N-Triples are `nt`): in full, or, given the previous
-    build's kg.nt (which conformed), only the nodes the difference touches, on their
+    """Validate `graph`: in full, or, given the previous build (validated the same way, so it
+    conformed) and how kg.nt changed since, only the nodes the difference touches, on their
     neighbourhood (kg.rdf.incremental); the verdict is the same either way."""
     triples = len(graph)
-    if previous is not None:
-        with previous:
-            added, removed = sorted_difference(previous, io.BytesIO(nt))
-        if len(added) + len(removed) <= CHANGED_MAX * triples:
-            focus = focus_nodes(parse_lines(added + removed), graph)
-            progress(f"{len(added):,} triples added and {len(removed):,} removed since the "
-                     f"last build: validating the {counted(len(focus), 'node')} they touch")
-            result = validate_store(neighbourhood(graph, focus), ontology_dir, focus_nodes=focus)
-            result.triples = triples
-            return result
+    difference = None if previous is None else previous.difference.result()
+    if difference is not None:
+        added, removed = difference
+        focus = focus_nodes(parse_lines(added + removed), graph)
+        progress(f"{len(added):,} triples added and {len(removed):,} removed since the "
+                 f"last build: validating the {counted(len(focus), 'node')} they touch")
+        result = validate_store(neighbourhood(graph, focus), ontology_dir, focus_nodes=focus)
+        result.triples = triples
+        return result
     progress(f"validating {counted(triples, 'triple')} against {ontology_dir}/shapes.ttl")
     return validate_store(graph, ontology_dir)
 
@@ -372,15 +389,18 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     graph.bulk_load(ready["kg.nt"], format=ox.RdfFormat.N_TRIPLES)
     progress(f"loaded {counted(mapped.triple_count, 'triple')} into Oxigraph "
              f"({mapped.triple_count / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
+    previous = None if cold or not (validate or with_store) else previous_build(
+        Path(out_dir), ready["kg.nt"], mapped.triple_count)
     validated = ""
     validation: Background[ValidationResult] | None = None
     if validate:
         validated = validation_fingerprint(ontology_dir)
-        previous = None if cold else previous_graph(Path(out_dir), validated)
         # pyshacl-turbo validates in Rust without the GIL: on a second core, beside the
         # analytics and the serialising, which never change the store it reads.
         # Arguments bound now: `del graph` below must not reach the thread's closure.
-        validation = Background(partial(validate_changes, graph, ready["kg.nt"], previous,
+        same_shapes = previous is not None and previous.meta.validated == validated
+        validation = Background(partial(validate_changes, graph,
+                                        previous if same_shapes else None,
                                         ontology_dir, progress))
     progress("computing network analytics (analytics.ttl)")
     analytics, analytics_key, reused = analytics_for(
@@ -405,7 +425,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     with locked(out, wait, notice or progress):
         with writing(out):
             clean_up(out, list(rendered))
-            delta = store_delta(out, rendered, triples, base) if with_store and not cold else None
+            delta = store_delta(out, rendered, previous, base) if with_store else None
             # Staged while the verdict is awaited: the generation folder is seen by no one
             # until the commit, and is removed if the graph does not conform.
             folder, published = stage(out, rendered, meta, with_store, base, progress, delta)

@@ -157,9 +157,12 @@ def test_a_store_updated_by_its_delta_holds_what_a_filled_one_holds(built, tmp_p
     """Graphs gone, new and changed, triples of the union added and removed, and a removed
     triple the analytics also hold (it stays in the default graph)."""
 
+    import io
+
     import pyoxigraph as ox
 
     from kg.rdf.export import ntriples, trig
+    from kg.rdf.incremental import sorted_difference
     from kg.rdf.store import fill_store, store_difference, update_store
 
     kept = "https://example.org/graph/analytics"
@@ -197,10 +200,11 @@ def test_a_store_updated_by_its_delta_holds_what_a_filled_one_holds(built, tmp_p
     fill_store(tmp_path / "old-db", old_loads)
     filled = fill_store(tmp_path / "new-db", new_loads)
     with open(tmp_path / "old" / "kg.nt", "rb") as old_nt:
-        delta = store_difference(tmp_path / "old-db", old_nt,
-                                 (tmp_path / "old" / "kg.trig").read_bytes(),
-                                 (tmp_path / "new" / "kg.nt").read_bytes(),
-                                 (tmp_path / "new" / "kg.trig").read_bytes(), kept)
+        added_lines, removed_lines = sorted_difference(
+            old_nt, io.BytesIO((tmp_path / "new" / "kg.nt").read_bytes()))
+    delta = store_difference(tmp_path / "old-db", added_lines, removed_lines,
+                             (tmp_path / "old" / "kg.trig").read_bytes(),
+                             (tmp_path / "new" / "kg.trig").read_bytes(), kept)
     assert delta is not None and delta.added and delta.removed
     assert {first_of_changed.triple, gone_triple} <= {
         q.triple for q in ox.parse(b"\n".join(delta.removed), format=ox.RdfFormat.N_TRIPLES)}

@@ -153,6 +153,7 @@ def analytics_key(g: nx.MultiDiGraph, base: str) -> str:
     False
     """
     digest = hashlib.sha256(_code_version() + base.encode())
+
     def kept(data: dict) -> list:
         return sorted((a, x) for a, x in data.items() if a not in PROVENANCE)
 

@@ -13,7 +13,6 @@ tell a fresh store from a stale one, or from a store of other seeds.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
@@ -21,12 +20,10 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
 
 from kg.project import MANIFEST_NAME, STORE_NAME
-from kg.rdf.incremental import sorted_difference
 
 
 def select(store: ox.Store, query: str) -> ox.QuerySolutions:
@@ -129,9 +126,10 @@ def fill_store(db_dir: str | Path, loads: Iterable[Load]) -> int:
     graph, kg.trig (each source's triples in its named graph, so `GRAPH ?g` queries work too)
     and analytics.ttl into the analytics graph. Returns the number of quads.
 
-    Oxigraph parses the files it was handed: a province's 7 million quads load in 35 s, where
-    handing it the same quads as Python objects took 86 s; then the store is compacted,
-    which halves the time of a large query on it (2.9 s to 1.6 s) for about 3 s more."""
+    Oxigraph parses the files it was handed: a province's 8.3 million quads load in 55 s, where
+    handing it the same quads as Python objects took 86 s (benchmarks/RESULTS.md and the run
+    before); then the store is compacted, which halves the time of a large query on it
+    (2.9 s to 1.6 s) for about 3 s more."""
     store = ox.Store(str(db_dir))
     for path, syntax, graph in loads:
         if graph is None:
@@ -187,11 +185,12 @@ class StoreDelta:
     kept: str
 
 
-def store_difference(previous: Path, old_nt: IO[bytes], old_trig: bytes, nt: bytes,
+def store_difference(previous: Path, added: list[bytes], removed: list[bytes], old_trig: bytes,
                      trig: bytes, kept: str) -> StoreDelta | None:
-    """The StoreDelta that turns the store at `previous`, filled from `old_nt` (a stream of
-    sorted N-Triples) and `old_trig`, into one filled from `nt` and `trig`; None when either
-    TriG is not as kg.rdf.export.trig writes it, or their prefixes differ."""
+    """The StoreDelta that turns the store at `previous`, filled from a kg.nt and `old_trig`,
+    into one filled from a kg.nt with the lines `added` and `removed`
+    (kg.rdf.incremental.sorted_difference) and `trig`; None when either TriG is not as
+    kg.rdf.export.trig writes it, or their prefixes differ."""
     try:
         old_prefixes, old = trig_graphs(old_trig)
         prefixes, new = trig_graphs(trig)
@@ -199,7 +198,6 @@ def store_difference(previous: Path, old_nt: IO[bytes], old_trig: bytes, nt: byt
         return None
     if old_prefixes != prefixes:
         return None
-    added, removed = sorted_difference(old_nt, io.BytesIO(nt))
     changed = {iri: new.get(iri) for iri in old.keys() | new.keys() if old.get(iri) != new.get(iri)}
     return StoreDelta(previous, added, removed, prefixes, changed, kept)
 
