@@ -328,9 +328,9 @@ def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild |
                                 analytics_graph(base))
 
 
-def validate_changes(graph: ox.Store, previous: PreviousBuild | None, ontology_dir: str | Path,
-                     progress: Callable[[str], None]) -> ValidationResult:
-    """Validate `graph`: in full, or, given the previous build (validated the same way, so it
+def validate_changes(graph: ox.Store, ntriples: bytes, previous: PreviousBuild | None,
+                     ontology_dir: str | Path, progress: Callable[[str], None]) -> ValidationResult:
+    """Validate `graph`, whose triples `ntriples` holds as N-Triples: in full, or, given the previous build (validated the same way, so it
     conformed) and how kg.nt changed since, only the nodes the difference touches, on their
     neighbourhood (kg.rdf.incremental); the verdict is the same either way."""
     triples = len(graph)
@@ -344,7 +344,7 @@ def validate_changes(graph: ox.Store, previous: PreviousBuild | None, ontology_d
         result.triples = triples
         return result
     progress(f"validating {counted(triples, 'triple')} against {ontology_dir}/shapes.ttl")
-    return validate_store(graph, ontology_dir)
+    return validate_store(graph, ontology_dir, ntriples=ntriples)
 
 
 def read_seeds_stat(seeds_dir: str | Path, seen: tuple[str, str]) -> str:
@@ -399,7 +399,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         # analytics and the serialising, which never change the store it reads.
         # Arguments bound now: `del graph` below must not reach the thread's closure.
         same_shapes = previous is not None and previous.meta.validated == validated
-        validation = Background(partial(validate_changes, graph,
+        validation = Background(partial(validate_changes, graph, ready["kg.nt"],
                                         previous if same_shapes else None,
                                         ontology_dir, progress))
     progress("computing network analytics (analytics.ttl)")
