@@ -313,10 +313,9 @@ def validate_store(store: ox.Store, ontology_dir: str | Path,
     if focus == []:  # the engine reads "no focus nodes" as "all of them"
         return ValidationResult(True, [], len(store))
     parsed = _parsed_ontology(ontology_dir)
-    if ntriples is None:
-        ntriples = store.dump(format=ox.RdfFormat.N_QUADS)
+    text = ntriples if ntriples is not None else store.dump(format=ox.RdfFormat.N_QUADS) or b""
     # N-Triples lines are N-Quads lines; joined as bytes, so the text is decoded only once.
-    data = Input(b"\n".join((ntriples, parsed.mixed_in)).decode(), "nquads", None, {},
+    data = Input(b"\n".join((text, parsed.mixed_in)).decode(), "nquads", None, {},
                  preserve_ids=True)  # the store's blank-node ids, kept in the report
     conforms, report, _ = pyshacl_turbo.validate(
         data, shacl_graph=parsed.shapes, inference="none",
