@@ -156,3 +156,19 @@ def test_a_short_name_and_a_legal_name_stay_one_entity(seeds):
     loaded = load_seeds(seeds)
     assert [e.id for e in loaded.entities.values() if e.type == "Company"] == ["example-materials"]
     assert {f.relation for f in loaded.facts} == {"legalName", "creditCode", "stockCode", "region"}
+
+
+def test_both_engines_agree_on_the_exchange_written_as_a_plain_literal(seeds):
+    """kg.nt writes "XSHE" (RDF 1.1: the same term as "XSHE"^^xsd:string); the shapes' sh:in
+    lists it the same way, so pySHACL (which tells the two apart) and pyshacl-turbo agree."""
+    from rdflib import Graph
+
+    from helpers import validate_both
+    from kg.rdf.export import ntriples
+    from kg.rdf.mapping import map_seeds
+
+    text = ntriples(map_seeds(load_seeds(seeds)).triples())
+    assert b'"XSHE" .' in text
+    assert validate_both(Graph().parse(data=text, format="nt")).conforms
+    unknown = validate_both(Graph().parse(data=text.replace(b'"XSHE"', b'"XXXX"'), format="nt"))
+    assert {v.path for v in unknown.violations} == {"ipk:exchange"}
