@@ -3,11 +3,15 @@
 A build is published as one generation, so a reader sees all of the old build or all of the
 new one, or is told the exports are half-published:
 
+0. make a fresh generation folder, OUT/.store/<id>/, seen by no reader, and claim it (an
+   flock on it) while the build fills it; on its second core the build validates, then, if
+   the graph conforms, starts filling the generation's store with kg.nt and kg.trig;
 1. lock OUT (an flock on the folder itself): a second build into OUT waits up to `wait`
    seconds, then gives up with exit code 2;
-2. remove what killed builds left: older generations under OUT/.store/, temporaries;
-3. stage every export file and the store in a fresh generation, OUT/.store/<id>/, while the
-   validation's verdict is awaited (a graph that does not conform removes it again);
+2. remove what killed builds left: older generations under OUT/.store/ that no running
+   build claims, temporaries;
+3. stage every export file in the generation, await the verdict (a graph that does not
+   conform removes the generation again), and complete its store;
 4. publish: rename each file into OUT/, point the link OUT/.store/current (what store_of
    names) at the new store, then write the manifest OUT/.store.json (generation, store,
    sha256 of every file, seeds fingerprint) in one rename, the commit point; then remove the
@@ -41,7 +45,8 @@ import pyoxigraph as ox
 from kg.errors import CannotWrite, KgError, counted
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
-from kg.rdf.export import ntriples, render, sync_folder, write_file
+from kg.collector import collector_paused
+from kg.rdf.export import ntriples, render, sync_folder, trig, write_file
 from kg.rdf.incremental import focus_nodes, neighbourhood, parse_lines, sorted_difference
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
 from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, fill_store,
@@ -117,15 +122,50 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+class Claim:
+    """An exclusive flock on a generation folder while this build fills it, so that another
+    build's `clean_up` leaves it alone; a killed build's claim ends with it."""
+
+    def __init__(self, folder: Path):
+        self._fd: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> Claim:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+
+def _claimed_by_a_build(path: Path) -> bool:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return False  # not a folder (or gone)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
 def clean_up(out: Path, names: list[str]) -> None:
-    """Remove what killed builds left in `out`: every generation but the published one (and
-    a store folder of an older kg), the manifest's temporary, temporaries of the files."""
+    """Remove what killed builds left in `out`: every generation but the published one and
+    those builds still running are filling (a store folder of an older kg too), the
+    manifest's temporary, temporaries of the files."""
     store_dir = out / STORE_NAME
     meta = read_manifest(store_dir)
     keep = {meta.generation, CURRENT} if meta and meta.store else set()  # no store: files only
     if store_dir.is_dir() and not store_dir.is_symlink():
         for entry in store_dir.iterdir():
-            if entry.name not in keep:
+            if entry.name not in keep and not _claimed_by_a_build(entry):
                 _remove(entry)
     leftovers = [f".{name}.*.tmp" for name in names] + [
         f"{store_dir.name}.new", f"{store_dir.name}.old", f"{store_dir.name}.json.tmp"]
@@ -145,50 +185,62 @@ def store_loads(folder: Path, names: list[str], base: str) -> list[Load]:
     return loads
 
 
-def stage(out: Path, rendered: dict[str, bytes], meta: StoreMeta,
-          with_store: bool, base: str, progress: Callable[[str], None],
-          delta: StoreDelta | None = None) -> tuple[Path, StoreMeta]:
-    """Write every file and the store into a new generation folder, OUT/.store/<id>/, and
-    return it with its manifest. On failure the folder is removed: `out` is as it was."""
+def new_generation(out: Path) -> Path:
+    """A fresh generation folder, OUT/.store/<id>/, seen by no reader until the commit."""
     store_dir = out / STORE_NAME
     store_dir.mkdir(exist_ok=True)
-    generation = f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
-    folder = store_dir / generation
+    folder = store_dir / f"{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
     folder.mkdir()
-    try:
-        for name, data in rendered.items():
-            _step(f"stage:{name}")
-            write_file(folder, name, data)
-            progress(f"wrote {name} ({len(data):,} bytes)")
-        _step("staged")
-        quads, db = 0, ""
-        if with_store:
-            started = time.perf_counter()
-            if delta is not None:
-                progress(f"updating a copy of the last build's store: "
-                         f"{counted(len(delta.added), 'triple')} added, "
-                         f"{len(delta.removed):,} removed, "
-                         f"{counted(len(delta.graphs), 'named graph')} replaced")
-                quads = update_store(folder / "db", delta)
-                progress(f"the store holds {counted(quads, 'quad')} "
-                         f"(updated in {time.perf_counter() - started:.1f} s)")
-            else:
-                progress(f"filling the embedded store at {store_dir}")
-                quads = fill_store(folder / "db", store_loads(folder, list(rendered), base))
-                progress(f"stored {counted(quads, 'quad')} "
-                         f"({quads / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
-            db = f"{store_dir.name}/{generation}/db"
-        _step("stored")
-        files = []
-        for name in rendered:
-            st = (folder / name).stat()
-            files.append((name, hashlib.sha256(rendered[name]).hexdigest(), st.st_ino,
-                          st.st_size, st.st_mtime_ns))
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return folder, replace(meta, quads=quads, generation=generation, store=db,
-                           files=tuple(sorted(files)))
+    return folder
+
+
+def stage_files(folder: Path, rendered: dict[str, bytes],
+                progress: Callable[[str], None]) -> None:
+    """Write every file into the generation folder."""
+    for name, data in rendered.items():
+        _step(f"stage:{name}")
+        write_file(folder, name, data)
+        progress(f"wrote {name} ({len(data):,} bytes)")
+    _step("staged")
+
+
+def stage_store(folder: Path, rendered: dict[str, bytes], meta: StoreMeta, with_store: bool,
+                base: str, progress: Callable[[str], None], loaded: frozenset[str],
+                delta: Callable[[], StoreDelta | None]) -> StoreMeta:
+    """Make the generation's store, and return the build's manifest. The store is what
+    `loaded` (files an early fill put into folder/db) leaves to load, or else a copy of the
+    last build's store updated by `delta()`, or else filled from the staged files."""
+    quads, db = 0, ""
+    if with_store:
+        started = time.perf_counter()
+        update = None if loaded else delta()
+        if update is not None:
+            progress(f"updating a copy of the last build's store: "
+                     f"{counted(len(update.added), 'triple')} added, "
+                     f"{len(update.removed):,} removed, "
+                     f"{counted(len(update.graphs), 'named graph')} replaced")
+            quads = update_store(folder / "db", update)
+            progress(f"the store holds {counted(quads, 'quad')} "
+                     f"(updated in {time.perf_counter() - started:.1f} s)")
+        else:
+            loads = [load for load in store_loads(folder, list(rendered), base)
+                     if not isinstance(load[0], Path) or load[0].name not in loaded]
+            progress(f"filling the embedded store at {folder.parent}" if not loaded else
+                     f"completing the embedded store at {folder.parent} (holding "
+                     f"{', '.join(sorted(loaded))} already)" if loads else
+                     f"compacting the embedded store at {folder.parent}")
+            quads = fill_store(folder / "db", loads)
+            progress(f"stored {counted(quads, 'quad')} "
+                     f"({time.perf_counter() - started:.1f} s)")
+        db = f"{STORE_NAME}/{folder.name}/db"
+    _step("stored")
+    files = []
+    for name in rendered:
+        st = (folder / name).stat()
+        files.append((name, hashlib.sha256(rendered[name]).hexdigest(), st.st_ino,
+                      st.st_size, st.st_mtime_ns))
+    return replace(meta, quads=quads, generation=folder.name, store=db,
+                   files=tuple(sorted(files)))
 
 
 def commit(out: Path, folder: Path, names: list[str], meta: StoreMeta) -> None:
@@ -262,6 +314,10 @@ class Background(Generic[T]):
             self._value.append((True, work()))
         except BaseException as exc:  # handed to the thread that waits
             self._value.append((False, exc))
+
+    def join(self) -> None:
+        """Wait for the function to end, whatever it gives."""
+        self._thread.join()
 
     def result(self) -> T:
         self._thread.join()
@@ -347,6 +403,68 @@ def validate_changes(graph: ox.Store, ntriples: bytes, previous: PreviousBuild |
     return validate_store(graph, ontology_dir, ntriples=ntriples)
 
 
+class Once(Generic[T]):
+    """A value one thread sets (the first setting counts) and another waits for."""
+
+    def __init__(self) -> None:
+        self._set = threading.Event()
+        self._value: list[T] = []
+
+    def set(self, value: T) -> None:
+        if not self._set.is_set():
+            self._value.append(value)
+            self._set.set()
+
+    def wait(self) -> T:
+        self._set.wait()
+        return self._value[0]
+
+
+def full_fill_expected(previous: PreviousBuild | None, analytics_kept: Once[bool]) -> bool:
+    """Whether the store will be filled whole rather than updated from the last build's
+    (`store_delta`): there is no last build, or many triples changed, or the analytics did."""
+    if previous is None or previous.difference.result() is None:
+        return True
+    return not analytics_kept.wait()
+
+
+def fill_early(db: Path, ready: dict[str, bytes], wanted: Callable[[], bool],
+               analytics: Once[bytes | None], base: str,
+               progress: Callable[[str], None]) -> frozenset[str]:
+    """When `wanted()` says the store will be filled whole, load into a new store at `db`
+    kg.nt, kg.trig if rendered by then, and the analytics once computed (None: they were
+    not); return the names of the files it holds."""
+    if not wanted():
+        return frozenset()
+    syntaxes = {"kg.nt": ox.RdfFormat.N_TRIPLES, "kg.trig": ox.RdfFormat.TRIG}
+    names = [name for name in syntaxes if name in ready]
+    started = time.perf_counter()
+    quads = fill_store(db, [(ready[name], syntaxes[name], None) for name in names],
+                       compact=False)
+    progress(f"stored {' and '.join(names)} early: {counted(quads, 'quad')} "
+             f"({time.perf_counter() - started:.1f} s)")
+    turtle = analytics.wait()
+    if turtle is not None:
+        quads = fill_store(db, [(turtle, ox.RdfFormat.TURTLE, None),
+                                (turtle, ox.RdfFormat.TURTLE, analytics_graph(base))],
+                           compact=False)
+        names.append("analytics.ttl")
+        progress(f"stored analytics.ttl early: the store holds {counted(quads, 'quad')}")
+    return frozenset(names)
+
+
+def second_core(validation: list[Callable[[], ValidationResult]],
+                early_fill: Callable[[], frozenset[str]] | None
+                ) -> tuple[ValidationResult | None, frozenset[str]]:
+    """What a build's second core does: validate (the one function in `validation`, taken
+    out so what it holds is freed once it is done), then, if the graph conforms, fill the
+    store early. Returns the verdict (None: not validated) and what the store holds."""
+    result = validation.pop()() if validation else None
+    if early_fill is None or (result is not None and not result.conforms):
+        return result, frozenset()
+    return result, early_fill()
+
+
 def read_seeds_stat(seeds_dir: str | Path, seen: tuple[str, str]) -> str:
     """The seeds' stat to record, given (fingerprint, stat) taken before they were read. When a
     file had just changed then (racy: "" was taken), seconds later the same bytes let the stat
@@ -389,68 +507,97 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     graph.bulk_load(ready["kg.nt"], format=ox.RdfFormat.N_TRIPLES)
     progress(f"loaded {counted(mapped.triple_count, 'triple')} into Oxigraph "
              f"({mapped.triple_count / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
-    previous = None if cold or not (validate or with_store) else previous_build(
-        Path(out_dir), ready["kg.nt"], mapped.triple_count)
-    validated = ""
-    validation: Background[ValidationResult] | None = None
-    if validate:
-        validated = validation_fingerprint(ontology_dir)
-        # pyshacl-turbo validates in Rust without the GIL: on a second core, beside the
-        # analytics and the serialising, which never change the store it reads.
-        # Arguments bound now: `del graph` below must not reach the thread's closure.
-        same_shapes = previous is not None and previous.meta.validated == validated
-        validation = Background(partial(validate_changes, graph, ready["kg.nt"],
-                                        previous if same_shapes else None,
-                                        ontology_dir, progress))
-    progress("computing network analytics (analytics.ttl)")
-    analytics, analytics_key, reused = analytics_for(
-        graph, base, (lambda _key: None) if cold else partial(previous_analytics, Path(out_dir)))
-    if reused:
-        progress("the projected graph is as the last build's: its analytics.ttl is kept")
-    # Dropped before serialising (the validation, if still running, holds it until its
-    # verdict): the persistent store is filled from the written files, not from this one.
-    del graph
-    progress("serialising")
-    rendered = render(mapped, progress, ready)
-    rendered["analytics.ttl"] = analytics
-    triples = mapped.triple_count
-    del mapped  # serialised: the quads' Python objects go before the store is filled
-    meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
-                     hashlib.sha256(rendered["kg.ttl"]).hexdigest(), validated=validated,
-                     analytics=analytics_key)
     out = Path(out_dir)
+    previous = None if cold or not (validate or with_store) else previous_build(
+        out, ready["kg.nt"], mapped.triple_count)
     made = [folder for folder in (out, *out.parents) if not folder.exists()]
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)
-    with locked(out, wait, notice or progress):
-        with writing(out):
-            clean_up(out, list(rendered))
-            delta = store_delta(out, rendered, previous, base) if with_store else None
-            # Staged while the verdict is awaited: the generation folder is seen by no one
-            # until the commit, and is removed if the graph does not conform.
-            folder, published = stage(out, rendered, meta, with_store, base, progress, delta)
+        folder = new_generation(out)
+    second: Background[tuple[ValidationResult | None, frozenset[str]]] | None = None
+    analytics_kept: Once[bool] = Once()  # what the second core's early fill waits for
+    analytics_made: Once[bytes | None] = Once()
+    committing = False
+    with Claim(folder) as claim:
         try:
-            if validation is not None:
-                result = validation.result()
-                if not result.conforms:
+            validated = "" if not validate else validation_fingerprint(ontology_dir)
+            same_shapes = previous is not None and previous.meta.validated == validated
+            # The second core validates (pyshacl-turbo, in Rust, without Python's lock) and
+            # then fills the store with what is rendered by then, beside the analytics and
+            # the serialising, which never change the in-memory store they share.
+            # Handed over in a list the thread empties: the graph goes when its verdict is in.
+            second = Background(partial(
+                second_core,
+                [partial(validate_changes, graph, ready["kg.nt"],
+                         previous if same_shapes else None, ontology_dir, progress)]
+                if validate else [],
+                partial(fill_early, folder / "db", ready,
+                        partial(full_fill_expected, previous, analytics_kept), analytics_made,
+                        base, progress)
+                if with_store else None))
+            with collector_paused():  # rendered now, so the second core can store it early
+                ready["kg.trig"] = trig(mapped.quads())
+
+            def previous_analytics_kept(key: str) -> bytes | None:
+                kept = None if cold else previous_analytics(out, key)
+                analytics_kept.set(kept is not None)
+                return kept
+
+            progress("computing network analytics (analytics.ttl)")
+            try:
+                analytics, analytics_key, reused = analytics_for(
+                    graph, base, previous_analytics_kept)
+                analytics_made.set(analytics)
+            finally:  # unless told so far: the second core must not wait forever
+                analytics_kept.set(False)
+                analytics_made.set(None)
+            if reused:
+                progress("the projected graph is as the last build's: its analytics.ttl is kept")
+            del graph  # the validation, if still running, holds it until its verdict
+            progress("serialising")
+            rendered = render(mapped, progress, ready)
+            rendered["analytics.ttl"] = analytics
+            triples = mapped.triple_count
+            del mapped  # serialised: the quads' Python objects go before the store is filled
+            meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
+                             hashlib.sha256(rendered["kg.ttl"]).hexdigest(),
+                             validated=validated, analytics=analytics_key)
+            with locked(out, wait, notice or progress):
+                with writing(out):
+                    clean_up(out, list(rendered))  # not our generation: we hold it
+                    stage_files(folder, rendered, progress)
+                with writing(out):  # an early fill's OSError too
+                    result, loaded = second.result()
+                if result is not None and not result.conforms:
                     raise NotConforming(result)
-            published = replace(published, seeds_stat=read_seeds_stat(seeds_dir, seeds_seen))
-        except BaseException:
-            # Nothing of this build stays: its generation, and the folders it made if empty.
-            shutil.rmtree(folder, ignore_errors=True)
-            for empty in (out / STORE_NAME, *made):
+                with writing(out):
+                    published = stage_store(folder, rendered, meta, with_store, base, progress,
+                                            loaded, partial(store_delta, out, rendered,
+                                                            previous, base))
+                published = replace(published,
+                                    seeds_stat=read_seeds_stat(seeds_dir, seeds_seen))
+                committing = True  # from here on, the generation is (partly) published
+                with writing(out, f"{out}/ is half-published and reported so until "
+                                  "'kg build' repairs it"):
+                    commit(out, folder, list(rendered), published)
+                claim.release()  # published: the manifest keeps it now (without a store, not)
                 try:
-                    empty.rmdir()
+                    clean_up(out, list(rendered))  # leftovers go next time
                 except OSError:
-                    pass  # not empty (an earlier build's), or gone
+                    pass
+        except BaseException as exc:
+            if not committing:
+                if second is not None and isinstance(exc, Exception):  # not when interrupted
+                    analytics_kept.set(False)
+                    analytics_made.set(None)
+                    second.join()  # its store may still be filling the folder
+                # Nothing of this build stays: its generation, and the folders it made if empty.
+                shutil.rmtree(folder, ignore_errors=True)
+                for empty in (out / STORE_NAME, *made):
+                    try:
+                        empty.rmdir()
+                    except OSError:
+                        pass  # not empty (an earlier build's), or gone
             raise
-        with writing(out, f"{out}/ is half-published and reported so until 'kg build' "
-                          "repairs it"):
-            commit(out, folder, list(rendered), published)
-        try:
-            clean_up(out, list(rendered))  # the build is published; leftovers go next time
-        except OSError:
-            pass
     return BuildResult([out / name for name in rendered], entities, facts, triples,
                        store_of(out) if with_store else None)
-

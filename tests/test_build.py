@@ -152,3 +152,18 @@ def test_views_into_a_path_under_a_file_are_exit_5_without_a_traceback(built, tm
                                      str(blocker / "views")])
     assert done.exit_code == 5, done.output
     assert done.stderr.startswith(f"{blocker / 'views'}: cannot write: Not a directory")
+
+
+def test_the_store_a_build_fills_early_holds_what_its_files_hold(built, tmp_path):
+    """The second core fills kg.nt and kg.trig into the store before the analytics exist;
+    the store must hold exactly what a fill from the published files gives."""
+    from kg.build import store_loads
+    from kg.project import store_of
+    from kg.rdf.mapping import DEFAULT_BASE
+    from kg.rdf.store import fill_store, open_read_only
+
+    names = ["kg.nt", "kg.trig", "analytics.ttl"]
+    filled = fill_store(tmp_path / "db", store_loads(built, names, DEFAULT_BASE))
+    built_store = open_read_only(store_of(built))
+    assert len(built_store) == filled
+    assert set(built_store) == set(ox.Store(str(tmp_path / "db")))

@@ -56,5 +56,5 @@ def test_ctrl_c_during_a_build_is_exit_130_without_a_traceback(tmp_path):
                             {"KG_TEST_PAUSE_AT": "staged"})
     assert "Traceback" not in err, err
     assert code == 130 and "interrupted" in err
-    assert not (tmp_path / "out" / "kg.ttl").exists()  # nothing half-published
-    assert not list((tmp_path / "out" / ".store").iterdir())  # the staged generation is gone
+    # nothing half-published: the staged generation is gone, and the folders the build made
+    assert not (tmp_path / "out").exists()

@@ -467,3 +467,20 @@ def test_freshness_is_told_by_stat_without_reading_the_seeds(tmp_path, monkeypat
     facts = seeds / "facts.yaml"
     facts.write_text(facts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert store_state(store_of(out), seeds).status == "stale"
+
+
+def test_a_generation_another_running_build_fills_is_left_alone(two_builds):
+    """A build's clean-up removes the generations killed builds left, not one that a build
+    still running claims (it fills that folder before it takes the lock)."""
+    from kg.build import Claim
+
+    seeds, out, _old = two_builds
+    running = out / ".store" / "20990101T000000-0a0b0c0d"
+    (running / "db").mkdir(parents=True)
+    (running / "db" / "MANIFEST").write_bytes(b"being filled")
+    with Claim(running):
+        build(seeds, out, ONTOLOGY)
+        assert (running / "db" / "MANIFEST").read_bytes() == b"being filled"
+        assert len(generations(out)) == 2
+    build(seeds, out, ONTOLOGY)  # the claim is over, as when its build was killed
+    assert_clean(out)

@@ -117,27 +117,32 @@ class StoreMeta:
                           for name, sha, ino, size, mtime in self.files}}
 
 
-Load = tuple[Path, ox.RdfFormat, str | None]  # a file, its syntax, its named graph or None
+# What a store is filled from: a file (or its bytes), its syntax, its named graph or None.
+Load = tuple[Path | bytes, ox.RdfFormat, str | None]
 
 
-def fill_store(db_dir: str | Path, loads: Iterable[Load]) -> int:
-    """Fill a new store at `db_dir` from files, each into the default graph (graph None) or
-    the named graph given. For a build: kg.nt (the union) and analytics.ttl into the default
-    graph, kg.trig (each source's triples in its named graph, so `GRAPH ?g` queries work too)
-    and analytics.ttl into the analytics graph. Returns the number of quads.
+def fill_store(db_dir: str | Path, loads: Iterable[Load], compact: bool = True) -> int:
+    """Fill the store at `db_dir` (new, or filled in part by an earlier call with `compact`
+    False) from files, each into the default graph (graph None) or the named graph given. For
+    a build: kg.nt (the union) and analytics.ttl into the default graph, kg.trig (each
+    source's triples in its named graph, so `GRAPH ?g` queries work too) and analytics.ttl
+    into the analytics graph. Returns the number of quads.
 
     Oxigraph parses the files it was handed: a province's 8.3 million quads load in 55 s, where
     handing it the same quads as Python objects took 86 s (benchmarks/RESULTS.md and the run
     before); then the store is compacted, which halves the time of a large query on it
-    (2.9 s to 1.6 s) for about 3 s more."""
+    (2.9 s to 1.6 s) for about 3 s more. Oxigraph lets go of Python's lock while it loads,
+    so a thread can fill a store beside other work."""
     store = ox.Store(str(db_dir))
-    for path, syntax, graph in loads:
-        if graph is None:
-            store.bulk_load(path=str(path), format=syntax)
+    for source, syntax, graph in loads:
+        into = None if graph is None else ox.NamedNode(graph)
+        if isinstance(source, Path):
+            store.bulk_load(path=str(source), format=syntax, to_graph=into)
         else:
-            store.bulk_load(path=str(path), format=syntax, to_graph=ox.NamedNode(graph))
+            store.bulk_load(source, format=syntax, to_graph=into)
     store.flush()
-    store.optimize()
+    if compact:
+        store.optimize()
     quads_in_store = len(store)
     del store  # closes RocksDB
     return quads_in_store
