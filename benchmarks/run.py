@@ -1181,8 +1181,11 @@ def drawn_table(drawn) -> list[str]:
 # -- main ---------------------------------------------------------------------------------------
 
 def inside_project(folder: Path) -> Path | None:
+    """The kg project holding `folder`, if any; a work folder's own seeds, which an earlier
+    run generated there (and recorded in seeds.json), do not make it one."""
+    own = [folder] if (folder / "seeds.json").is_file() else []
     for parent in [folder, *folder.parents]:
-        if (parent / "seeds" / "sources.yaml").is_file():
+        if parent not in own and (parent / "seeds" / "sources.yaml").is_file():
             return parent
     return None
 
