@@ -42,10 +42,10 @@ from typing import IO, Any, Callable, Generic, TypeVar
 
 import pyoxigraph as ox
 
+from kg.collector import collector_paused
 from kg.errors import CannotWrite, KgError, counted
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
-from kg.collector import collector_paused
 from kg.rdf.export import ntriples, render, sync_folder, trig, write_file
 from kg.rdf.incremental import focus_nodes, neighbourhood, parse_lines, sorted_difference
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
@@ -386,9 +386,10 @@ def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild |
 
 def validate_changes(graph: ox.Store, ntriples: bytes, previous: PreviousBuild | None,
                      ontology_dir: str | Path, progress: Callable[[str], None]) -> ValidationResult:
-    """Validate `graph`, whose triples `ntriples` holds as N-Triples: in full, or, given the previous build (validated the same way, so it
-    conformed) and how kg.nt changed since, only the nodes the difference touches, on their
-    neighbourhood (kg.rdf.incremental); the verdict is the same either way."""
+    """Validate `graph`, whose triples `ntriples` holds as N-Triples: in full, or, given the
+    previous build (validated the same way, so it conformed) and how kg.nt changed since, only
+    the nodes the difference touches, on their neighbourhood (kg.rdf.incremental); the verdict
+    is the same either way."""
     triples = len(graph)
     difference = None if previous is None else previous.difference.result()
     if difference is not None:
