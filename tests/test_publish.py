@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import sys
 import urllib.parse
 import urllib.request
@@ -484,3 +485,42 @@ def test_a_generation_another_running_build_fills_is_left_alone(two_builds):
         assert len(generations(out)) == 2
     build(seeds, out, ONTOLOGY)  # the claim is over, as when its build was killed
     assert_clean(out)
+
+
+def test_a_graph_that_does_not_conform_is_never_stored_early():
+    from kg.build import second_core
+    from kg.rdf.validate import ValidationResult
+
+    filled = []
+    verdict = ValidationResult(False, [], 3)
+    assert second_core([lambda: verdict], lambda: filled.append(1) or frozenset({"kg.nt"})) \
+        == (verdict, frozenset())
+    assert filled == []
+    assert second_core([], lambda: frozenset({"kg.nt"})) == (None, frozenset({"kg.nt"}))
+
+
+def test_a_build_failing_in_its_analytics_neither_hangs_nor_leaves_its_generation(
+        mini_seeds, tmp_path, monkeypatch):
+    """The second core's early fill waits for the analytics; a build that fails before they
+    exist must release it, wait for it, and remove the generation it was filling."""
+    import kg.build
+
+    def broken(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kg.build, "analytics_for", broken)
+    out = tmp_path / "out"
+    finished = threading.Event()
+    caught: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            build(mini_seeds, out, ONTOLOGY)
+        except BaseException as exc:  # handed to the test's thread
+            caught.append(exc)
+        finished.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    assert finished.wait(120), "the build hangs"
+    assert [type(exc) for exc in caught] == [OSError]
+    assert not out.exists()  # its generation and the folders it made are gone
