@@ -444,6 +444,7 @@ def fill_early(db: Path, ready: dict[str, bytes], wanted: Callable[[], bool],
                        compact=False)
     progress(f"stored {' and '.join(names)} early: {counted(quads, 'quad')} "
              f"({time.perf_counter() - started:.1f} s)")
+    _step("stored early")
     turtle = analytics.wait()
     if turtle is not None:
         quads = fill_store(db, [(turtle, ox.RdfFormat.TURTLE, None),

@@ -142,7 +142,7 @@ def test_two_real_builds_at_once_both_succeed_and_leave_one_good_build(mini_seed
 
 # -- 2. all old or all new --------------------------------------------------------------------
 
-BEFORE_PUBLISHING = ["stage:kg.nt", "staged", "stored"]
+BEFORE_PUBLISHING = ["stored early", "stage:kg.nt", "staged", "stored"]  # the first: a thread
 WHILE_PUBLISHING = ["publish:1", "publish:4", "published"]
 
 
@@ -150,7 +150,8 @@ WHILE_PUBLISHING = ["publish:1", "publish:4", "published"]
 @pytest.mark.parametrize("step", BEFORE_PUBLISHING + WHILE_PUBLISHING + ["manifest"])
 def test_a_build_killed_at_any_step_is_all_old_all_new_or_reported(two_builds, step):
     seeds, out, old = two_builds
-    killed = kg(*build_args(seeds, out), env={"KG_TEST_CRASH_AT": step})
+    cold = ["--cold"] if step == "stored early" else []  # the store is filled whole then
+    killed = kg(*build_args(seeds, out), *cold, env={"KG_TEST_CRASH_AT": step})
     assert killed.returncode == -9, killed.stderr  # SIGKILL at that very step
     state = store_state(store_of(out), seeds)
     if step in BEFORE_PUBLISHING:  # all old: the old build, stale against the edited seeds
@@ -232,11 +233,12 @@ def test_a_store_path_taken_by_a_file_keeps_the_exports(two_builds):
     assert (out / ".store").read_text() == "someone's file"
 
 
-@pytest.mark.parametrize("step", ["stage:kg.jsonld", "stored"])
+@pytest.mark.parametrize("step", ["stored early", "stage:kg.jsonld", "stored"])
 def test_a_full_disk_while_staging_changes_nothing(two_builds, monkeypatch, step):
     seeds, out, old = two_builds
     monkeypatch.setenv("KG_TEST_FAIL_AT", step)
-    done = CliRunner().invoke(main, build_args(seeds, out))
+    cold = ["--cold"] if step == "stored early" else []  # the store is filled whole then
+    done = CliRunner().invoke(main, build_args(seeds, out) + cold)
     assert done.exit_code == EXIT_CANNOT_WRITE, done.output
     assert "No space left on device; nothing was changed" in done.stderr
     assert exports(out) == old and store_state(store_of(out), seeds).status == "stale"
