@@ -124,11 +124,16 @@ def _remove(path: Path) -> None:
 
 class Claim:
     """An exclusive flock on a generation folder while this build fills it, so that another
-    build's `clean_up` leaves it alone; a killed build's claim ends with it."""
+    build's `clean_up` leaves it alone; a killed build's claim ends with it. Raises
+    BlockingIOError when another build holds it."""
 
     def __init__(self, folder: Path):
-        self._fd: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        self._fd: int | None = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BaseException:
+            self.release()
+            raise
 
     def release(self) -> None:
         if self._fd is not None:
@@ -144,16 +149,12 @@ class Claim:
 
 def _claimed_by_a_build(path: Path) -> bool:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
-    except OSError:
-        return False  # not a folder (or gone)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return False
+        Claim(path).release()
     except BlockingIOError:
         return True
-    finally:
-        os.close(fd)
+    except OSError:
+        pass  # not a folder (or gone)
+    return False
 
 
 def clean_up(out: Path, names: list[str]) -> None:
