@@ -133,9 +133,9 @@ def _unusable_shapes(ontology_dir: str | Path, engine: str, exc: Exception) -> I
 
 @dataclass(frozen=True)
 class ParsedOntology:
-    """The ontology and shapes of one folder, parsed once per content for the fast engine."""
+    """The shapes of one folder, parsed, and its ontology as mixed in, once per content for
+    the fast engine."""
 
-    ontology: Graph
     shapes: Graph
     # The ontology's triples as the engine mixes them into the data it validates (what pySHACL
     # calls inoculation), as N-Triples: mixed in once here, then appended to each data text.
@@ -171,7 +171,7 @@ def _parsed_ontology(ontology_dir: str | Path) -> ParsedOntology:
         mixed_in = _native.inoculate("", "nt", input_graph(ontology, flatten=True).source)
         if len(_PARSED) >= _PARSED_MAX:
             del _PARSED[next(iter(_PARSED))]
-        _PARSED[key] = ParsedOntology(ontology, shapes, mixed_in.encode())
+        _PARSED[key] = ParsedOntology(shapes, mixed_in.encode())
     return _PARSED[key]
 
 
