@@ -5,7 +5,7 @@ new one, or is told the exports are half-published:
 
 0. make a fresh generation folder, OUT/.store/<id>/, seen by no reader, and claim it (an
    flock on it) while the build fills it; on its second core the build validates, then, if
-   the graph conforms, starts filling the generation's store with kg.nt and kg.trig;
+   the graph conforms, fills the generation's store with kg.nt, kg.trig and the analytics;
 1. lock OUT (an flock on the folder itself): a second build into OUT waits up to `wait`
    seconds, then gives up with exit code 2;
 2. remove what killed builds left: older generations under OUT/.store/ that no running
