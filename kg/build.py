@@ -35,7 +35,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import IO, Any, Callable, Generic, TypeVar
@@ -240,8 +240,8 @@ def stage_store(folder: Path, rendered: dict[str, bytes], meta: StoreMeta, with_
         st = (folder / name).stat()
         files.append((name, hashlib.sha256(rendered[name]).hexdigest(), st.st_ino,
                       st.st_size, st.st_mtime_ns))
-    return replace(meta, quads=quads, generation=folder.name, store=db,
-                   files=tuple(sorted(files)))
+    return meta._replace(quads=quads, generation=folder.name, store=db,
+                         files=tuple(sorted(files)))
 
 
 def commit(out: Path, folder: Path, names: list[str], meta: StoreMeta) -> None:
@@ -577,8 +577,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                     published = stage_store(folder, rendered, meta, with_store, base, progress,
                                             loaded, partial(store_delta, out, rendered,
                                                             previous, base))
-                published = replace(published,
-                                    seeds_stat=read_seeds_stat(seeds_dir, seeds_seen))
+                published = published._replace(
+                    seeds_stat=read_seeds_stat(seeds_dir, seeds_seen))
                 committing = True  # from here on, the generation is (partly) published
                 with writing(out, f"{out}/ is half-published and reported so until "
                                   "'kg build' repairs it"):

@@ -17,7 +17,7 @@ import click
 
 from kg.errors import EXIT_INTERRUPTED, KgError, counted
 from kg.project import NoProject, Project, existing, open_project, packaged, store_of
-from kg.sparql.push import DEFAULT_GRAPH as PUSHED_GRAPH
+from kg.sparql import PUSHED_GRAPH
 from kg.sparql.run import FORMATS as FORMATS_SPARQL
 from kg.views.layout import DEFAULT_DEPTH
 from kg.views.layout import MAX_NODES as DEFAULT_MAX_NODES

@@ -18,9 +18,8 @@ code  meaning
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_NOT_CONFORMING = 1
@@ -41,8 +40,7 @@ class KgError(Exception):
         return str(self)
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with the input: where, what, and how to fix it."""
 
     path: str
@@ -110,6 +108,8 @@ def close_matches(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
     >>> close_matches("yaer", ["year", "date", "batch"])
     ['year']
     """
+    import difflib  # 1 ms at start-up: only a suggestion loads it
+
     return difflib.get_close_matches(word, sorted(choices), n=n, cutoff=0.6)
 
 

@@ -18,19 +18,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.errors import KgError
-from kg.match import core, normalise, region_of, same_region
 
 MAX_LISTED = 10  # candidates or near names listed in one error
 
 
-fold = normalise  # the form names are compared in when no exact match exists (the older name)
+def fold(name: str) -> str:
+    """The form names are compared in when no exact match exists (`kg.match.normalise`)."""
+    from kg.match import normalise  # kg.match costs a small query 5 ms: only a lookup loads it
+
+    return normalise(name)
 
 
-@dataclass(frozen=True)
-class Named:
+class Named(NamedTuple):
     """One entity and the names it is found by."""
 
     key: str  # what a lookup returns: a node id or an IRI
@@ -81,6 +83,8 @@ class NameIndex:
     """
 
     def __init__(self, entities: Iterable[Named]):
+        from kg.match import core, region_of
+
         self.entities = {e.key: e for e in entities}
         self.exact: dict[str, set[str]] = defaultdict(set)
         self.folded: dict[str, set[str]] = defaultdict(set)
@@ -100,6 +104,8 @@ class NameIndex:
         found = self.exact.get(name) or self.folded.get(fold(name))
         if found:
             return sorted(found)
+        from kg.match import core, region_of, same_region
+
         wanted = region_of(name)
         return sorted(key for key, regions in self.cored.get(core(name), {}).items()
                       if wanted is None or

@@ -16,8 +16,8 @@ A project is a folder holding ``seeds/sources.yaml``. Its parts:
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.errors import KgError, NotFound
 
@@ -61,8 +61,7 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-@dataclass(frozen=True)
-class Project:
+class Project(NamedTuple):
     root: Path
 
     @property

@@ -526,3 +526,55 @@ def test_a_build_failing_in_its_analytics_neither_hangs_nor_leaves_its_generatio
     assert finished.wait(120), "the build hangs"
     assert [type(exc) for exc in caught] == [OSError]
     assert not out.exists()  # its generation and the folders it made are gone
+
+
+def test_seed_files_are_listed_as_rglob_lists_them(tmp_path):
+    """The scandir walk behind the seeds' stat and fingerprint lists what Path.rglob did, in the
+    same order (so manifests of earlier builds still match): Path order, not string order
+    ('a/b' before 'a-b'), no __pycache__, symlinked folders not entered, linked files kept."""
+    from kg.rdf.store import _seed_files
+
+    root = tmp_path / "seeds"
+    for name in ("a/b.yaml", "a-b/x.yaml", "a.yaml", "z/__pycache__/c.pyc", "z/y/deep.txt",
+                 "sources/文章.txt", ".hidden"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("x", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "o.yaml").write_text("x", encoding="utf-8")
+    (root / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (root / "linked-file.yaml").symlink_to(outside / "o.yaml")
+    (root / "dangling.yaml").symlink_to(tmp_path / "nowhere")
+
+    reference = sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    listed = _seed_files(root)
+    assert [relative for relative, _ in listed] == [str(p.relative_to(root)) for p in reference]
+    assert [path for _, path in listed] == [str(p) for p in reference]
+    assert "a/b.yaml" in dict(listed) and "linked-folder/o.yaml" not in dict(listed)
+    assert _seed_files(tmp_path / "missing") == []
+
+
+def test_the_manifest_lists_the_seeds_stat_and_an_older_hash_still_reads_fresh(tmp_path):
+    """The manifest keeps each seed file's size, inode, mtime and name as a line (no hash to
+    load on every query); a manifest of an older kg, which kept a hash there, never matches a
+    listing, so its readers read the seeds' bytes and still find the store fresh."""
+    import json
+    import time
+
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    shutil.copytree(MINI, seeds)
+    _age(seeds, 60)
+    build(seeds, out, ONTOLOGY)
+    manifest = out / ".store.json"
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    files = [str(p) for p in sorted(p.relative_to(seeds) for p in seeds.rglob("*") if p.is_file())]
+    assert [json.loads(line.split(" ", 3)[3]) for line in record["seeds_stat"]] == files
+    size = (seeds / files[0]).stat().st_size
+    assert record["seeds_stat"][0].startswith(f"{size} ")
+
+    record["seeds_stat"] = "9" * 64  # an older kg's sha256 of the stat
+    manifest.write_text(json.dumps(record), encoding="utf-8")
+    assert store_state(store_of(out), seeds).status == "fresh"
+    (seeds / files[0]).write_text("changed: true\n", encoding="utf-8")
+    time.sleep(0.01)
+    assert store_state(store_of(out), seeds).status == "stale"

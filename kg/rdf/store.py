@@ -12,14 +12,13 @@ tell a fresh store from a stale one, or from a store of other seeds.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -35,6 +34,8 @@ def select(store: ox.Store, query: str) -> ox.QuerySolutions:
 
 
 def file_digest(path: str | Path) -> str:
+    import hashlib  # 3 ms at start-up: a query that finds the files as recorded never loads it
+
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -42,17 +43,37 @@ def file_digest(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _seed_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+def _seed_files(root: Path) -> list[tuple[str, str]]:
+    """(path relative to `root`, path) of every file below it, sorted as Paths sort (by their
+    parts), __pycache__ left out and symlinked folders not entered, as Path.rglob does; with
+    os.scandir, which `kg query` needs to check the seeds unchanged in a millisecond."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    folders: list[tuple[tuple[str, ...], str]] = [((), str(root))]
+    while folders:
+        parts, folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name == "__pycache__":
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(((*parts, entry.name), entry.path))
+                    elif entry.is_file():
+                        found.append(((*parts, entry.name), entry.path))
+        except (PermissionError, FileNotFoundError, NotADirectoryError):
+            continue
+    return [("/".join(parts), path) for parts, path in sorted(found)]
 
 
 def seeds_fingerprint(seeds_dir: str | Path) -> str:
     """A hash of every file under the seeds folder: names and bytes."""
+    import hashlib
+
     root = Path(seeds_dir)
     digest = hashlib.sha256()
-    for path in _seed_files(root):
-        digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    for relative, path in _seed_files(root):
+        digest.update(relative.encode("utf-8") + b"\0")
+        digest.update(Path(path).read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -60,19 +81,27 @@ RACY_NS = 2_000_000_000  # a file changed this close to the snapshot may change 
 
 
 def seeds_stat(seeds_dir: str | Path, now_ns: int | None = None) -> str:
-    """A hash of every seeds file's name, size, inode and mtime: what `kg query` compares to
-    tell the seeds unchanged without reading 100 MB of them. "" when a file changed within
-    RACY_NS of `now_ns` (git's racy-clean problem: an edit in the same clock tick keeps the
-    mtime), so that the next check reads the bytes instead."""
-    root = Path(seeds_dir)
-    digest = hashlib.sha256()
-    for path in _seed_files(root):
-        st = path.stat()
+    """Every seeds file's size, inode, mtime and name, a line each: what `kg query` compares to
+    tell the seeds unchanged without reading 100 MB of them. Kept as it is, not hashed: no hash
+    library to load on every query (hashlib's OpenSSL costs a small query 3 ms). "" when a file
+    changed within RACY_NS of `now_ns` (git's racy-clean problem: an edit in the same clock
+    tick keeps the mtime), so that the next check reads the bytes instead.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "种子.yaml").write_text("x")
+    ...     print(seeds_stat(folder).split(" ")[0], seeds_stat(folder).split(" ")[-1])
+    1 "种子.yaml"
+    """
+    lines = []
+    for relative, path in _seed_files(Path(seeds_dir)):
+        st = os.stat(path)
         if now_ns is not None and st.st_mtime_ns > now_ns - RACY_NS:
             return ""
-        digest.update(f"{path.relative_to(root)}\0{st.st_size}\0{st.st_ino}\0"
-                      f"{st.st_mtime_ns}\0".encode("utf-8"))
-    return digest.hexdigest()
+        # the name last and quoted, so that no name can make two listings read alike
+        lines.append(f"{st.st_size} {st.st_ino} {st.st_mtime_ns} "
+                     f"{json.dumps(relative, ensure_ascii=False)}")
+    return "\n".join(lines)
 
 
 def _out_of(store_dir: Path) -> Path:
@@ -88,8 +117,7 @@ def _meta_path(store_dir: Path) -> Path:
     return _out_of(store_dir) / MANIFEST_NAME
 
 
-@dataclass(frozen=True)
-class StoreMeta:
+class StoreMeta(NamedTuple):
     """What a published build holds: the seeds folder and fingerprint it was built from, the
     sha256 of its kg.ttl, its generation, its store (relative to OUT, "" for none) and every
     export file with (sha256, inode, size, mtime_ns) as published."""
@@ -111,7 +139,8 @@ class StoreMeta:
     def record(self) -> dict:
         return {"generation": self.generation, "store": self.store,
                 "seeds_dir": self.seeds_dir, "seeds": self.seeds, "graph": self.graph,
-                "quads": self.quads, "validated": self.validated, "seeds_stat": self.seeds_stat,
+                "quads": self.quads, "validated": self.validated,
+                "seeds_stat": self.seeds_stat.split("\n") if self.seeds_stat else [],
                 "analytics": self.analytics,
                 "files": {name: {"sha256": sha, "inode": ino, "size": size, "mtime_ns": mtime}
                           for name, sha, ino, size, mtime in self.files}}
@@ -174,8 +203,7 @@ def trig_graphs(data: bytes) -> tuple[bytes, dict[bytes, bytes]]:
     return (data if head is None else head), blocks
 
 
-@dataclass
-class StoreDelta:
+class StoreDelta(NamedTuple):
     """How a build's store differs from the store of the build before it: triples of the
     default graph added and removed (N-Triples lines), and named graphs whose content changed,
     each with its new TriG block (None: the graph is gone), parsed under `prefixes`."""
@@ -269,6 +297,11 @@ def write_manifest(store_dir: str | Path, meta: StoreMeta) -> Path:
     return path
 
 
+def _stat_text(recorded: object) -> str:
+    """seeds_stat as recorded: a list of lines (an older kg's hash, a string, never matches)."""
+    return "\n".join(map(str, recorded)) if isinstance(recorded, list) else str(recorded)
+
+
 def read_manifest(store_dir: str | Path) -> StoreMeta | None:
     """The manifest as written, unchecked; None when there is none or it is not one."""
     meta_path = _meta_path(Path(store_dir))
@@ -279,7 +312,8 @@ def read_manifest(store_dir: str | Path) -> StoreMeta | None:
         return StoreMeta(str(record["seeds_dir"]), str(record["seeds"]), str(record["graph"]),
                          int(record["quads"]), str(record["generation"]), str(record["store"]),
                          files, str(record.get("validated", "")),
-                         str(record.get("seeds_stat", "")), str(record.get("analytics", "")))
+                         _stat_text(record.get("seeds_stat", "")),
+                         str(record.get("analytics", "")))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None  # none, or an older kg's record: no build to trust
 
@@ -328,8 +362,7 @@ def read_meta(store_dir: str | Path) -> StoreMeta | None:
     return meta
 
 
-@dataclass
-class StoreState:
+class StoreState(NamedTuple):
     status: str  # "fresh", "stale", "other" (other seeds), "interrupted" or "missing"
     message: str
 

@@ -7,42 +7,12 @@ declares every class and property named here, with the same domains and ranges.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal, NamedTuple
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # entity and source ids
-
-# Entity types: YAML `type` -> (ontology class local name, IRI path segment, extra fields).
-# Extra fields are type-specific keys an entity record may carry besides the common ones.
-ENTITY_TYPES: dict[str, dict] = {
-    "Park": {"path": "park"},
-    "Site": {"path": "site"},
-    "Platform": {"path": "platform"},
-    "IndustrialBase": {"path": "base"},
-    "Company": {"path": "company"},
-    "EnterpriseGroup": {"path": "group"},
-    "PublicBody": {"path": "body"},
-    "ResearchInstitute": {"path": "org"},
-    "Person": {"path": "person"},
-    "IndustryChain": {"path": "chain", "extra": {"segments"}},
-    "ChainSegment": {"path": "segment"},
-    "Industry": {"path": "industry"},
-    "ApplicationField": {"path": "field"},
-    "IndustryCluster": {"path": "cluster"},
-    "Honour": {"path": "honour", "extra": {"level"}},
-    "HonourList": {"path": "list"},
-    "Product": {"path": "product"},
-    "Technology": {"path": "technology"},
-    "Brand": {"path": "brand"},
-    "MarketRegion": {"path": "region"},
-    "Project": {"path": "project"},
-    "Meeting": {"path": "meeting"},
-    "Policy": {"path": "policy"},
-    "Initiative": {"path": "initiative"},
-}
+from kg.seeds.kinds import ENTITY_TYPES, ID_PATTERN  # noqa: F401  (re-exported: the schema names both)
 
 # `row` only with a table source: the row whose cell the quote is (kg.seeds.sheets numbering).
 ENTITY_KEYS = {"id", "type", "label", "label_en", "aliases", "aliases_en", "note",

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from kg.rdf.read import load_graph_file, read_rdflib
 from kg.sparql.run import Result, run_oxigraph, run_rdflib, run_remote
 
 
-@dataclass
-class Engine:
+class Engine(NamedTuple):
     name: str
     run: Callable[[str], Result]
     note: str | None = None  # said to the user on stderr: where the answers come from

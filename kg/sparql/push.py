@@ -6,15 +6,14 @@ read back with GET and counted: some stores answer 2xx to an upload they did not
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import urllib.parse
 from dataclasses import dataclass
 
 from kg.errors import KgError, RemoteError
+from kg.sparql import PUSHED_GRAPH as DEFAULT_GRAPH
 
-DEFAULT_GRAPH = "https://w3id.org/industrial-park-kg/id/graph/kg"
 PASSWORD_VARIABLE = "KG_PASSWORD"
 
 
@@ -56,6 +55,8 @@ def summary(body: bytes, limit: int = 200) -> str:
     """One line of an error body: the text of an HTML page (no markup), whitespace folded."""
     text = body.decode("utf-8", "replace")
     if re.search(r"(?i)<(!doctype|html|body|p|h1)\b", text):
+        import html  # 2 ms at start-up: only a failed push loads it
+
         text = re.sub(r"(?is)<(head|style|script)\b.*?</\1>", " ", text)
         text = html.unescape(re.sub(r"(?s)<[^>]*>", " ", text))
     text = " ".join(text.split())

@@ -23,9 +23,8 @@ value is an escaped RDF term, never query text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from kg.errors import InputError, KgError, NotFound, Problem, did_you_mean
 from kg.names import AmbiguousName, NameIndex, Named
@@ -41,24 +40,22 @@ UNBOUND = "*"
 Runner = Callable[[str], Result]
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     name: str
     type: str
     default: str | None  # None: required; "*": unbound unless given
     doc: str
 
 
-@dataclass
-class NamedQuery:
+class NamedQuery(NamedTuple):
     name: str
     path: Path
     title: str
     question_zh: str
     question_en: str
-    params: list[Param] = field(default_factory=list)
-    example: list[str] = field(default_factory=list)
-    text: str = ""
+    params: list[Param]
+    example: list[str]
+    text: str
 
 
 def parse_query_file(path: Path, problems: list[Problem]) -> NamedQuery | None:
@@ -187,7 +184,7 @@ def _named(rows) -> list[Named]:
 def resolve_entity(value: str, run: Runner) -> Term:
     """An entity's IRI from its id, label or alias (kg.names' rule), or the IRI itself."""
     from kg.rdf.prefixes import DEFAULT_BASE
-    from kg.seeds.schema import ENTITY_TYPES, ID_PATTERN
+    from kg.seeds.kinds import ENTITY_TYPES, ID_PATTERN
 
     value = value.strip()
     if re.match(r"^https?://", value):

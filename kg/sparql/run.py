@@ -16,11 +16,10 @@ import json
 import re
 import urllib.parse
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg.errors import EXIT_REMOTE, KgError, RemoteError, counted
 from kg.rdf.prefixes import PREFIXES, curie
-from kg.tables import text_width
 
 XSD = PREFIXES["xsd"]
 RDF_LANGSTRING = PREFIXES["rdf"] + "langString"
@@ -39,8 +38,7 @@ class EndpointError(QueryError, RemoteError):
     exit_code = EXIT_REMOTE
 
 
-@dataclass(frozen=True, order=True)
-class Term:
+class Term(NamedTuple):
     """One RDF term, engine-neutral. `kind` is "uri", "literal" or "bnode"."""
 
     kind: str
@@ -90,20 +88,17 @@ def iri(value: str) -> Term:
     return Term("uri", value)
 
 
-@dataclass
-class Select:
+class Select(NamedTuple):
     variables: list[str]
     rows: list[dict[str, Term]]
     truncated: bool = False  # more rows than asked for: the rest were not read
 
 
-@dataclass
-class Ask:
+class Ask(NamedTuple):
     value: bool
 
 
-@dataclass
-class Triples:
+class Triples(NamedTuple):
     triples: list[tuple[Term, Term, Term]]
     truncated: bool = False
 
@@ -256,6 +251,8 @@ def _syntax_error(message: str, query: str) -> QueryError:
                   f"{', '.join(sorted(PREFIXES))})")
     elif len(detail) > 100:
         detail = detail[:100] + "…"
+    from kg.tables import text_width  # only an error or a table loads it
+
     lines = query.split("\n")
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     caret = " " * text_width(text[:column - 1]) + "^"
@@ -264,7 +261,8 @@ def _syntax_error(message: str, query: str) -> QueryError:
 
 
 _SELECT_STAR = re.compile(r"(?is)^\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*")
-_VARIABLE = re.compile(r"[?$]([A-Za-z_0-9\u00B7\u00C0-\uFFFF]+)")
+# compiled on first use, by re's cache: its wide class costs 2 ms, which only SELECT * pays
+_VARIABLE = r"[?$]([A-Za-z_0-9\u00B7\u00C0-\uFFFF]+)"
 
 
 def _prologue_end(query: str) -> int:
@@ -281,7 +279,7 @@ def star_order(query: str, variables: list[str]) -> list[str]:
     if not _SELECT_STAR.match(blanked[start:]):
         return variables
     first: dict[str, int] = {}
-    for match in _VARIABLE.finditer(blanked, start):
+    for match in re.compile(_VARIABLE).finditer(blanked, start):
         first.setdefault(match.group(1), match.start())
     return sorted(variables, key=lambda v: (first.get(v, len(blanked)), variables.index(v)))
 
