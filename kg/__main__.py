@@ -1,3 +1,3 @@
-from kg.cli import main
+from kg.cli import program
 
-main(prog_name="kg")
+program()

@@ -135,6 +135,12 @@ queries_option = click.option("--queries", "queries_dir", metavar="DIR",
 graph_argument = click.argument("graph_file", required=False, metavar="[GRAPH_FILE]")
 
 
+def program() -> None:
+    """The `kg` executable (pyproject's entry point, and `python -m kg`): `main`, told that it
+    runs a process of its own (see `_end_now`)."""
+    main(prog_name="kg", obj={"program": True})
+
+
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kg", prog_name="kg")
 @project_option
@@ -388,6 +394,22 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
         width = _terminal_width()
     # color=True: click would strip escape sequences from values when piped
     click.echo(render(result, fmt, width=width), nl=False, color=True)
+    _end_now()
+
+
+def _end_now() -> None:
+    """End the `kg` process here, its answer written: a read-only command has nothing left to
+    save, and the normal way out costs a 1 ms query 10 ms more (closing a province's read-only
+    RocksDB store, 6 ms, and unloading every module). Only when `program` runs the command: a
+    test's CliRunner, or anyone calling `main`, gets the normal return."""
+    if not (click.get_current_context().find_root().obj or {}).get("program"):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # e.g. a closed pipe: the normal way out reports it
+        return
+    os._exit(0)
 
 
 def _graph_iri(value: str) -> str | None:

@@ -155,6 +155,40 @@ def test_help_and_light_commands_load_nothing_heavy():
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_a_query_on_the_store_loads_only_what_it_needs_and_ends_with_its_whole_answer(tmp_path):
+    """`kg query` from a project's store is a small query's price: no rdflib, YAML, hashlib (the
+    seeds are told unchanged by their stat), schema, mapping or name folding is loaded; and the
+    process ends right after the answer (kg.cli._end_now), which is written whole, as CliRunner
+    (which must not be ended) gets it."""
+    import os
+    import time
+
+    from kg.build import build
+
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "seeds", project / "seeds")
+    then = time.time() - 60  # not just written: the build records their stat (RACY_NS)
+    for path in (project / "seeds").rglob("*"):
+        os.utime(path, (then, then))
+    build(project / "seeds", project / "exports", ONTOLOGY)
+    args = ["query", "company-profile", "--param", "company=晶睿电子", "--format", "csv"]
+    probe = ("import os, sys\nfrom kg import cli\nreal_exit = os._exit\n"
+             "def ending(code):\n"
+             "    heavy = {'rdflib', 'yaml', 'hashlib', 'difflib', 'html', 'dataclasses', 'kg.match',"
+             " 'kg.seeds.schema', 'kg.rdf.mapping', 'kg.seeds.loader', 'urllib.request', 'networkx'}\n"
+             "    print('ended early, loaded:', sorted(heavy & set(sys.modules)))\n"
+             "    sys.stdout.flush()\n    real_exit(code)\n"
+             f"os._exit = ending\nsys.argv = ['kg', *{args!r}]\ncli.program()\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=project)
+    assert done.returncode == 0, done.stderr
+    answer, _, last = done.stdout.rstrip("\n").rpartition("\n")
+    assert last == "ended early, loaded: []"
+    with_runner = CliRunner().invoke(main, ["--project", str(project), *args])
+    assert with_runner.exit_code == 0 and answer + "\n" == with_runner.output
+    assert answer.count("\n") >= 3 and "晶睿" in answer
+
+
 def test_build_progress_shows_elapsed_time_with_v_and_nothing_with_q(mini_seeds, tmp_path):
     runner = CliRunner()
     loud = runner.invoke(main, ["build", "--seeds", str(mini_seeds), "--out", str(tmp_path / "a"),
