@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 COMPANIES_PER_ARTICLE = 25  # small articles keep the loader's quote search cheap
-COMPANIES_PER_FILE = 1000  # well under the loader's 1 MiB limit per seeds file
-MAX_SEED_BYTES = 1 << 20  # kg.seeds.loader.MAX_SEED_BYTES
+COMPANIES_PER_FILE = 1000  # under MAX_SEED_BYTES: about 100 files for a province
+MAX_SEED_BYTES = 1 << 20  # synth.py's own bound per file (the loader takes up to 256 MiB)
 CHAINS = 6
 HONOURS = [  # (id, label, level, awarding body id)
     ("synth-honour-national", "合成国家级专精特新小巨人企业", "national", "synth-body-ministry"),
@@ -309,7 +309,7 @@ def _sources_yaml() -> str:
 def _write(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     if path.suffix == ".yaml" and len(data) > MAX_SEED_BYTES:
-        raise ValueError(f"{path} would be {len(data):,} bytes, over the loader's 1 MiB limit; "
+        raise ValueError(f"{path} would be {len(data):,} bytes, over synth.py's 1 MiB per file; "
                          "use more parks")
     path.write_bytes(data)
 

@@ -88,12 +88,14 @@ def test_deep_nesting_is_refused_with_its_place(mini_seeds):
                for line in lines), lines
 
 
-def test_a_seeds_file_over_the_limit_is_refused(mini_seeds):
-    (mini_seeds / "big.yaml").write_text("# padding\n" * (MAX_SEED_BYTES // 10 + 1),
-                                         encoding="utf-8")
+def test_a_seeds_file_over_the_limit_is_refused(mini_seeds, monkeypatch):
+    import kg.seeds.loader
+
+    assert MAX_SEED_BYTES >= 128 << 20  # a province of 100,000 companies in one file is 84 MB
+    monkeypatch.setattr(kg.seeds.loader, "MAX_SEED_BYTES", 1 << 20)  # not 256 MiB of padding
+    (mini_seeds / "big.yaml").write_text("# padding\n" * ((1 << 20) // 10 + 1), encoding="utf-8")
     assert problems_of(mini_seeds) == [
-        f"seeds/big.yaml: the file is larger than the limit of {MAX_SEED_BYTES >> 20} MiB "
-        "(split it into smaller files)"]
+        "seeds/big.yaml: the file is larger than the limit of 1 MiB (split it into smaller files)"]
 
 
 # -- 2, 3. a list, a mapping or nothing where one value belongs ---------------------------------------------
