@@ -188,3 +188,9 @@ def test_run_writes_every_section_with_numbers(tmp_path):
     naive = text.split("## 1.", 1)[1].split("\n## ", 1)[0]
     assert "conforms=True" in naive
     assert re.search(r"\| shacl \| \d", naive), naive
+
+
+def test_the_quotes_benchmark_finds_every_quote_of_the_seeds_both_ways(tiny):
+    figures = _load("quotes").measure(tiny, count=200, scanned=50)
+    assert figures["quotes"] > 50 and figures["chars"] > 1000
+    assert figures["scan"] > 0 and figures["finder"] > 0

@@ -15,6 +15,7 @@ from pathlib import Path
 from kg.collector import collector_paused
 from kg.seeds import schema
 from kg.errors import InputError, Problem, did_you_mean
+from kg.seeds.quotes import QuoteFinder
 from kg.seeds.sheets import Table, cell_text, read_table
 from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
 
@@ -182,6 +183,7 @@ class _Checker:
         self.article_text: dict[str, str] = {}
         self.tables: dict[str, TableSource] = {}
         self.table_rows: dict[str, Table] = {}  # read once, to check the quotes citing it
+        self.finders: dict[str, QuoteFinder] = {}  # an article's text, for its many quotes
         self.unreadable: list[str] = []  # files that could not be read as seeds
 
     # -- helpers -------------------------------------------------------------------------
@@ -696,9 +698,12 @@ class _Checker:
         if text is None:
             return
         wanted = squash(quote)
+        finder = self.finders.get(source)
+        if finder is None:
+            finder = self.finders[source] = QuoteFinder(text)
         if len(wanted) < 2:
             self.problem(path, mark, f"{what}: quote is too short", "quote the clause that says it")
-        elif wanted not in text:
+        elif not finder.contains(wanted):
             self.problem(path, mark, f"{what}: quote not found in {source}: {quote!r}",
                          _closest_hint(wanted, text))
 
