@@ -142,6 +142,8 @@ def _strip_regions(text: str) -> tuple[str, list[str]]:
     while (m := _LEADING_REGION.match(text)) and len(text) - m.end() >= 2:
         found.append(m.group(1))
         text = text[m.end():]
+    if "(" not in text:  # most names: no bracket to look into
+        return text, found
     for m in _BRACKETED_REGION.finditer(text):
         found.append(m.group(1))
     stripped = _BRACKETED_REGION.sub("", text)
@@ -178,6 +180,28 @@ def core(name: str) -> str:
     return _strip_org_form(text)
 
 
+def core_and_region(name: str) -> tuple[str, str | None]:
+    """`(core(name), region_of(name))`, sharing their work: what a name index takes of each of
+    a province's 520,000 names.
+
+    >>> core_and_region("同创（丽水）特种材料有限公司"), core_and_region("浙江（丽水）晶睿电子 Co., Ltd.")
+    (('同创特种材料', '丽水'), ('晶睿电子', '丽水'))
+    """
+    text = unicodedata.normalize("NFKC", name).casefold().strip()
+    while (m := ORG_FORMS_EN.search(text)) and m.start() > 0:
+        text = text[: m.start()]
+    for_core, for_region = normalise(text), normalise(name)
+    stripped, found = _strip_regions(for_core)
+    if for_region != for_core:  # cutting an English company form off can change the regions
+        _, found = _strip_regions(for_region)
+    return _strip_org_form(stripped), _most_specific(found)
+
+
+def _most_specific(found: list[str]) -> str | None:
+    regions = [r for r in found if r in REGION_PARENT]
+    return max(regions, key=lambda r: len(_ancestry(r))) if regions else None
+
+
 def region_of(name: str) -> str | None:
     """The most specific region a full name carries (leading or bracketed), normalised, else None.
 
@@ -187,8 +211,7 @@ def region_of(name: str) -> str | None:
     True
     """
     _, found = _strip_regions(normalise(name))
-    regions = [r for r in found if r in REGION_PARENT]
-    return max(regions, key=lambda r: len(_ancestry(r))) if regions else None
+    return _most_specific(found)
 
 
 def _ancestry(region: str) -> tuple[str, ...]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from kg.match import (
     Profile,
     code_key,
     core,
+    core_and_region,
     credit_check_character,
     credit_code_problem,
     is_full_name,
@@ -167,6 +169,22 @@ def test_normalise_keeps_what_tells_names_apart():
 ])
 def test_core(name, wanted):
     assert core(name) == wanted
+
+
+def test_core_and_region_is_core_and_region_of():
+    """The name index's one pass gives what the two functions give, on every name of the
+    look-alike corpus and of the seeds, and on names that cut, bracket and nest regions."""
+    from helpers import SEEDS
+
+    names = {n for case in CORPUS for p in (case["party"], *case["known"])
+             for n in (*p.get("names", ()), *p.get("full_names", ()))}
+    names |= set(re.findall(r"(?:label|label_en|aliases|aliases_en): *\[?([^\]\n]+)",
+                            "".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.yaml"))))
+    names |= {"浙江（丽水）晶睿电子 Co., Ltd.", "Disco Co., Ltd. (Lishui)", "（丽水）（缙云）某某",
+              "丽水市莲都区（杭州）某某有限公司", "某某 Co., Ltd. 浙江", "某某 Co., Ltd. (丽水)", "丽水 Co., Ltd.", " ", "", "((丽水))"}
+    assert len(names) > 300
+    for name in names:
+        assert core_and_region(name) == (core(name), region_of(name)), name
 
 
 def test_region_of_and_parse_region():

@@ -125,3 +125,16 @@ def test_two_entities_of_one_core_are_ambiguous():
     assert caught.value.candidates == ["a (晨光阀门有限公司, Company)",
                                        "b (丽水晨光阀门股份有限公司, Company)"]
     assert index.resolve("丽水晨光阀门股份有限公司") == "b"  # the exact name still decides
+
+
+def test_the_folded_and_cored_tiers_are_built_only_when_a_name_needs_them():
+    """An id or an exact label never pays for folding or taking cores of every name (seconds
+    at province size); a name that needs a tier builds it once."""
+    index = NameIndex([Named("a", "同创(丽水)特种材料有限公司", "Company",
+                             ("同创(丽水)特种材料有限公司", "Tongchuang")),
+                       Named("b", "晶睿电子", "Company", ("晶睿电子",))])
+    assert index.resolve("a") == "a" and index.resolve("晶睿电子") == "b"
+    assert index._folded is None and index._cored is None
+    assert index.resolve("tongchuang") == "a"
+    assert index._folded is not None and index._cored is None
+    assert index.resolve("同创特种材料") == "a" and index._cored is not None

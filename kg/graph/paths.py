@@ -57,9 +57,10 @@ def resolve(g: nx.Graph, name: str) -> str:
 def resolve_both(g: nx.Graph, source: str, target: str) -> tuple[str, str]:
     """Both ends of a path question; one error reports every name that does not resolve."""
     ends, problems = [], []
+    index = node_index(g)  # once for both: a province's index takes seconds
     for name in (source, target):
         try:
-            ends.append(resolve(g, name))
+            ends.append(index.resolve(name))
         except KgError as exc:
             problems.append(str(exc))
     if problems:
