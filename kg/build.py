@@ -316,9 +316,9 @@ class Background(Generic[T]):
         except BaseException as exc:  # handed to the thread that waits
             self._value.append((False, exc))
 
-    def join(self) -> None:
-        """Wait for the function to end, whatever it gives."""
-        self._thread.join()
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the function to end (or `timeout` seconds), whatever it gives."""
+        self._thread.join(timeout)
 
     def result(self) -> T:
         self._thread.join()
@@ -328,6 +328,7 @@ class Background(Generic[T]):
         return value
 
 
+INTERRUPTED_WAIT = 5.0  # seconds an interrupted build waits for its second core to stop
 CHANGED_MAX = 0.25  # above this share of changed triples, validating everything is cheaper
 
 Difference = tuple[list[bytes], list[bytes]]  # kg.nt lines added, removed
@@ -432,11 +433,12 @@ def full_fill_expected(previous: PreviousBuild | None, analytics_kept: Once[bool
 
 def fill_early(db: Path, ready: dict[str, bytes], wanted: Callable[[], bool],
                analytics: Once[bytes | None], base: str,
-               progress: Callable[[str], None]) -> frozenset[str]:
+               progress: Callable[[str], None], stop: threading.Event) -> frozenset[str]:
     """When `wanted()` says the store will be filled whole, load into a new store at `db`
     kg.nt, kg.trig if rendered by then, and the analytics once computed (None: they were
-    not); return the names of the files it holds."""
-    if not wanted():
+    not); return the names of the files it holds. Once `stop` is set (the build failed), it
+    opens the store no more: opening would make again the folder the build removes."""
+    if not wanted() or stop.is_set():
         return frozenset()
     syntaxes = {"kg.nt": ox.RdfFormat.N_TRIPLES, "kg.trig": ox.RdfFormat.TRIG}
     names = [name for name in syntaxes if name in ready]
@@ -447,7 +449,7 @@ def fill_early(db: Path, ready: dict[str, bytes], wanted: Callable[[], bool],
              f"({time.perf_counter() - started:.1f} s)")
     _step("stored early")
     turtle = analytics.wait()
-    if turtle is not None:
+    if turtle is not None and not stop.is_set():
         quads = fill_store(db, [(turtle, ox.RdfFormat.TURTLE, None),
                                 (turtle, ox.RdfFormat.TURTLE, analytics_graph(base))],
                            compact=False)
@@ -520,6 +522,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     second: Background[tuple[ValidationResult | None, frozenset[str]]] | None = None
     analytics_kept: Once[bool] = Once()  # what the second core's early fill waits for
     analytics_made: Once[bytes | None] = Once()
+    failed = threading.Event()  # tells the early fill to stop
     committing = False
     with Claim(folder) as claim:
         try:
@@ -536,7 +539,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 if validate else [],
                 partial(fill_early, folder / "db", ready,
                         partial(full_fill_expected, previous, analytics_kept), analytics_made,
-                        base, progress)
+                        base, progress, failed)
                 if with_store else None))
             with collector_paused():  # rendered now, so the second core can store it early
                 ready["kg.trig"] = trig(mapped.quads())
@@ -590,10 +593,14 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                     pass
         except BaseException as exc:
             if not committing:
-                if second is not None and isinstance(exc, Exception):  # not when interrupted
+                if second is not None:
+                    failed.set()
                     analytics_kept.set(False)
                     analytics_made.set(None)
-                    second.join()  # its store may still be filling the folder
+                    # Its store may still be filling the folder. Interrupted, the build waits
+                    # a little only: a province's load takes half a minute, and a generation
+                    # left behind is the next build's to clear (no build claims it).
+                    second.join(None if isinstance(exc, Exception) else INTERRUPTED_WAIT)
                 # Nothing of this build stays: its generation, and the folders it made if empty.
                 shutil.rmtree(folder, ignore_errors=True)
                 for empty in (out / STORE_NAME, *made):
