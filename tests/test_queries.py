@@ -326,3 +326,20 @@ def test_a_repeated_parameter_is_refused(built):
                                        "--param", "park=lishui-edz", "--param", "park=经开区"])
     assert result.exit_code == 2
     assert "--param park is given twice" in result.output
+
+
+def test_every_name_from_two_scans_is_what_one_join_gave(oxigraph, rdflib_engine):
+    """all_named (entities and names scanned apart, joined in Python) gives the entities, classes,
+    zh labels and names that the one SPARQL join (the query it replaced) gives, on both engines."""
+    from kg.sparql.queries import PROLOGUE, _named, _rows, all_named
+
+    joined = PROLOGUE + """SELECT ?e ?cls ?label ?name WHERE {
+      ?e a ?cls . FILTER(STRSTARTS(STR(?cls), STR(ipk:)))
+      OPTIONAL { ?e rdfs:label ?label FILTER(lang(?label) = "zh") }
+      OPTIONAL { ?e rdfs:label|skos:altLabel ?name }
+    }"""
+    for engine in (oxigraph, rdflib_engine):
+        scanned = {e.key: (e.label, e.cls, e.names[0], set(e.names)) for e in all_named(engine.run)}
+        reference = {e.key: (e.label, e.cls, e.names[0], set(e.names))
+                     for e in _named(_rows(engine.run(joined)))}
+        assert scanned == reference and len(scanned) > 100
