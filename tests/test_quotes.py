@@ -88,3 +88,24 @@ def test_the_loader_finds_the_same_quotes_through_the_index(tmp_path, monkeypatc
     assert len(looked_up) >= 5
     shutil.copy(MINI / "facts.yaml", facts)
     assert _problems(seeds) == []
+
+
+def test_the_loader_keeps_only_the_most_recent_indexes(tmp_path, monkeypatch):
+    """Memory stays bounded however many long sources the seeds cite: the loader's checker
+    keeps KEPT_INDEXES indexes (the most recently used), the others let theirs go and scan
+    again, with the same answers; a finder asked often again rebuilds its index."""
+    from kg.seeds.loader import _Checker
+
+    monkeypatch.setattr(quotes, "SCANNED_UP_TO", 0)
+    monkeypatch.setattr(quotes, "SCANS_BEFORE_INDEX", 1)
+    checker = _Checker(tmp_path)
+    texts = {f"s{i}": "".join(f"合成企业{i:02d}{j:05d}号入选" for j in range(50)) for i in range(7)}
+    for source, text in texts.items():
+        for j in range(3):
+            assert checker.found(source, text, f"企业{source[1:]:0>2}{j:05d}号")
+        assert not checker.found(source, text, "合成企业99")
+    assert list(checker.indexed) == ["s3", "s4", "s5", "s6"] == list(texts)[-quotes.KEPT_INDEXES:]
+    assert [f.indexed for f in checker.finders.values()] == [False] * 3 + [True] * 4
+    assert checker.found("s0", texts["s0"], "企业0000049号") and not checker.finders["s0"].indexed
+    assert checker.found("s0", texts["s0"], "企业0000048号") and checker.finders["s0"].indexed
+    assert list(checker.indexed) == ["s4", "s5", "s6", "s0"] and not checker.finders["s3"].indexed

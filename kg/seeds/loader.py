@@ -15,7 +15,7 @@ from pathlib import Path
 from kg.collector import collector_paused
 from kg.seeds import schema
 from kg.errors import InputError, Problem, did_you_mean
-from kg.seeds.quotes import QuoteFinder
+from kg.seeds.quotes import KEPT_INDEXES, QuoteFinder
 from kg.seeds.sheets import Table, cell_text, read_table
 from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
 
@@ -184,6 +184,7 @@ class _Checker:
         self.tables: dict[str, TableSource] = {}
         self.table_rows: dict[str, Table] = {}  # read once, to check the quotes citing it
         self.finders: dict[str, QuoteFinder] = {}  # an article's text, for its many quotes
+        self.indexed: dict[str, QuoteFinder] = {}  # those holding an index, least recent first
         self.unreadable: list[str] = []  # files that could not be read as seeds
 
     # -- helpers -------------------------------------------------------------------------
@@ -698,14 +699,25 @@ class _Checker:
         if text is None:
             return
         wanted = squash(quote)
+        if len(wanted) < 2:
+            self.problem(path, mark, f"{what}: quote is too short", "quote the clause that says it")
+        elif not self.found(source, text, wanted):
+            self.problem(path, mark, f"{what}: quote not found in {source}: {quote!r}",
+                         _closest_hint(wanted, text))
+
+    def found(self, source: str, text: str, wanted: str) -> bool:
+        """Whether `wanted` stands in the source's text; the KEPT_INDEXES texts indexed most
+        recently keep their index, the others let it go (bounded memory)."""
         finder = self.finders.get(source)
         if finder is None:
             finder = self.finders[source] = QuoteFinder(text)
-        if len(wanted) < 2:
-            self.problem(path, mark, f"{what}: quote is too short", "quote the clause that says it")
-        elif not finder.contains(wanted):
-            self.problem(path, mark, f"{what}: quote not found in {source}: {quote!r}",
-                         _closest_hint(wanted, text))
+        answer = finder.contains(wanted)
+        if finder.indexed:
+            self.indexed.pop(source, None)
+            self.indexed[source] = finder  # the most recently used last
+            while len(self.indexed) > KEPT_INDEXES:
+                self.indexed.pop(next(iter(self.indexed))).forget()
+        return answer
 
     def check_cell(self, path, rec: RecordMarks, source, quote, what, row: int | None) -> None:
         """A quote of a table is one whole cell of the row it names (NFC, trimmed)."""

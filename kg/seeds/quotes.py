@@ -22,6 +22,7 @@ SCANS_BEFORE_INDEX = 16  # a longer text is indexed once this many quotes have s
 # place would cost more than one scan.
 MOST_PLACES = 1 << 16
 FEW_PLACES = 8  # compared one by one with str.startswith
+KEPT_INDEXES = 4  # a loader keeps this many indexes at once (at 16 MiB a text: 440 MB at most)
 
 _MIX = 0x100000001B3  # FNV-1's prime: spreads four code points over 64 bits
 
@@ -72,6 +73,15 @@ class QuoteFinder:
                 return quote in self.text
             self._index()
         return self._look_up(quote)
+
+    @property
+    def indexed(self) -> bool:
+        return self._keys is not None
+
+    def forget(self) -> None:
+        """Drop the index (about 20 bytes a character), to be made again if asked often."""
+        self._keys = self._places = self._codes = None
+        self._scans_left = SCANS_BEFORE_INDEX
 
     def _index(self) -> None:
         import numpy as np
