@@ -173,11 +173,16 @@ def core(name: str) -> str:
     >>> core("Jingrui Electronics Co., Ltd."), core("Disco"), core("有限公司")
     ('jingruielectronics', 'disco', '有限公司')
     """
+    text, _ = _strip_regions(_without_english_form(name))
+    return _strip_org_form(text)
+
+
+def _without_english_form(name: str) -> str:
+    """`name` normalised, without a trailing English company form (Co., Ltd.)."""
     text = unicodedata.normalize("NFKC", name).casefold().strip()
     while (m := ORG_FORMS_EN.search(text)) and m.start() > 0:
         text = text[: m.start()]
-    text, _ = _strip_regions(normalise(text))
-    return _strip_org_form(text)
+    return normalise(text)
 
 
 def core_and_region(name: str) -> tuple[str, str | None]:
@@ -187,10 +192,7 @@ def core_and_region(name: str) -> tuple[str, str | None]:
     >>> core_and_region("同创（丽水）特种材料有限公司"), core_and_region("浙江（丽水）晶睿电子 Co., Ltd.")
     (('同创特种材料', '丽水'), ('晶睿电子', '丽水'))
     """
-    text = unicodedata.normalize("NFKC", name).casefold().strip()
-    while (m := ORG_FORMS_EN.search(text)) and m.start() > 0:
-        text = text[: m.start()]
-    for_core, for_region = normalise(text), normalise(name)
+    for_core, for_region = _without_english_form(name), normalise(name)
     stripped, found = _strip_regions(for_core)
     if for_region != for_core:  # cutting an English company form off can change the regions
         _, found = _strip_regions(for_region)
