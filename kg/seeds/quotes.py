@@ -30,7 +30,7 @@ _MIX = 0x100000001B3  # FNV-1's prime: spreads four code points over 64 bits
 def _codes(text: str) -> np.ndarray:
     import numpy as np
 
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
 def _gram_keys(codes: np.ndarray) -> np.ndarray:
@@ -39,7 +39,7 @@ def _gram_keys(codes: np.ndarray) -> np.ndarray:
     import numpy as np
 
     n = len(codes) - GRAM + 1
-    keys = codes[:n].copy()
+    keys = codes[:n].astype(np.uint64)
     for j in range(1, GRAM):
         keys *= np.uint64(_MIX)  # wraps around, as a hash should
         keys ^= codes[j:j + n]
@@ -91,7 +91,7 @@ class QuoteFinder:
         order = np.argsort(keys, kind="stable")
         self._keys = keys[order]
         self._places = order
-        self._codes = codes.astype(np.uint32)
+        self._codes = codes
 
     def _look_up(self, quote: str) -> bool:
         import numpy as np
