@@ -181,7 +181,8 @@ def test_core_and_region_is_core_and_region_of():
     names |= set(re.findall(r"(?:label|label_en|aliases|aliases_en): *\[?([^\]\n]+)",
                             "".join(p.read_text(encoding="utf-8") for p in SEEDS.glob("*.yaml"))))
     names |= {"浙江（丽水）晶睿电子 Co., Ltd.", "Disco Co., Ltd. (Lishui)", "（丽水）（缙云）某某",
-              "丽水市莲都区（杭州）某某有限公司", "某某 Co., Ltd. 浙江", "某某 Co., Ltd. (丽水)", "丽水 Co., Ltd.", " ", "", "((丽水))"}
+              "丽水市莲都区（杭州）某某有限公司", "某某 Co., Ltd. 浙江", "某某 Co., Ltd. (丽水)",
+              "丽水 Co., Ltd.", " ", "", "((丽水))"}
     assert len(names) > 300
     for name in names:
         assert core_and_region(name) == (core(name), region_of(name)), name

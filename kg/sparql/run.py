@@ -599,7 +599,8 @@ def to_turtle(result: Triples) -> str:
         return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype or XSD + "string"))
 
     try:
-        triples = [ox.Triple(*(term(t) for t in triple)) for triple in sorted(result.triples, key=_triple_key)]
+        triples = [ox.Triple(*(term(t) for t in triple))
+                   for triple in sorted(result.triples, key=_triple_key)]
     except ValueError as exc:  # a term an endpoint sent that RDF does not allow
         raise QueryError(f"the answer holds a term Turtle cannot carry: {exc}") from None
     return turtle(triples).decode("utf-8")
