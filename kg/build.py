@@ -44,6 +44,7 @@ import pyoxigraph as ox
 
 from kg.collector import collector_paused
 from kg.errors import CannotWrite, KgError, counted
+from kg.graph.projection import project_triples
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
 from kg.rdf.export import ntriples, render, sync_folder, trig, write_file
@@ -52,8 +53,8 @@ from kg.rdf.mapping import DEFAULT_BASE, map_seeds
 from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, fill_store,
                           read_manifest, seeds_fingerprint, seeds_stat, store_difference,
                           update_store, write_manifest)
-from kg.rdf.validate import (NotConforming, ValidationResult, validate_store,
-                             validation_fingerprint)
+from kg.rdf.validate import (NotConforming, ValidationResult, validate_ntriples,
+                             validate_store, validation_fingerprint)
 from kg.seeds.loader import load_seeds
 
 T = TypeVar("T")
@@ -386,15 +387,15 @@ def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild |
                                 analytics_graph(base))
 
 
-def validate_changes(graph: ox.Store, ntriples: bytes, previous: PreviousBuild | None,
-                     ontology_dir: str | Path, progress: Callable[[str], None]) -> ValidationResult:
-    """Validate `graph`, whose triples `ntriples` holds as N-Triples: in full, or, given the
-    previous build (validated the same way, so it conformed) and how kg.nt changed since, only
-    the nodes the difference touches, on their neighbourhood (kg.rdf.incremental); the verdict
-    is the same either way."""
-    triples = len(graph)
-    difference = None if previous is None else previous.difference.result()
-    if difference is not None:
+def validate_changes(graph: ox.Store | None, ntriples: bytes, triples: int,
+                     previous: PreviousBuild | None, ontology_dir: str | Path,
+                     progress: Callable[[str], None]) -> ValidationResult:
+    """Validate the `triples` triples that `ntriples` holds as N-Triples: in full, or, given
+    `graph` (a store of them) and the previous build (validated the same way, so it
+    conformed) and how kg.nt changed since, only the nodes the difference touches, on their
+    neighbourhood (kg.rdf.incremental); the verdict is the same either way."""
+    difference = None if previous is None or graph is None else previous.difference.result()
+    if graph is not None and difference is not None:
         added, removed = difference
         focus = focus_nodes(parse_lines(added + removed), graph)
         progress(f"{len(added):,} triples added and {len(removed):,} removed since the "
@@ -403,7 +404,13 @@ def validate_changes(graph: ox.Store, ntriples: bytes, previous: PreviousBuild |
         result.triples = triples
         return result
     progress(f"validating {counted(triples, 'triple')} against {ontology_dir}/shapes.ttl")
-    return validate_store(graph, ontology_dir, ntriples=ntriples)
+    return validate_ntriples(ntriples, triples, ontology_dir, partial(_store_of, ntriples))
+
+
+def _store_of(ntriples: bytes) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return store
 
 
 class Once(Generic[T]):
@@ -504,17 +511,22 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     mapped = map_seeds(seeds, base=base, progress=progress)
     entities, facts = len(seeds.entities), len(seeds.facts)
     del seeds  # the records are mapped: their memory goes before the stores are filled
-    # One in-memory Oxigraph store of the union graph serves validation and analytics, loaded
-    # from kg.nt's bytes: Oxigraph parses them faster than it takes the quads from Python.
     ready = {"kg.nt": ntriples(mapped.triples())}
-    started = time.perf_counter()
-    graph = ox.Store()
-    graph.bulk_load(ready["kg.nt"], format=ox.RdfFormat.N_TRIPLES)
-    progress(f"loaded {counted(mapped.triple_count, 'triple')} into Oxigraph "
-             f"({mapped.triple_count / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
     out = Path(out_dir)
     previous = None if cold or not (validate or with_store) else previous_build(
         out, ready["kg.nt"], mapped.triple_count)
+    validated = "" if not validate else validation_fingerprint(ontology_dir)
+    same_shapes = previous is not None and previous.meta.validated == validated
+    graph = None
+    if validate and same_shapes:
+        # Validating what changed reads the neighbourhoods of the nodes it touches: in an
+        # in-memory Oxigraph store, loaded from kg.nt's bytes (faster than quads from Python).
+        # Otherwise no store: the validation reads the text, the analytics the mapped triples.
+        started = time.perf_counter()
+        graph = ox.Store()
+        graph.bulk_load(ready["kg.nt"], format=ox.RdfFormat.N_TRIPLES)
+        progress(f"loaded {counted(mapped.triple_count, 'triple')} into Oxigraph "
+                 f"({mapped.triple_count / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
     made = [folder for folder in (out, *out.parents) if not folder.exists()]
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)
@@ -526,16 +538,14 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     committing = False
     with Claim(folder) as claim:
         try:
-            validated = "" if not validate else validation_fingerprint(ontology_dir)
-            same_shapes = previous is not None and previous.meta.validated == validated
             # The second core validates (pyshacl-turbo, in Rust, without Python's lock) and
             # then fills the store with what is rendered by then, beside the analytics and
-            # the serialising, which never change the in-memory store they share.
-            # Handed over in a list the thread empties: the graph goes when its verdict is in.
+            # the serialising, which only read the mapped triples and kg.nt's bytes.
+            # Handed over in a list the thread empties: a graph goes when its verdict is in.
             second = Background(partial(
                 second_core,
-                [partial(validate_changes, graph, ready["kg.nt"],
-                         previous if same_shapes else None, ontology_dir, progress)]
+                [partial(validate_changes, graph, ready["kg.nt"], mapped.triple_count,
+                         previous, ontology_dir, progress)]
                 if validate else [],
                 partial(fill_early, folder / "db", ready,
                         partial(full_fill_expected, previous, analytics_kept), analytics_made,
@@ -552,7 +562,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             progress("computing network analytics (analytics.ttl)")
             try:
                 analytics, analytics_key, reused = analytics_for(
-                    graph, base, previous_analytics_kept)
+                    project_triples(mapped.triple_rows()), base, previous_analytics_kept)
                 analytics_made.set(analytics)
             finally:  # unless told so far: the second core must not wait forever
                 analytics_kept.set(False)

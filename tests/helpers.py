@@ -109,7 +109,9 @@ def validate_both(graph, ontology=ONTOLOGY):
     value, severity, source shape, constraint component) and the same report, whether it reads
 the store's dump or the N-Triples a build holds. Returns the
     reference's result, so a shape test runs on both engines by calling this."""
-    from kg.rdf.validate import validate_graph, validate_store
+    import pyoxigraph as ox
+
+    from kg.rdf.validate import validate_graph, validate_ntriples, validate_store
 
     reference = validate_graph(graph, ontology)
     store = store_of(graph)
@@ -117,6 +119,16 @@ the store's dump or the N-Triples a build holds. Returns the
     # as a build calls it, with the triples it holds as N-Triples: the same result
     text = graph.serialize(format="nt", encoding="utf-8")
     assert validate_store(store, ontology, ntriples=text) == fast
+    # as a cold build calls it, with no store: one is made, once, only to name what is wrong
+    made = []
+
+    def store_of_text():
+        made.append(ox.Store())
+        made[-1].load(text, format=ox.RdfFormat.N_TRIPLES)
+        return made[-1]
+
+    assert validate_ntriples(text, len(store), ontology, store_of_text) == fast
+    assert len(made) == (0 if not fast.violations else 1)
     only_reference = sorted(reference.results - fast.results)
     only_fast = sorted(fast.results - reference.results)
     assert not only_reference and not only_fast, (

@@ -9,7 +9,7 @@ import pytest
 from helpers import ONTOLOGY, ROOT
 from kg.build import build
 from kg.graph.files import EDGE_COLUMNS
-from kg.graph.projection import project
+from kg.graph.projection import project, project_triples
 from kg.rdf.read import load_graph_file
 from kg.seeds import schema
 from sparql_projection import sparql_project
@@ -96,6 +96,17 @@ def test_equals_the_sparql_formulation_on_the_seeds(store):
     assert as_lists(project(store)) == as_lists(sparql_project(store))
 
 
+def default_triples(store):
+    import pyoxigraph as ox
+
+    return [(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+
+
+def test_projecting_triples_in_hand_equals_projecting_their_store(store):
+    assert as_lists(project_triples(default_triples(store))) == as_lists(project(store))
+
+
 def test_equals_the_sparql_formulation_on_a_synthetic_province(tmp_path):
     spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
     assert spec and spec.loader
@@ -107,6 +118,11 @@ def test_equals_the_sparql_formulation_on_a_synthetic_province(tmp_path):
     g = project(synthetic)
     assert g.number_of_nodes() > 100 and g.number_of_edges() > 200
     assert as_lists(g) == as_lists(sparql_project(synthetic))
+    # What a build projects: the mapped triples themselves, never loaded into a store.
+    from kg.rdf.mapping import map_seeds
+    from kg.seeds.loader import load_seeds
+    assert as_lists(project_triples(map_seeds(load_seeds(tmp_path / "seeds")).triple_rows())) \
+        == as_lists(g)
 
 
 def test_the_builds_store_projects_as_its_kg_ttl(built, store):
@@ -150,3 +166,4 @@ def test_several_values_give_a_fixed_answer():
         ("hasHonour", 2020), ("hasHonour#2", 2021)]
     assert [(k, d["inferred"]) for _, _, k, d in g.out_edges("b", keys=True, data=True)] == [
         ("partner", True), ("partner#2", False)]
+    assert as_lists(project_triples(default_triples(s))) == as_lists(g)

@@ -36,7 +36,7 @@ tests/test_projection.py holds it equal to the SPARQL formulation it replaced.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import cast
 
 import networkx as nx
@@ -60,6 +60,7 @@ _ALT_LABEL = PREFIXES["skos"] + "altLabel"
 _IN_SCHEME = PREFIXES["skos"] + "inScheme"
 _DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
 _QUOTE, _LEVEL, _INFERRED = _IPK + "quote", _IPK + "level", _IPK + "inferred"
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 def local_name(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
@@ -75,21 +76,23 @@ class _Scan:
     predicate at most once per projection; terms as their string values, whose hashing is
     cheap (pyoxigraph terms hash slowly)."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store | None) -> None:
         self.store = store
         self._read: dict[str, dict[str, list[str]]] = {}
 
-    def quads(self, predicate: str, obj: str | None = None) -> Iterator[ox.Quad]:
-        return self.store.quads_for_pattern(None, ox.NamedNode(predicate),
-                                            None if obj is None else ox.NamedNode(obj),
-                                            ox.DefaultGraph())
+    def pairs(self, predicate: str, obj: str | None = None) -> Iterable[tuple[Term, Term]]:
+        """(subject, object) of every triple with `predicate` (and object `obj`, if given)."""
+        assert self.store is not None
+        return ((q.subject, q.object) for q in self.store.quads_for_pattern(
+            None, ox.NamedNode(predicate), None if obj is None else ox.NamedNode(obj),
+            ox.DefaultGraph()))
 
     def values(self, predicate: str) -> dict[str, list[str]]:
         """Subject → its objects' values for one predicate, each list sorted."""
         if predicate not in self._read:
             found: dict[str, list[str]] = {}
-            for q in self.quads(predicate):
-                found.setdefault(_text(q.subject), []).append(_text(q.object))
+            for s, o in self.pairs(predicate):
+                found.setdefault(_text(s), []).append(_text(o))
             for objects in found.values():
                 if len(objects) > 1:
                     objects.sort()
@@ -99,12 +102,37 @@ class _Scan:
     def labels(self, language: str) -> dict[str, str]:
         """Subject → its smallest rdfs:label in exactly this language."""
         found: dict[str, str] = {}
-        for q in self.quads(_LABEL):
-            o, s = q.object, _text(q.subject)
+        for subject, o in self.pairs(_LABEL):
+            s = _text(subject)
             if isinstance(o, ox.Literal) and o.language == language:
                 if s not in found or o.value < found[s]:
                     found[s] = o.value
         return found
+
+
+class _TripleScan(_Scan):
+    """The same reads from triples in hand (a build's mapped triples, no duplicates), indexed
+    by predicate in one pass: a build need not load them into a store to project them."""
+
+    def __init__(self, triples: Iterable[tuple[Term, ox.NamedNode, Term]]) -> None:
+        super().__init__(None)
+        self._pairs: dict[str, list[tuple[Term, Term]]] = {p: [] for p in READ}
+        self._typed: dict[str, list[tuple[Term, Term]]] | None = None
+        for s, p, o in triples:
+            found = self._pairs.get(p.value)
+            if found is not None:
+                found.append((s, o))
+
+    def pairs(self, predicate: str, obj: str | None = None) -> Iterable[tuple[Term, Term]]:
+        if obj is None:
+            return self._pairs[predicate]  # a KeyError: READ misses a predicate read here
+        if predicate != _TYPE:
+            return [(s, o) for s, o in self._pairs[predicate] if _text(o) == obj]
+        if self._typed is None:  # asked once per entity class: grouped by class once
+            self._typed = {}
+            for s, o in self._pairs[_TYPE]:
+                self._typed.setdefault(_text(o), []).append((s, o))
+        return self._typed.get(obj, [])
 
 
 def qualifier_attrs(values: dict[str, str | None] | None) -> Qualifiers:
@@ -133,8 +161,8 @@ def _entities(scan: _Scan) -> dict[str, str]:
     """Every entity IRI with its class local name (the smallest, if typed twice)."""
     classes: dict[str, str] = {}
     for cls in schema.ENTITY_TYPES:
-        for q in scan.quads(_TYPE, _IPK + cls):
-            e = _text(q.subject)
+        for subject, _o in scan.pairs(_TYPE, _IPK + cls):
+            e = _text(subject)
             if e not in classes or cls < classes[e]:
                 classes[e] = cls
     return classes
@@ -161,6 +189,10 @@ _FACT_KEYS = tuple(q.key for q in schema.EDGE_QUALIFIERS) + ("inferred", "quote"
 _FACT_PROPS = tuple(_IPK + q.prop for q in schema.EDGE_QUALIFIERS) + (
     _INFERRED, _QUOTE, _DERIVED_FROM)
 Fact = tuple[str, str, str, str, tuple]
+# Every predicate the projection reads (a _TripleScan keeps these triples only).
+READ = frozenset((_TYPE, _LABEL, _ALT_LABEL, _IN_SCHEME, _QUOTE, _DERIVED_FROM, _LEVEL,
+                  _IPK + "hasSegment", _IPK + "upstreamOf", *_FACT_PROPS,
+                  *(_RDF + part for part in ("subject", "predicate", "object"))))
 
 
 def _facts(scan: _Scan, classes: dict[str, str]) -> list[Fact]:
@@ -170,8 +202,8 @@ def _facts(scan: _Scan, classes: dict[str, str]) -> list[Fact]:
                                      for part in ("subject", "predicate", "object"))
     tables = [scan.values(p) for p in _FACT_PROPS]
     rows: list[Fact] = []
-    for q in scan.quads(_TYPE, _RDF + "Statement"):
-        st = _text(q.subject)
+    for subject, _o in scan.pairs(_TYPE, _RDF + "Statement"):
+        st = _text(subject)
         for s, p, o in itertools.product(subjects.get(st, ()), predicates.get(st, ()),
                                          objects.get(st, ())):
             if o not in classes:
@@ -192,12 +224,12 @@ def _chain_edges(scan: _Scan) -> list[tuple[str, str, str, str | None, str | Non
     schemes = scan.values(_IN_SCHEME)
     rows = []
     for relation in ("hasSegment", "upstreamOf"):
-        for q in scan.quads(_IPK + relation):
-            s = _text(q.subject)
+        for subject, obj in scan.pairs(_IPK + relation):
+            s = _text(subject)
             for chain in [s] if relation == "hasSegment" else schemes.get(s, []):
                 for quote in quotes.get(chain) or (None,):
                     for src in sources.get(chain) or (None,):
-                        rows.append((s, relation, _text(q.object), quote, src))
+                        rows.append((s, relation, _text(obj), quote, src))
     # Several rows for one edge (a chain with two quotes): the last, in a fixed order, wins.
     rows.sort(key=lambda r: (r[0], r[1], r[2], r[3] or "", r[4] or ""))
     return rows
@@ -224,8 +256,19 @@ def project(store: ox.Store) -> nx.MultiDiGraph:
     >>> [(u, v, k, d["year"]) for u, v, k, d in g.edges(keys=True, data=True)]
     [('a', 'h', 'hasHonour', 2024)]
     """
+    return _project(_Scan(store))
+
+
+@collector_paused()
+def project_triples(triples: Iterable[tuple[Term, ox.NamedNode, Term]]) -> nx.MultiDiGraph:
+    """`project` of a store holding exactly `triples` ((subject, predicate, object) terms,
+    each once), without the store: what a build does with its mapped triples.
+    tests/test_projection.py holds the two equal."""
+    return _project(_TripleScan(triples))
+
+
+def _project(scan: _Scan) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
-    scan = _Scan(store)
     classes = _entities(scan)
     _add_nodes(g, scan, classes)
     for s_iri, p_iri, o_iri, statement, values in _facts(scan, classes):

@@ -24,7 +24,6 @@ from rdflib import Graph
 
 from kg.collector import collector_paused
 from kg.graph.analytics import DIGITS, analyze
-from kg.graph.projection import project
 from kg.graph.records import Analysis, node_data
 from kg.rdf.adapter import as_rdflib_graph
 from kg.rdf.export import turtle
@@ -166,13 +165,12 @@ def analytics_key(g: nx.MultiDiGraph, base: str) -> str:
 
 
 @collector_paused()
-def analytics_for(store: ox.Store, base: str,
+def analytics_for(g: nx.MultiDiGraph, base: str,
                   previous: Callable[[str], bytes | None] = lambda _key: None
                   ) -> tuple[bytes, str, bool]:
-    """Project a built graph and return analytics.ttl's bytes with their `analytics_key` and
-    whether they were reused: `previous(key)` gives the bytes an earlier build made under the
-    same key (or None), else the graph is analysed."""
-    g = project(store)
+    """analytics.ttl's bytes for a projected graph (kg.graph.projection), with their
+    `analytics_key` and whether they were reused: `previous(key)` gives the bytes an earlier
+    build made under the same key (or None), else the graph is analysed."""
     key = analytics_key(g, base)
     reused = previous(key)
     if reused is not None:

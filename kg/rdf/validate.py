@@ -306,14 +306,35 @@ def validate_store(store: ox.Store, ontology_dir: str | Path,
     It saves the checks, not the reading: a few nodes of a big store still cost seconds.
     """
     import pyoxigraph as ox
-    import pyshacl_turbo  # imports rdflib and a native module; only validation needs it
-    from pyshacl_turbo.rdf import Input  # its typed input: text the engine parses itself
 
     focus = None if focus_nodes is None else sorted({_focus_iri(n) for n in focus_nodes})
     if focus == []:  # the engine reads "no focus nodes" as "all of them"
         return ValidationResult(True, [], len(store))
-    parsed = _parsed_ontology(ontology_dir)
     text = ntriples if ntriples is not None else store.dump(format=ox.RdfFormat.N_QUADS) or b""
+    return _validate_text(text, len(store), ontology_dir, focus, lambda: store)
+
+
+def validate_ntriples(ntriples: bytes, triples: int, ontology_dir: str | Path,
+                      store: Callable[[], ox.Store]) -> ValidationResult:
+    """`validate_store` of a store holding the `triples` triples of `ntriples` (its default
+    graph), without it: `store()` makes one only to name the focus nodes of a report with
+    results, so a graph that conforms is never loaded into a store."""
+    made: list[ox.Store] = []
+
+    def loaded() -> ox.Store:
+        if not made:
+            made.append(store())
+        return made[0]
+
+    return _validate_text(ntriples, triples, ontology_dir, None, loaded)
+
+
+def _validate_text(text: bytes, triples: int, ontology_dir: str | Path, focus: list[str] | None,
+                   store: Callable[[], ox.Store]) -> ValidationResult:
+    import pyshacl_turbo  # imports rdflib and a native module; only validation needs it
+    from pyshacl_turbo.rdf import Input  # its typed input: text the engine parses itself
+
+    parsed = _parsed_ontology(ontology_dir)
     # N-Triples lines are N-Quads lines; joined as bytes, so the text is decoded only once.
     data = Input(b"\n".join((text, parsed.mixed_in)).decode(), "nquads", None, {},
                  preserve_ids=True)  # the store's blank-node ids, kept in the report
@@ -323,5 +344,5 @@ def validate_store(store: ox.Store, ontology_dir: str | Path,
     del data
     if not isinstance(report, Graph):  # a ValidationFailure: the engine cannot run the shapes
         raise _unusable_shapes(ontology_dir, "pyshacl-turbo", Exception(str(report)))
-    return _read_report(report, parsed.shapes, lambda node: _store_labels(store, node),
-                        len(store), bool(conforms))
+    return _read_report(report, parsed.shapes, lambda node: _store_labels(store(), node),
+                        triples, bool(conforms))
