@@ -512,15 +512,14 @@ def _is_inferred(routes: list[Route]) -> bool:
     return all(any(f["inferred"] for f in route) for route in routes)
 
 
-def _segment_report(g: nx.MultiDiGraph, segment: str, members: dict[str, list[Route]],
-                    leading: dict[str, Fact], order: int,
-                    in_segment: dict[str, list[Route]]) -> SegmentReport:
-    """`in_segment`: segment_companies(g, segment), computed once for every park's report."""
+def _segment_report(reads: _Reads, segment: str, members: dict[str, list[Route]],
+                    leading: dict[str, Fact], order: int) -> SegmentReport:
+    g = reads.g
     rows: list[SegmentCompany] = []
-    for company, via in in_segment.items():
+    for company, via in reads.segment_companies(segment).items():
         if company not in members:
             continue
-        held = honours(g, company)
+        held = reads.honours(company)
         national = any(h["level"] == "national" for h in held)
         rows.append({"id": company, "label": _label(g, company),
                      "segment_via": via, "park_via": members[company],
@@ -539,7 +538,40 @@ def _segment_report(g: nx.MultiDiGraph, segment: str, members: dict[str, list[Ro
             "companies": rows, "order": order}
 
 
-def chain_coverage(g: nx.MultiDiGraph) -> list[ChainCoverage]:
+class _Reads:
+    """What chain coverage and the key-enterprise scores both read of one graph, each read once:
+    a park's companies, a segment's companies, a company's honours, a chain's named companies
+    (a province asks these of every park, segment and company, many times over)."""
+
+    def __init__(self, g: nx.MultiDiGraph) -> None:
+        self.g = g
+        self._parks: dict[str, dict[str, list[Route]]] = {}
+        self._segments: dict[str, dict[str, list[Route]]] = {}
+        self._honours: dict[str, list[Honour]] = {}
+        self._named: dict[tuple[str, str], dict[str, Fact]] = {}
+
+    def park_companies(self, park: str) -> dict[str, list[Route]]:
+        if park not in self._parks:
+            self._parks[park] = park_companies(self.g, park)
+        return self._parks[park]
+
+    def segment_companies(self, segment: str) -> dict[str, list[Route]]:
+        if segment not in self._segments:
+            self._segments[segment] = segment_companies(self.g, segment)
+        return self._segments[segment]
+
+    def honours(self, company: str) -> list[Honour]:
+        if company not in self._honours:
+            self._honours[company] = honours(self.g, company)
+        return self._honours[company]
+
+    def named(self, chain: str, relation: str) -> dict[str, Fact]:
+        if (chain, relation) not in self._named:
+            self._named[chain, relation] = _named(self.g, chain, relation)
+        return self._named[chain, relation]
+
+
+def chain_coverage(g: nx.MultiDiGraph, reads: _Reads | None = None) -> list[ChainCoverage]:
     """Per park and per chain it develops (developsChain): each segment in chain order with
     the park's companies in it, their honours, its strength rating and the inputs behind it;
     the gap segments; and the chain's named leading (龙头) and up/downstream enterprises.
@@ -560,23 +592,17 @@ def chain_coverage(g: nx.MultiDiGraph) -> list[ChainCoverage]:
     ([('s1', '潜力', 1), ('s2', '空白', 0)], ['s2'])
     """
     out: list[ChainCoverage] = []
-    placed_in: dict[str, dict[str, list[Route]]] = {}
-
-    def in_segment(s: str) -> dict[str, list[Route]]:  # every park developing the chain asks
-        if s not in placed_in:
-            placed_in[s] = segment_companies(g, s)
-        return placed_in[s]
-
+    reads = reads or _Reads(g)
     parks = sorted(n for n in g if _cls(g, n) == "Park")
     for park in parks:
         chains = sorted({v for _u, v, _k in _facts(g, park, "developsChain")})
         if not chains:
             continue
-        members = park_companies(g, park)
+        members = reads.park_companies(park)
         for chain in chains:
-            leading = _named(g, chain, "leadingEnterpriseIn")
-            supply = _named(g, chain, "supplyChainEnterpriseIn")
-            segments = [_segment_report(g, s, members, leading, order, in_segment(s))
+            leading = reads.named(chain, "leadingEnterpriseIn")
+            supply = reads.named(chain, "supplyChainEnterpriseIn")
+            segments = [_segment_report(reads, s, members, leading, order)
                         for order, s in enumerate(chain_segments(g, chain), 1)]
             placed = {c["id"] for s in segments for c in s["companies"]}
             named: list[NamedEnterprise] = [
@@ -606,8 +632,8 @@ def _via_text(route: Route) -> str:
     return text + (" (inferred)" if any(f["inferred"] for f in route) else "")
 
 
-def key_enterprises(g: nx.MultiDiGraph,
-                    scores: dict[str, EntityScores] | None = None) -> list[KeyEnterprise]:
+def key_enterprises(g: nx.MultiDiGraph, scores: dict[str, EntityScores] | None = None,
+                    reads: _Reads | None = None) -> list[KeyEnterprise]:
     """Every company ranked by its key-enterprise score, with the breakdown (``SCORE_RULE``).
 
     `scores` is the output of :func:`centrality` (computed when not given).
@@ -626,23 +652,24 @@ def key_enterprises(g: nx.MultiDiGraph,
     [(1, 'a', 17.0, 3.0, 4), (2, 'b', 5.41, 0.0, 0)]
     """
     scores = centrality(g) if scores is None else scores
+    reads = reads or _Reads(g)
     companies = sorted(n for n in g if _cls(g, n) == "Company")
     top = max((scores[c]["pagerank"] for c in companies), default=0.0)
     served: dict[str, dict[str, list[Route]]] = {}
     chain_of: dict[str, str] = {}  # once per segment: its in-edges are every company in it
     for s in sorted(n for n in g if _cls(g, n) == "ChainSegment"):
         chain_of[s] = _chain_of(g, s)
-        for company, via in segment_companies(g, s).items():
+        for company, via in reads.segment_companies(s).items():
             served.setdefault(company, {})[s] = via
     parks: dict[str, list[str]] = {}
     for park in sorted(n for n in g if _cls(g, n) == "Park"):
-        for company in park_companies(g, park):
+        for company in reads.park_companies(park):
             parks.setdefault(company, []).append(park)
     rows: list[ScoredCompany] = []
     for c in companies:
         pagerank = scores[c]["pagerank"]
         position = round(POSITION_POINTS * pagerank / top, 2) if top else 0.0
-        held = honours(g, c)
+        held = reads.honours(c)
         segments: list[SegmentServed] = [
             {"id": s, "label": _label(g, s), "chain": chain_of[s],
              "via": "; ".join(_via_text(r) for r in via), "inferred": _is_inferred(via)}
@@ -732,6 +759,7 @@ def analyze(g: nx.MultiDiGraph) -> Analysis:
          "component": component_of[n], "core_number": cores[n]}
         for n in sorted(g, key=lambda n: (-scores[n]["pagerank"], n))]
     max_core = max(cores.values(), default=0)
+    reads = _Reads(g)
     return {
         "graph": {"nodes": g.number_of_nodes(), "facts": g.number_of_edges(),
                   "linked_pairs": e.graph.ecount(),
@@ -752,6 +780,6 @@ def analyze(g: nx.MultiDiGraph) -> Analysis:
                        for i, m in enumerate(parts, 1)],
         "k_core": {"max_core": max_core,
                    "members": by_rank([n for n, k in cores.items() if k == max_core])},
-        "chains": chain_coverage(g),
-        "key_enterprises": key_enterprises(g, scores),
+        "chains": chain_coverage(g, reads),
+        "key_enterprises": key_enterprises(g, scores, reads),
     }
