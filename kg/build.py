@@ -321,8 +321,42 @@ class Background(Generic[T]):
         """Wait for the function to end (or `timeout` seconds), whatever it gives."""
         self._thread.join(timeout)
 
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
     def result(self) -> T:
         self._thread.join()
+        ok, value = self._value[0]
+        if not ok:
+            raise value
+        return value
+
+
+class RunOnce(Generic[T]):
+    """Work that the first thread free for it runs (`run`), once; `result()` waits for its
+    value or raises what it raised. A build's early fill: its second core runs it once the
+    graph conforms, or, while that core still validates, a thread the first core starts when
+    its own work is done, so neither core waits idle for the other."""
+
+    def __init__(self, work: Callable[[], T]):
+        self._work = work
+        self._claimed = threading.Lock()
+        self._done = threading.Event()
+        self._value: list[tuple[bool, Any]] = []
+
+    def run(self) -> None:
+        """Run the work on this thread, unless a thread has begun it already."""
+        if not self._claimed.acquire(blocking=False):
+            return
+        try:
+            self._value.append((True, self._work()))
+        except BaseException as exc:  # handed to the thread that waits
+            self._value.append((False, exc))
+        finally:
+            self._done.set()
+
+    def result(self) -> T:
+        self._done.wait()
         ok, value = self._value[0]
         if not ok:
             raise value
@@ -443,15 +477,20 @@ def fill_early(db: Path, ready: dict[str, bytes], wanted: Callable[[], bool],
                progress: Callable[[str], None], stop: threading.Event) -> frozenset[str]:
     """When `wanted()` says the store will be filled whole, load into a new store at `db`
     kg.nt, kg.trig if rendered by then, and the analytics once computed (None: they were
-    not); return the names of the files it holds. Once `stop` is set (the build failed), it
-    opens the store no more: opening would make again the folder the build removes."""
+    not); return the names of the files it holds. Once `stop` is set (the build failed, or
+    its graph does not conform), it loads no more: each load (half a minute at most for a
+    province) is finished, the next not begun, and a store not yet opened is never made."""
     if not wanted() or stop.is_set():
         return frozenset()
     syntaxes = {"kg.nt": ox.RdfFormat.N_TRIPLES, "kg.trig": ox.RdfFormat.TRIG}
-    names = [name for name in syntaxes if name in ready]
+    names: list[str] = []
     started = time.perf_counter()
-    quads = fill_store(db, [(ready[name], syntaxes[name], None) for name in names],
-                       compact=False)
+    quads = 0
+    for name in syntaxes:
+        if name not in ready or stop.is_set():
+            continue
+        quads = fill_store(db, [(ready[name], syntaxes[name], None)], compact=False)
+        names.append(name)
     progress(f"stored {' and '.join(names)} early: {counted(quads, 'quad')} "
              f"({time.perf_counter() - started:.1f} s)")
     _step("stored early")
@@ -466,15 +505,18 @@ def fill_early(db: Path, ready: dict[str, bytes], wanted: Callable[[], bool],
 
 
 def second_core(validation: list[Callable[[], ValidationResult]],
-                early_fill: Callable[[], frozenset[str]] | None
-                ) -> tuple[ValidationResult | None, frozenset[str]]:
+                early_fill: RunOnce[frozenset[str]] | None,
+                stop: threading.Event) -> ValidationResult | None:
     """What a build's second core does: validate (the one function in `validation`, taken
     out so what it holds is freed once it is done), then, if the graph conforms, fill the
-    store early. Returns the verdict (None: not validated) and what the store holds."""
+    store early unless the first core has begun to; a graph that does not conform stops a
+    fill begun meanwhile. Returns the verdict (None: not validated)."""
     result = validation.pop()() if validation else None
-    if early_fill is None or (result is not None and not result.conforms):
-        return result, frozenset()
-    return result, early_fill()
+    if result is not None and not result.conforms:
+        stop.set()
+    elif early_fill is not None:
+        early_fill.run()
+    return result
 
 
 def read_seeds_stat(seeds_dir: str | Path, seen: tuple[str, str]) -> str:
@@ -531,7 +573,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)
         folder = new_generation(out)
-    second: Background[tuple[ValidationResult | None, frozenset[str]]] | None = None
+    second: Background[ValidationResult | None] | None = None
+    spare: Background[None] | None = None  # the first core's thread for an early fill
     analytics_kept: Once[bool] = Once()  # what the second core's early fill waits for
     analytics_made: Once[bytes | None] = Once()
     failed = threading.Event()  # tells the early fill to stop
@@ -542,15 +585,16 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             # then fills the store with what is rendered by then, beside the analytics and
             # the serialising, which only read the mapped triples and kg.nt's bytes.
             # Handed over in a list the thread empties: a graph goes when its verdict is in.
+            early_fill = RunOnce(partial(
+                fill_early, folder / "db", ready,
+                partial(full_fill_expected, previous, analytics_kept), analytics_made,
+                base, progress, failed)) if with_store else None
             second = Background(partial(
                 second_core,
                 [partial(validate_changes, graph, ready["kg.nt"], mapped.triple_count,
                          previous, ontology_dir, progress)]
                 if validate else [],
-                partial(fill_early, folder / "db", ready,
-                        partial(full_fill_expected, previous, analytics_kept), analytics_made,
-                        base, progress, failed)
-                if with_store else None))
+                early_fill, failed))
             with collector_paused():  # rendered now, so the second core can store it early
                 ready["kg.trig"] = trig(mapped.quads())
 
@@ -582,11 +626,14 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 with writing(out):
                     clean_up(out, list(rendered))  # not our generation: we hold it
                     stage_files(folder, rendered, progress)
-                with writing(out):  # an early fill's OSError too
-                    result, loaded = second.result()
+                if early_fill is not None and not second.done():
+                    # Still validating: this core is free, so it fills the store meanwhile.
+                    spare = Background(early_fill.run)
+                result = second.result()
                 if result is not None and not result.conforms:
                     raise NotConforming(result)
-                with writing(out):
+                with writing(out):  # an early fill's OSError too
+                    loaded = early_fill.result() if early_fill is not None else frozenset()
                     published = stage_store(folder, rendered, meta, with_store, base, progress,
                                             loaded, partial(store_delta, out, rendered,
                                                             previous, base))
@@ -610,7 +657,10 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                     # Its store may still be filling the folder. Interrupted, the build waits
                     # a little only: a province's load takes half a minute, and a generation
                     # left behind is the next build's to clear (no build claims it).
-                    second.join(None if isinstance(exc, Exception) else INTERRUPTED_WAIT)
+                    for thread in (second, spare):
+                        if thread is not None:
+                            thread.join(None if isinstance(exc, Exception)
+                                        else INTERRUPTED_WAIT)
                 # Nothing of this build stays: its generation, and the folders it made if empty.
                 shutil.rmtree(folder, ignore_errors=True)
                 for empty in (out / STORE_NAME, *made):

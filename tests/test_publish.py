@@ -490,15 +490,114 @@ def test_a_generation_another_running_build_fills_is_left_alone(two_builds):
 
 
 def test_a_graph_that_does_not_conform_is_never_stored_early():
-    from kg.build import second_core
+    from kg.build import RunOnce, second_core
     from kg.rdf.validate import ValidationResult
 
     filled = []
+    fill = RunOnce(lambda: filled.append(1) or frozenset({"kg.nt"}))
+    stop = threading.Event()
     verdict = ValidationResult(False, [], 3)
-    assert second_core([lambda: verdict], lambda: filled.append(1) or frozenset({"kg.nt"})) \
-        == (verdict, frozenset())
-    assert filled == []
-    assert second_core([], lambda: frozenset({"kg.nt"})) == (None, frozenset({"kg.nt"}))
+    assert second_core([lambda: verdict], fill, stop) == verdict
+    assert filled == [] and stop.is_set()  # and a fill the first core began stops
+    fill = RunOnce(lambda: filled.append(1) or frozenset({"kg.nt"}))
+    assert second_core([], fill, threading.Event()) is None
+    assert fill.result() == frozenset({"kg.nt"}) and filled == [1]
+
+
+def test_the_early_fill_runs_once_whichever_core_comes_first():
+    from kg.build import RunOnce
+
+    runs, begun, go = [], threading.Event(), threading.Event()
+
+    def work():
+        runs.append(threading.current_thread().name)
+        begun.set()
+        go.wait(10)
+        return frozenset({"kg.nt"})
+
+    fill = RunOnce(work)
+    first = threading.Thread(target=fill.run, name="first")
+    first.start()
+    assert begun.wait(10)
+    fill.run()  # another thread, free later: finds it begun and goes on
+    go.set()
+    assert fill.result() == frozenset({"kg.nt"}) and runs == ["first"]
+    first.join()
+    broken = RunOnce(lambda: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    broken.run()
+    with pytest.raises(OSError):
+        broken.result()
+
+
+def test_a_stopped_early_fill_finishes_its_load_and_begins_no_other(tmp_path, monkeypatch):
+    import kg.build
+    from kg.build import Once, fill_early
+
+    stop, loads = threading.Event(), []
+    real = kg.build.fill_store
+
+    def fill_store(db, what, compact=True):
+        loads.append(what[0][1])
+        quads = real(db, what, compact)
+        stop.set()  # the graph was found not to conform during this load
+        return quads
+
+    monkeypatch.setattr(kg.build, "fill_store", fill_store)
+    nt = b"<http://x/a> <http://x/p> <http://x/b> .\n"
+    trig = b"<http://x/g> { <http://x/a> <http://x/p> <http://x/b> . }\n"
+    analytics: Once[bytes | None] = Once()
+    analytics.set(b"<http://x/a> <http://x/q> 1 .\n")
+    held = fill_early(tmp_path / "db", {"kg.nt": nt, "kg.trig": trig}, lambda: True, analytics,
+                      "http://x/", lambda _m: None, stop)
+    assert held == frozenset({"kg.nt"}) and len(loads) == 1
+
+
+def _fill_while_validating(monkeypatch, verdict=None):
+    """Make a build's validation wait, once done, until the early fill has begun: it can only
+    begin on the first core's thread. `verdict` replaces the real one."""
+    import kg.build
+
+    filling = threading.Event()
+    real_fill, real_validate = kg.build.fill_early, kg.build.validate_changes
+
+    def fill(*args, **kwargs):
+        filling.set()
+        return real_fill(*args, **kwargs)
+
+    def validate(*args, **kwargs):
+        result = real_validate(*args, **kwargs)
+        assert filling.wait(60), "the first core never began the early fill"
+        return verdict or result
+
+    monkeypatch.setattr(kg.build, "fill_early", fill)
+    monkeypatch.setattr(kg.build, "validate_changes", validate)
+
+
+def test_a_core_done_before_the_validation_fills_the_store_meanwhile(mini_seeds, tmp_path,
+                                                                      monkeypatch):
+    build(mini_seeds, tmp_path / "reference", ONTOLOGY)
+    _fill_while_validating(monkeypatch)
+    build(mini_seeds, tmp_path / "out", ONTOLOGY)
+
+    def quads(out):
+        return sorted(str(q) for q in open_read_only(store_of(out)))
+
+    assert quads(tmp_path / "out") == quads(tmp_path / "reference")
+    for name in ("kg.ttl", "kg.trig", "analytics.ttl"):
+        assert (tmp_path / "out" / name).read_bytes() == \
+            (tmp_path / "reference" / name).read_bytes()
+
+
+def test_a_graph_found_not_to_conform_while_the_store_fills_leaves_nothing(mini_seeds,
+                                                                           tmp_path,
+                                                                           monkeypatch):
+    from kg.rdf.validate import NotConforming, ValidationResult
+
+    _fill_while_validating(monkeypatch, ValidationResult(False, [], 1))
+    out = tmp_path / "out"
+    with pytest.raises(NotConforming):
+        build(mini_seeds, out, ONTOLOGY)
+    assert not out.exists()
 
 
 def test_a_build_failing_in_its_analytics_neither_hangs_nor_leaves_its_generation(
