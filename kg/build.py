@@ -302,6 +302,14 @@ def previous_analytics(out: Path, key: str) -> bytes | None:
         return handle.read()
 
 
+def _outcome(recorded: list[tuple[bool, Any]]) -> Any:
+    """What a function run on another thread returned, or what it raised, raised again."""
+    ok, value = recorded[0]
+    if not ok:
+        raise value
+    return value
+
+
 class Background(Generic[T]):
     """A function running on a daemon thread (an interrupted build does not wait for it);
     `result()` waits for its value or raises what it raised."""
@@ -326,10 +334,7 @@ class Background(Generic[T]):
 
     def result(self) -> T:
         self._thread.join()
-        ok, value = self._value[0]
-        if not ok:
-            raise value
-        return value
+        return _outcome(self._value)
 
 
 class RunOnce(Generic[T]):
@@ -357,10 +362,7 @@ class RunOnce(Generic[T]):
 
     def result(self) -> T:
         self._done.wait()
-        ok, value = self._value[0]
-        if not ok:
-            raise value
-        return value
+        return _outcome(self._value)
 
 
 INTERRUPTED_WAIT = 5.0  # seconds an interrupted build waits for its second core to stop
