@@ -138,11 +138,11 @@ the store's dump or the N-Triples a build holds. Returns the
     return reference
 
 
-def load_synth():
-    """benchmarks/synth.py as a module (benchmarks/ is not a package: loaded by its path)."""
+def load_synth(name: str = "synth"):
+    """benchmarks/NAME.py as a module (benchmarks/ is not a package: loaded by its path)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

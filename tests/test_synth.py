@@ -38,6 +38,23 @@ def test_small_tree_checks_and_builds_with_shapes(small, tmp_path):
     assert (tmp_path / "out" / "kg.ttl").stat().st_size > 0
 
 
+def test_an_independent_generator_s_tree_checks_and_builds_with_shapes(tmp_path):
+    """benchmarks/synth_independent.py, written from seeds/README.md alone: another shape
+    (nested sub-parks, tables as sources in three encodings, flow and block YAML, entities and
+    their facts in different files), the same schema."""
+    independent = load_synth("synth_independent")
+    for out in (tmp_path / "a", tmp_path / "b"):
+        generator = independent.Gen(200, 6, 1)
+        generator.run()
+        generator.write(out)
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    result = CliRunner().invoke(main, ["check", "--seeds", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    built = build(tmp_path / "a", tmp_path / "out", ONTOLOGY, validate=True)
+    assert built.entities > 300 and built.facts > 1000
+    assert any(p.suffix == ".csv" for p in (tmp_path / "a" / "sources").iterdir())
+
+
 def test_same_seed_same_bytes_other_seed_differs(tmp_path):
     synth.generate(3, 60, tmp_path / "a", seed=3)
     synth.generate(3, 60, tmp_path / "b", seed=3)
