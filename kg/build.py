@@ -305,41 +305,6 @@ def previous_analytics(out: Path, key: str) -> bytes | None:
         return handle.read()
 
 
-def _outcome(recorded: list[tuple[bool, Any]]) -> Any:
-    """What a function run on another thread returned, or what it raised, raised again."""
-    ok, value = recorded[0]
-    if not ok:
-        raise value
-    return value
-
-
-class Background(Generic[T]):
-    """A function running on a daemon thread (an interrupted build does not wait for it);
-    `result()` waits for its value or raises what it raised."""
-
-    def __init__(self, work: Callable[[], T]):
-        self._value: list[tuple[bool, Any]] = []
-        self._thread = threading.Thread(target=self._run, args=(work,), daemon=True)
-        self._thread.start()
-
-    def _run(self, work: Callable[[], object]) -> None:
-        try:
-            self._value.append((True, work()))
-        except BaseException as exc:  # handed to the thread that waits
-            self._value.append((False, exc))
-
-    def join(self, timeout: float | None = None) -> None:
-        """Wait for the function to end (or `timeout` seconds), whatever it gives."""
-        self._thread.join(timeout)
-
-    def done(self) -> bool:
-        return not self._thread.is_alive()
-
-    def result(self) -> T:
-        self._thread.join()
-        return _outcome(self._value)
-
-
 class RunOnce(Generic[T]):
     """Work that the first thread free for it runs (`run`), once; `result()` waits for its
     value or raises what it raised. A build's early fill: its second core runs it once the
@@ -365,7 +330,31 @@ class RunOnce(Generic[T]):
 
     def result(self) -> T:
         self._done.wait()
-        return _outcome(self._value)
+        ok, value = self._value[0]
+        if not ok:
+            raise value
+        return value
+
+
+class Background(Generic[T]):
+    """A function running on a daemon thread (an interrupted build does not wait for it);
+    `result()` waits for its value or raises what it raised."""
+
+    def __init__(self, work: Callable[[], T]):
+        self._work = RunOnce(work)
+        self._thread = threading.Thread(target=self._work.run, daemon=True)
+        self._thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for the function to end (or `timeout` seconds), whatever it gives."""
+        self._thread.join(timeout)
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def result(self) -> T:
+        self._thread.join()
+        return self._work.result()
 
 
 INTERRUPTED_WAIT = 5.0  # seconds an interrupted build waits for its second core to stop
