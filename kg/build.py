@@ -559,8 +559,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         # in-memory Oxigraph store, loaded from kg.nt's bytes (faster than quads from Python).
         # Otherwise no store: the validation reads the text, the analytics the mapped triples.
         started = time.perf_counter()
-        graph = ox.Store()
-        graph.bulk_load(ready["kg.nt"], format=ox.RdfFormat.N_TRIPLES)
+        graph = _store_of(ready["kg.nt"])
         progress(f"loaded {counted(mapped.triple_count, 'triple')} into Oxigraph "
                  f"({mapped.triple_count / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
     made = [folder for folder in (out, *out.parents) if not folder.exists()]
