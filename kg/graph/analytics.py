@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import random
+from functools import cache, partial
 from typing import NamedTuple, cast
 
 import igraph as ig
@@ -545,30 +546,10 @@ class _Reads:
 
     def __init__(self, g: nx.MultiDiGraph) -> None:
         self.g = g
-        self._parks: dict[str, dict[str, list[Route]]] = {}
-        self._segments: dict[str, dict[str, list[Route]]] = {}
-        self._honours: dict[str, list[Honour]] = {}
-        self._named: dict[tuple[str, str], dict[str, Fact]] = {}
-
-    def park_companies(self, park: str) -> dict[str, list[Route]]:
-        if park not in self._parks:
-            self._parks[park] = park_companies(self.g, park)
-        return self._parks[park]
-
-    def segment_companies(self, segment: str) -> dict[str, list[Route]]:
-        if segment not in self._segments:
-            self._segments[segment] = segment_companies(self.g, segment)
-        return self._segments[segment]
-
-    def honours(self, company: str) -> list[Honour]:
-        if company not in self._honours:
-            self._honours[company] = honours(self.g, company)
-        return self._honours[company]
-
-    def named(self, chain: str, relation: str) -> dict[str, Fact]:
-        if (chain, relation) not in self._named:
-            self._named[chain, relation] = _named(self.g, chain, relation)
-        return self._named[chain, relation]
+        self.park_companies = cache(partial(park_companies, g))
+        self.segment_companies = cache(partial(segment_companies, g))
+        self.honours = cache(partial(honours, g))
+        self.named = cache(partial(_named, g))
 
 
 def chain_coverage(g: nx.MultiDiGraph, reads: _Reads | None = None) -> list[ChainCoverage]:
