@@ -319,14 +319,9 @@ def validate_ntriples(ntriples: bytes, triples: int, ontology_dir: str | Path,
     """`validate_store` of a store holding the `triples` triples of `ntriples` (its default
     graph), without it: `store()` makes one only to name the focus nodes of a report with
     results, so a graph that conforms is never loaded into a store."""
-    made: list[ox.Store] = []
+    from functools import cache
 
-    def loaded() -> ox.Store:
-        if not made:
-            made.append(store())
-        return made[0]
-
-    return _validate_text(ntriples, triples, ontology_dir, None, loaded)
+    return _validate_text(ntriples, triples, ontology_dir, None, cache(store))
 
 
 def _validate_text(text: bytes, triples: int, ontology_dir: str | Path, focus: list[str] | None,
