@@ -48,7 +48,8 @@ from kg.graph.projection import project_triples
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
 from kg.rdf.export import ntriples, render, sync_folder, trig, write_file
-from kg.rdf.incremental import focus_nodes, neighbourhood, parse_lines, sorted_difference
+from kg.rdf.incremental import (SortedNTriples, focus_nodes, neighbourhood, parse_lines,
+                                sorted_difference)
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
 from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, fill_store,
                           read_manifest, seeds_fingerprint, seeds_stat, store_difference,
@@ -415,16 +416,17 @@ def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild |
                                 analytics_graph(base))
 
 
-def validate_changes(graph: ox.Store | None, ntriples: bytes, triples: int,
-                     previous: PreviousBuild | None, ontology_dir: str | Path,
+def validate_changes(ntriples: bytes, triples: int, previous: PreviousBuild | None,
+                     ontology_dir: str | Path,
                      progress: Callable[[str], None]) -> ValidationResult:
-    """Validate the `triples` triples that `ntriples` holds as N-Triples: in full, or, given
-    `graph` (a store of them) and the previous build (validated the same way, so it
-    conformed) and how kg.nt changed since, only the nodes the difference touches, on their
-    neighbourhood (kg.rdf.incremental); the verdict is the same either way."""
-    difference = None if previous is None or graph is None else previous.difference.result()
-    if graph is not None and difference is not None:
+    """Validate the `triples` triples that `ntriples` holds as sorted N-Triples: in full, or,
+    given the previous build (validated the same way, so it conformed) and how kg.nt changed
+    since, only the nodes the difference touches, on their neighbourhood, read from the lines
+    in place (kg.rdf.incremental); the verdict is the same either way."""
+    difference = None if previous is None else previous.difference.result()
+    if difference is not None:
         added, removed = difference
+        graph = SortedNTriples(ntriples)
         focus = focus_nodes(parse_lines(added + removed), graph)
         progress(f"{len(added):,} triples added and {len(removed):,} removed since the "
                  f"last build: validating the {counted(len(focus), 'node')} they touch")
@@ -553,15 +555,6 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         out, ready["kg.nt"], mapped.triple_count)
     validated = "" if not validate else validation_fingerprint(ontology_dir)
     same_shapes = previous is not None and previous.meta.validated == validated
-    graph = None
-    if validate and same_shapes:
-        # Validating what changed reads the neighbourhoods of the nodes it touches: in an
-        # in-memory Oxigraph store, loaded from kg.nt's bytes (faster than quads from Python).
-        # Otherwise no store: the validation reads the text, the analytics the mapped triples.
-        started = time.perf_counter()
-        graph = _store_of(ready["kg.nt"])
-        progress(f"loaded {counted(mapped.triple_count, 'triple')} into Oxigraph "
-                 f"({mapped.triple_count / max(time.perf_counter() - started, 1e-9):,.0f}/s)")
     made = [folder for folder in (out, *out.parents) if not folder.exists()]
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)
@@ -584,8 +577,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 base, progress, failed)) if with_store else None
             second = Background(partial(
                 second_core,
-                [partial(validate_changes, graph, ready["kg.nt"], mapped.triple_count,
-                         previous, ontology_dir, progress)]
+                [partial(validate_changes, ready["kg.nt"], mapped.triple_count,
+                         previous if same_shapes else None, ontology_dir, progress)]
                 if validate else [],
                 early_fill, failed))
             with collector_paused():  # rendered now, so the second core can store it early
@@ -606,7 +599,6 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 analytics_made.set(None)
             if reused:
                 progress("the projected graph is as the last build's: its analytics.ttl is kept")
-            del graph  # the validation, if still running, holds it until its verdict
             progress("serialising")
             rendered = render(mapped, progress, ready)
             rendered["analytics.ttl"] = analytics

@@ -16,7 +16,8 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH
 
-from kg.rdf.incremental import focus_nodes, neighbourhood, parse_lines, sorted_difference
+from kg.rdf.incremental import (RDF_TYPE as TYPE, SortedNTriples, focus_nodes, neighbourhood,
+                                parse_lines, sorted_difference)
 from kg.rdf.validate import validate_graph, validate_store
 from helpers import ONTOLOGY
 
@@ -54,9 +55,8 @@ def _violating(lines: list[bytes], focus=None) -> set[str]:
     if focus is None:
         result = validate_graph(Graph().parse(data=data.decode(), format="nt"), ONTOLOGY)
     else:
-        store = ox.Store()
-        store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
-        result = validate_store(neighbourhood(store, focus), ONTOLOGY, focus_nodes=focus)
+        result = validate_store(neighbourhood(SortedNTriples(data), focus), ONTOLOGY,
+                                focus_nodes=focus)
     found = {r.focus for r in result.results}
     assert result.conforms == (not found)
     return found
@@ -91,10 +91,75 @@ def test_focus_validation_gives_the_full_verdict(built):
     for what, mutated in _mutations(lines, rnd):
         added, removed = sorted_difference(io.BytesIO(b"\n".join(lines)),
                                            io.BytesIO(b"\n".join(mutated)))
-        store = ox.Store()
-        store.bulk_load(b"\n".join(mutated) + b"\n", format=ox.RdfFormat.N_TRIPLES)
-        focus = focus_nodes(parse_lines(added + removed), store)
+        graph = SortedNTriples(b"\n".join(mutated) + b"\n")
+        focus = focus_nodes(parse_lines(added + removed), graph)
         full = _violating(mutated)
         assert _violating(mutated, focus) == full, what
         seen_broken += bool(full)
     assert seen_broken >= 5  # the mutations do break the graph
+
+
+def _store_neighbourhood(store: ox.Store, nodes) -> set[ox.Quad]:
+    """The reference: the same neighbourhood read from a store's indexes."""
+    quads: set[ox.Quad] = set()
+    for node in nodes:
+        for quad in store.quads_for_pattern(node, None, None):
+            quads.add(quad)
+            if isinstance(quad.object, ox.NamedNode):
+                quads.update(store.quads_for_pattern(quad.object, TYPE, None))
+        quads.update(store.quads_for_pattern(None, None, node))
+    return quads
+
+
+def test_kg_nt_lines_are_sorted_bytewise(built):
+    """What SortedNTriples bisects on, and what sorted_difference reads in one pass."""
+    lines = (built / "kg.nt").read_bytes().splitlines()
+    assert lines == sorted(lines)
+    assert len(set(lines)) == len(lines)
+
+
+def test_sorted_lines_read_what_a_store_gives(built):
+    """Every node's own triples, the triples pointing at it and whole neighbourhoods of
+    random node sets: the same from the sorted lines as from a store of them."""
+    data = (built / "kg.nt").read_bytes()
+    store = ox.Store()
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    graph = SortedNTriples(data)
+    nodes = sorted({q.subject for q in store if isinstance(q.subject, ox.NamedNode)}
+                   | {q.object for q in store if isinstance(q.object, ox.NamedNode)},
+                   key=lambda n: n.value)
+
+    def stored(lines: list[bytes]) -> set[ox.Quad]:  # a store writes decimals canonically
+        found = ox.Store()
+        found.extend(ox.Quad(t.subject, t.predicate, t.object) for t in parse_lines(lines))
+        return set(found)
+
+    pointed = 0
+    for node in nodes:
+        own = set(store.quads_for_pattern(node, None, None))
+        assert stored(graph.subject_lines(node)) == own, node
+        incoming = set(store.quads_for_pattern(None, None, node))
+        assert stored(graph.object_lines([node])) == incoming, node
+        pointed += bool(incoming)
+    assert pointed > 100  # the page's graph links its nodes
+    rnd = random.Random(4)
+    for size in (0, 1, 3, 10, 40):
+        some = rnd.sample(nodes, size)
+        assert set(neighbourhood(graph, some)) == _store_neighbourhood(store, some)
+    # Nodes the graph does not hold: nothing, wherever they would sort.
+    for iri in ("http://a.example/", "https://w3id.org/industrial-park-kg/id/company/zzz",
+                "https://w3id.org/industrial-park-kg/id/company/", "urn:~"):
+        assert graph.subject_lines(ox.NamedNode(iri)) == []
+        assert graph.object_lines([ox.NamedNode(iri)]) == []
+
+
+def test_sorted_lines_at_the_ends_of_the_file():
+    """The first and the last line are found, with or without a final line break."""
+    lines = [b"<x:a> <x:p> <x:b> .", b"<x:b> <x:p> \"<x:a> .\" .", b"<x:z> <x:p> <x:a> ."]
+    for data in (b"\n".join(lines), b"\n".join(lines) + b"\n"):
+        graph = SortedNTriples(data)
+        assert graph.subject_lines(ox.NamedNode("x:a")) == lines[:1]
+        assert graph.subject_lines(ox.NamedNode("x:z")) == lines[2:]
+        # a literal ending like an IRI object is not a triple pointing at the node
+        assert graph.object_lines([ox.NamedNode("x:a")]) == lines[2:]
+        assert graph.object_lines([ox.NamedNode("x:b")]) == lines[:1]

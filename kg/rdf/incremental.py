@@ -55,9 +55,64 @@ def parse_lines(lines: Iterable[bytes]) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)] if data else []
 
 
-def focus_nodes(changed: Iterable[ox.Triple], store: ox.Store) -> list[ox.NamedNode]:
+class SortedNTriples:
+    r"""A graph held as its N-Triples lines sorted bytewise (kg.nt's bytes), read in place: a
+    node's own triples found by bisection, the triples pointing at nodes by one pass over the
+    lines. What validating a few changed nodes reads, without loading a store of it all
+    (a province: 1.5 s a pass against 16 s to load).
+
+    >>> g = SortedNTriples(b"<x:a> <x:p> <x:b> .\n<x:a> <x:q> \"x\" .\n<x:ab> <x:p> <x:a> .\n"
+    ...                    b"<x:c> <x:p> <x:b> .\n")
+    >>> g.subject_lines(ox.NamedNode("x:a"))
+    [b'<x:a> <x:p> <x:b> .', b'<x:a> <x:q> "x" .']
+    >>> g.object_lines([ox.NamedNode("x:b")])
+    [b'<x:a> <x:p> <x:b> .', b'<x:c> <x:p> <x:b> .']
+    """
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def subject_lines(self, node: ox.NamedNode) -> list[bytes]:
+        """The lines whose subject is `node`: after the first line not below `<node> `, every
+        line beginning with it (lines sharing a beginning stand together when sorted)."""
+        data, prefix = self.data, f"{node} ".encode()
+        lo, hi = 0, len(data)  # line starts: every line before lo sorts below prefix, from hi not
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = data.rfind(b"\n", lo, mid) + 1 or lo  # of the line holding mid, from lo
+            end = data.find(b"\n", start)
+            end = len(data) if end < 0 else end
+            if data[start:end] < prefix:
+                lo = min(end + 1, len(data))
+            else:
+                hi = start
+        found = []
+        while lo < len(data) and data.startswith(prefix, lo):
+            end = data.find(b"\n", lo)
+            end = len(data) if end < 0 else end
+            found.append(data[lo:end])
+            lo = end + 1
+        return found
+
+    def object_lines(self, nodes: Iterable[ox.NamedNode]) -> list[bytes]:
+        """The lines whose object is one of `nodes`, in line order: one pass."""
+        wanted = {str(node).encode() for node in nodes}
+        if not wanted:
+            return []
+        # An IRI holds no space, so after the last " <" of a line ending "> ." stands its
+        # object; a literal's line ends with a quote, a language tag or a datatype's "> .",
+        # whose IRI is then compared, and never is an entity's.
+        return [line for line in self.data.split(b"\n") if line.endswith(b"> .")
+                and line[line.rfind(b" <", 0, -2) + 1:-2] in wanted]
+
+    def types(self, node: ox.NamedNode) -> list[bytes]:
+        prefix = f"{node} <{RDF_TYPE.value}> ".encode()
+        return [line for line in self.subject_lines(node) if line.startswith(prefix)]
+
+
+def focus_nodes(changed: Iterable[ox.Triple], graph: SortedNTriples) -> list[ox.NamedNode]:
     """The nodes whose verdict may differ after `changed` (triples added or removed) were
-    applied to the graph in `store`: every subject and IRI object of a change, and every node
+    applied to give `graph`: every subject and IRI object of a change, and every node
     pointing at a node whose types changed. Sorted, so validation runs alike every time."""
     nodes: set[ox.NamedNode] = set()
     retyped: set[ox.NamedNode] = set()
@@ -68,24 +123,24 @@ def focus_nodes(changed: Iterable[ox.Triple], store: ox.Store) -> list[ox.NamedN
                 retyped.add(t.subject)
         if isinstance(t.object, ox.NamedNode):
             nodes.add(t.object)
-    for node in retyped:
-        for quad in store.quads_for_pattern(None, None, node):
-            if isinstance(quad.subject, ox.NamedNode):
-                nodes.add(quad.subject)
+    for t in parse_lines(graph.object_lines(retyped)):
+        if isinstance(t.subject, ox.NamedNode):
+            nodes.add(t.subject)
     return sorted(nodes, key=lambda n: n.value)
 
 
-def neighbourhood(store: ox.Store, nodes: Iterable[ox.NamedNode]) -> ox.Store:
+def neighbourhood(graph: SortedNTriples, nodes: Iterable[ox.NamedNode]) -> ox.Store:
     """A store of what the shapes read to judge `nodes`: their own triples, the triples
     pointing at them, and the types of the nodes they point at. Validating `nodes` on it gives
     their verdict on the whole graph, at the cost of their neighbourhood, not of the graph."""
-    quads: set[ox.Quad] = set()
+    nodes = list(nodes)
+    lines: set[bytes] = set(graph.object_lines(nodes))
     for node in nodes:
-        for quad in store.quads_for_pattern(node, None, None):
-            quads.add(quad)
-            if isinstance(quad.object, ox.NamedNode):
-                quads.update(store.quads_for_pattern(quad.object, RDF_TYPE, None))
-        quads.update(store.quads_for_pattern(None, None, node))
+        own = graph.subject_lines(node)
+        lines.update(own)
+        for t in parse_lines(own):
+            if isinstance(t.object, ox.NamedNode):
+                lines.update(graph.types(t.object))
     sub = ox.Store()
-    sub.extend(quads)
+    sub.extend(ox.Quad(t.subject, t.predicate, t.object) for t in parse_lines(sorted(lines)))
     return sub
