@@ -42,12 +42,14 @@ from typing import IO, Any, Callable, Generic, TypeVar
 
 import pyoxigraph as ox
 
+from kg import code
 from kg.collector import collector_paused
 from kg.errors import CannotWrite, KgError, counted
-from kg.graph.projection import project_triples
+from kg.graph.projection import project_triples, provenance_only
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
-from kg.rdf.export import ntriples, render, sync_folder, trig, write_file
+from kg.rdf.export import (PATCH_MAX, ntriples, patch_jsonld, patch_turtle, render, sync_folder,
+                           trig, write_file)
 from kg.rdf.incremental import (SortedNTriples, focus_nodes, neighbourhood, parse_lines,
                                 sorted_difference)
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
@@ -416,6 +418,49 @@ def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild |
                                 analytics_graph(base))
 
 
+def analytics_of_difference(out: Path, previous: PreviousBuild | None,
+                            ntriples: bytes) -> tuple[bytes, str] | None:
+    """The last build's analytics.ttl and its key, when the same kg made them and what changed
+    since is only provenance to the projection (`provenance_only`): kept without projecting."""
+    if previous is None or not previous.meta.analytics \
+            or previous.meta.code != code.version().hex():
+        return None
+    difference = previous.difference.result()
+    if difference is None or not provenance_only(
+            parse_lines(difference[0]), parse_lines(difference[1]), SortedNTriples(ntriples)):
+        return None
+    kept = previous_analytics(out, previous.meta.analytics)
+    return None if kept is None else (kept, previous.meta.analytics)
+
+
+def patched_exports(out: Path, previous: PreviousBuild | None,
+                    ntriples: bytes) -> dict[str, bytes]:
+    """The exports this build can make by patching the last build's, when the same kg made
+    them and few triples changed since: kg.ttl and kg.jsonld, each with the part of every
+    subject whose triples changed written anew (`patch_turtle`, `patch_jsonld`);
+    tests/test_rebuild.py holds them equal to the whole files written anew."""
+    if previous is None or previous.meta.code != code.version().hex():
+        return {}
+    difference = previous.difference.result()
+    if difference is None:
+        return {}
+    subjects = {t.subject for t in parse_lines(difference[0] + difference[1])}
+    if len(subjects) > PATCH_MAX or not all(isinstance(s, ox.NamedNode) for s in subjects):
+        return {}
+    graph = SortedNTriples(ntriples)
+    nodes = {s: [(t.subject, t.predicate, t.object) for t in parse_lines(graph.subject_lines(s))]
+             for s in subjects if isinstance(s, ox.NamedNode)}
+    patched = {}
+    for name, patch in (("kg.ttl", patch_turtle), ("kg.jsonld", patch_jsonld)):
+        handle = published_file(out, name, previous.meta)
+        if handle is not None:
+            with handle:
+                new = patch(handle.read(), nodes)
+            if new is not None:
+                patched[name] = new
+    return patched
+
+
 def validate_changes(ntriples: bytes, triples: int, previous: PreviousBuild | None,
                      ontology_dir: str | Path,
                      progress: Callable[[str], None]) -> ValidationResult:
@@ -591,22 +636,33 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
 
             progress("computing network analytics (analytics.ttl)")
             try:
-                analytics, analytics_key, reused = analytics_for(
-                    project_triples(mapped.triple_rows()), base, previous_analytics_kept)
+                kept = None if cold else analytics_of_difference(out, previous, ready["kg.nt"])
+                if kept is not None:
+                    analytics, analytics_key = kept
+                    analytics_kept.set(True)
+                    said = "nothing but quotes and sources changed since the last build"
+                else:
+                    analytics, analytics_key, reused = analytics_for(
+                        project_triples(mapped.triple_rows()), base, previous_analytics_kept)
+                    said = "the projected graph is as the last build's" if reused else ""
                 analytics_made.set(analytics)
             finally:  # unless told so far: the second core must not wait forever
                 analytics_kept.set(False)
                 analytics_made.set(None)
-            if reused:
-                progress("the projected graph is as the last build's: its analytics.ttl is kept")
+            if said:
+                progress(f"{said}: its analytics.ttl is kept")
+            patched = patched_exports(out, previous, ready["kg.nt"])
+            if patched:
+                progress(f"{', '.join(patched)}: the last build's, patched where triples changed")
             progress("serialising")
-            rendered = render(mapped, progress, ready)
+            rendered = render(mapped, progress, {**ready, **patched})
             rendered["analytics.ttl"] = analytics
             triples = mapped.triple_count
             del mapped  # serialised: the quads' Python objects go before the store is filled
             meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
                              hashlib.sha256(rendered["kg.ttl"]).hexdigest(),
-                             validated=validated, analytics=analytics_key)
+                             validated=validated, analytics=analytics_key,
+                             code=code.version().hex())
             with locked(out, wait, notice or progress):
                 with writing(out):
                     clean_up(out, list(rendered))  # not our generation: we hold it

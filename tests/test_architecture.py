@@ -12,7 +12,8 @@ KG = Path(__file__).resolve().parent.parent / "kg"
 
 # Bottom to top; a module may import its own layer and the layers below, never one above.
 LAYERS = [
-    ("base", ("kg.collector", "kg.errors", "kg.match", "kg.names", "kg.tables", "kg.project", "kg.scaffold")),
+    ("base", ("kg.code", "kg.collector", "kg.errors", "kg.match", "kg.names", "kg.tables",
+              "kg.project", "kg.scaffold")),
     ("seeds", ("kg.seeds",)),
     ("rdf", ("kg.rdf",)),
     ("sparql", ("kg.sparql",)),

@@ -167,3 +167,119 @@ def test_several_values_give_a_fixed_answer():
     assert [(k, d["inferred"]) for _, _, k, d in g.out_edges("b", keys=True, data=True)] == [
         ("partner", True), ("partner#2", False)]
     assert as_lists(project_triples(default_triples(s))) == as_lists(g)
+
+
+def _changed(triples: set, edit) -> tuple[set, list, list, object]:
+    """The graph after `edit` (a function of the triple set), what it added and removed,
+    and its sorted lines as a build holds them."""
+    import pyoxigraph as ox
+
+    from kg.rdf.incremental import SortedNTriples
+
+    new = edit(set(triples))
+    lines = sorted(f"{ox.Triple(*t)} .".encode() for t in new)
+    return (new, [ox.Triple(*t) for t in new - triples], [ox.Triple(*t) for t in triples - new],
+            SortedNTriples(b"\n".join(lines) + b"\n"))
+
+
+def test_provenance_only_changes_keep_the_analytics_key(built):
+    """provenance_only says True only when the projection's analytics_key is the same, and
+    says it for a quote edited on an entity or on a fact (its statement renamed) unless
+    another statement links the same nodes by the same relation."""
+    import random
+
+    import pyoxigraph as ox
+
+    from kg.graph.projection import provenance_only
+    from kg.graph.scores import analytics_key
+    from kg.rdf.mapping import DEFAULT_BASE
+
+    ipk, rdf = "https://w3id.org/industrial-park-kg/ontology/", \
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    quote, year = ox.NamedNode(ipk + "quote"), ox.NamedNode(ipk + "year")
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    triples = {(q.subject, q.predicate, q.object) for q in ox.parse(
+        (built / "kg.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)}
+    key = analytics_key(project_triples(triples), DEFAULT_BASE)
+    statements = sorted({s for s, p, o in triples if p.value == rdf + "type"
+                         and o.value == rdf + "Statement"}, key=str)
+    said = {st: {(p, o) for s, p, o in triples if s == st} for st in statements}
+    spo = {st: tuple(o for p, o in sorted(said[st], key=str) if p.value in (
+        rdf + "subject", rdf + "predicate", rdf + "object")) for st in statements}
+    linked_twice = {st for st in statements if list(spo.values()).count(spo[st]) > 1}
+    quoted = sorted({s for s, p, o in triples if p == quote} - set(statements), key=str)
+
+    def requote(node, text):
+        def edit(g):
+            g -= {t for t in g if t[0] == node and t[1] == quote}
+            return g | {(node, quote, ox.Literal(text, language="zh"))}
+        return edit
+
+    def rename(st, text, also=lambda p, o: (p, o)):
+        def edit(g):
+            g -= {t for t in g if t[0] == st}
+            renamed = ox.NamedNode(st.value + "-renamed")
+            g |= {(renamed, *also(p, o)) for p, o in said[st] if p != quote}
+            return g | {(renamed, quote, ox.Literal(text, language="zh"))}
+        return edit
+
+    rnd = random.Random(3)
+    kept = {"entity quote": 0, "fact quote": 0}
+    cases = []
+    for node in rnd.sample(quoted, 15):
+        cases.append(("entity quote", requote(node, "改过的引文")))
+    for st in rnd.sample(statements, 40):
+        cases.append(("fact quote" if st not in linked_twice else "linked twice",
+                      rename(st, "改过的引文")))
+        cases.append(("fact object", rename(st, "改过的引文", lambda p, o: (
+            p, quoted[0] if p.value == rdf + "object" else o))))
+        cases.append(("fact year", lambda g, st=st: g - {t for t in g if t[0] == st
+                                                          and t[1] == year}
+                      | {(st, year, ox.Literal("1999", datatype=ox.NamedNode(
+                          "http://www.w3.org/2001/XMLSchema#gYear")))}))
+    for node in rnd.sample(quoted, 10):
+        cases.append(("label", lambda g, node=node: g | {(node, label, ox.Literal("别名", language="zh"))}))
+        cases.append(("second quote", lambda g, node=node: g | {(node, quote, ox.Literal("又一句", language="zh"))}))
+    cases.append(("nothing", lambda g: g))
+    for what, edit in cases:
+        new, added, removed, graph = _changed(triples, edit)
+        if provenance_only(added, removed, graph):
+            assert analytics_key(project_triples(new), DEFAULT_BASE) == key, what
+            assert what in kept or what == "nothing", what
+            kept[what] = kept.get(what, 0) + 1
+    assert kept["entity quote"] == 15
+    assert kept["fact quote"] == sum(1 for w, _ in cases if w == "fact quote") > 20
+
+
+def test_a_renamed_statement_beside_another_of_the_same_link_is_not_provenance_only(built):
+    """Two statements of one subject, relation and object are two edges, keyed in the order
+    of their IRIs: renaming one may swap which edge has which year, so the scores' key moves."""
+    import pyoxigraph as ox
+
+    from kg.graph.projection import provenance_only
+    from kg.graph.scores import analytics_key
+    from kg.rdf.mapping import DEFAULT_BASE
+
+    ipk, rdf = "https://w3id.org/industrial-park-kg/ontology/", \
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    year = ox.NamedNode(ipk + "year")
+    triples = {(q.subject, q.predicate, q.object) for q in ox.parse(
+        (built / "kg.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)}
+    g = project_triples(triples)
+    st_iri = next(d["statement"] for _u, _v, d in sorted(g.edges(data=True), key=str)
+                  if d["year"] is not None and d["statement"])
+    st = ox.NamedNode(st_iri)
+    own = {(p, o) for s, p, o in triples if s == st}
+    twin = ox.NamedNode(st_iri + "-twin")  # sorts after st, before st's renamed IRI
+    gyear = ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")
+    triples |= {(twin, p, o) for p, o in own if p != year} | {
+        (twin, year, ox.Literal("1999", datatype=gyear))}
+    key = analytics_key(project_triples(triples), DEFAULT_BASE)
+
+    def rename(g):
+        renamed = ox.NamedNode(st_iri + "-zz")
+        return {t for t in g if t[0] != st} | {(renamed, p, o) for p, o in own}
+
+    new, added, removed, graph = _changed(triples, rename)
+    assert analytics_key(project_triples(new), DEFAULT_BASE) != key  # the years swapped
+    assert not provenance_only(added, removed, graph)

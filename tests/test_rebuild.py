@@ -12,7 +12,10 @@ from kg.cli import main
 
 CHANGE = ("    quote: 于2011年落户丽水经开区\n", "    quote: 2011年落户丽水经开区\n")
 KEPT = "its analytics.ttl is kept"
+UNPROJECTED = "nothing but quotes and sources changed since the last build"
+PROJECTED = "the projected graph is as the last build's"
 UPDATED = "updating a copy of the last build's store"
+PATCHED = "kg.ttl, kg.jsonld: the last build's, patched where triples changed"
 
 
 def _build(seeds, out, *extra):
@@ -51,9 +54,11 @@ def test_a_rebuild_validates_the_change_and_writes_what_a_cold_build_writes(mini
     assert "7 triples added and 7 removed since the last build: validating the 7 nodes " \
            "they touch" in again, again
     assert KEPT in again  # a quote's edit leaves the projection, and the scores, as they were
+    assert UNPROJECTED in again  # told from the change: the graph is not projected
     assert UPDATED in again  # and the store is the last one's with the change applied
+    assert PATCHED in again  # and kg.jsonld the last one's with the two statements' lines new
     cold_said = _build(mini_seeds, cold)
-    assert KEPT not in cold_said and UPDATED not in cold_said
+    assert KEPT not in cold_said and UPDATED not in cold_said and PATCHED not in cold_said
     assert _exports(warm) == _exports(cold)
     assert _quads(warm) == _quads(cold)
     unchanged = _build(mini_seeds, warm)
@@ -93,7 +98,7 @@ def test_the_manifest_says_what_validated_the_build(mini_seeds, tmp_path):
 
 def test_analytics_are_made_anew_when_the_graph_or_the_code_changed(mini_seeds, tmp_path,
                                                                      monkeypatch):
-    from kg.graph import scores
+    from kg import code
 
     warm, cold = tmp_path / "warm", tmp_path / "cold"
     _build(mini_seeds, warm)
@@ -104,14 +109,20 @@ def test_analytics_are_made_anew_when_the_graph_or_the_code_changed(mini_seeds, 
                      encoding="utf-8")
     said = _build(mini_seeds, warm)
     assert KEPT not in said and UPDATED not in said  # other scores: the store is filled anew
+    assert PATCHED in said  # a statement's line gone, and its subject's and object's changed
     _build(mini_seeds, cold, "--cold")
     assert _exports(warm) == _exports(cold)
     assert _quads(warm) == _quads(cold)
-    assert KEPT in _build(mini_seeds, warm)
+    assert UNPROJECTED in _build(mini_seeds, warm)
     assert KEPT not in _build(mini_seeds, warm, "--cold")
-    # another kg (its sources changed): the scores are computed again
-    monkeypatch.setattr(scores, "_code_version", lambda: b"another kg")
-    assert KEPT not in _build(mini_seeds, warm)
+    # not told from the change: the projection is made, and its key compared
+    monkeypatch.setattr("kg.build.provenance_only", lambda *_: False)
+    assert PROJECTED in _build(mini_seeds, warm)
+    monkeypatch.undo()
+    # another kg (its sources changed): the scores are computed again, the files written anew
+    monkeypatch.setattr(code, "version", lambda: b"another kg")
+    said = _build(mini_seeds, warm)
+    assert KEPT not in said and PATCHED not in said
     # analytics.ttl edited after it was published: not the file the manifest records
     assert KEPT in _build(mini_seeds, warm)
     analytics = warm / "analytics.ttl"
@@ -217,3 +228,56 @@ def test_a_store_updated_by_its_delta_holds_what_a_filled_one_holds(built, tmp_p
     fill_store(tmp_path / "old-db-again", old_loads)
     assert set(ox.Store.read_only(str(tmp_path / "old-db"))) == set(
         ox.Store.read_only(str(tmp_path / "old-db-again")))
+
+
+def test_patched_exports_are_the_whole_files_written_anew(built):
+    """patch_jsonld and patch_turtle on the page's graph changed in many ways, against jsonld
+    and turtle on all of it: subjects changed, removed, added before the first, after the
+    last and between."""
+    import random
+
+    import pyoxigraph as ox
+
+    from kg.rdf.export import jsonld, patch_jsonld, patch_turtle, turtle
+
+    triples = sorted({(q.subject, q.predicate, q.object) for q in ox.parse(
+        (built / "kg.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)},
+        key=lambda t: tuple(map(str, t)))
+    old = jsonld(triples)
+    assert old == (built / "kg.jsonld").read_bytes()
+    old_ttl = turtle(ox.Triple(*t) for t in triples)
+    assert old_ttl == (built / "kg.ttl").read_bytes()
+    subjects = sorted({t[0] for t in triples}, key=str)
+    label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    rnd = random.Random(7)
+    for round_ in range(12):
+        new = set(triples)
+        for s in rnd.sample(subjects, rnd.choice([1, 2, 5, 30])):
+            own = [t for t in new if t[0] == s]
+            change = rnd.choice(["drop one", "drop all", "add one"])
+            if change == "drop all":
+                new -= set(own)
+            elif change == "drop one":
+                new.discard(rnd.choice(own))
+            else:
+                new.add((s, label, ox.Literal(f"新{round_}", language="zh")))
+        for iri in rnd.sample(["http://a.example/first", "urn:zz:last",
+                               subjects[len(subjects) // 2].value + "-between",
+                               subjects[0].value + "/under"], 2):
+            new.add((ox.NamedNode(iri), label, ox.Literal("new")))
+        new_sorted = sorted(new, key=lambda t: tuple(map(str, t)))
+        changed = {t[0] for t in set(triples) ^ new}
+        nodes = {s: [t for t in new_sorted if t[0] == s] for s in changed}
+        assert patch_jsonld(old, nodes) == jsonld(new_sorted), round_
+        assert patch_turtle(old_ttl, nodes) == turtle(ox.Triple(*t) for t in new_sorted), round_
+    gone = {s: [] for s in subjects}
+    assert patch_jsonld(old, gone) == jsonld([]) and patch_turtle(old_ttl, gone) == b""
+    first = {s: [t for t in triples if t[0] == s] for s in subjects[:40]}
+    some = [t for t in triples if t[0] in first]
+    assert patch_jsonld(jsonld([]), first) == jsonld(some)
+    assert patch_turtle(b"", first) == turtle(ox.Triple(*t) for t in some)
+    # not these writers' form: written anew
+    assert patch_jsonld(old[:-2], {}) is None and patch_jsonld(b"{}", {}) is None
+    assert patch_turtle(old_ttl[:-2], {}) is None and patch_turtle(b"<a> <b> <c> .\n", {}) is None
+    prefixed = old_ttl.replace(b"\n\n<https://w3id.org/industrial-park-kg/ontology/", b"\n\nipk:")
+    assert patch_turtle(prefixed + b"\nipk:x a ipk:Park .\n", {}) is None

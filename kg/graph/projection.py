@@ -37,6 +37,7 @@ reads over the triples indexed by predicate).
 
 from __future__ import annotations
 
+import collections
 import itertools
 from collections.abc import Iterable
 from typing import cast
@@ -47,6 +48,7 @@ import pyoxigraph as ox
 from kg.collector import collector_paused
 from kg.graph.records import EdgeData, NodeData, Qualifiers, all_nodes
 from kg.names import NameIndex, Named
+from kg.rdf.incremental import SortedNTriples, parse_lines
 from kg.rdf.prefixes import PREFIXES
 from kg.seeds import schema
 
@@ -202,6 +204,85 @@ Fact = tuple[str, str, str, str, tuple]
 READ = frozenset((_TYPE, _LABEL, _ALT_LABEL, _IN_SCHEME, _QUOTE, _DERIVED_FROM, _LEVEL,
                   _IPK + "hasSegment", _IPK + "upstreamOf", *_FACT_PROPS,
                   *(_RDF + part for part in ("subject", "predicate", "object"))))
+
+
+# What the projection keeps of these only as PROVENANCE attributes (kg.graph.scores): a node's
+# or a fact's quote and source, and how many a statement has (each is one edge).
+_PROVENANCE_READ = frozenset((_QUOTE, _DERIVED_FROM))
+_STATEMENT = _RDF + "Statement"
+_SUBJECT, _PREDICATE, _OBJECT = (_RDF + part for part in ("subject", "predicate", "object"))
+
+
+def provenance_only(added: Iterable[ox.Triple], removed: Iterable[ox.Triple],
+                    graph: SortedNTriples) -> bool:
+    """Whether a graph that `added` and `removed` turned into `graph` projects as before but
+    for PROVENANCE attributes, told from the change alone: so its analytics are the last
+    build's. True when every triple the projection reads that changed is a quote or source
+    (as many per node as before), or belongs to a statement wholly replaced by one that says
+    the same (a fact's quote is part of its statement's IRI) about a subject, relation and
+    object no other statement links, as the order of such edges follows their statements'
+    IRIs. False says nothing: the projection is made and compared.
+    tests/test_projection.py holds True to the same `analytics_key` on many changes."""
+    added = [t for t in added if t.predicate.value in READ]
+    removed = [t for t in removed if t.predicate.value in READ]
+
+    def statements(triples: list[ox.Triple]) -> set[ox.NamedNode]:
+        return {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)
+                and t.predicate.value == _TYPE and isinstance(t.object, ox.NamedNode)
+                and t.object.value == _STATEMENT}
+
+    def says(st: Term, triples: list[ox.Triple]) -> tuple:
+        """What statement `st` says in `triples`: its other values, and how many of each
+        provenance value it has."""
+        own = [t for t in triples if t.subject == st]
+        return (tuple(sorted((t.predicate.value, str(t.object)) for t in own
+                             if t.predicate.value not in _PROVENANCE_READ)),
+                tuple(sorted(collections.Counter(t.predicate.value for t in own
+                                                 if t.predicate.value in _PROVENANCE_READ)
+                             .items())))
+
+    gone, new = statements(removed), statements(added)
+    if any(graph.subject_lines(st) for st in gone):  # a statement that lost its type only
+        return False
+    made = set(added)
+    for st in new:  # wholly new: every triple read of it was added
+        if not {t for t in parse_lines(graph.subject_lines(st))
+                if t.predicate.value in READ} <= made:
+            return False
+    if collections.Counter(says(st, removed) for st in gone) != \
+            collections.Counter(says(st, added) for st in new):
+        return False
+    rest = [t for t in added if t.subject not in new] + [
+        t for t in removed if t.subject not in gone]
+    if any(t.predicate.value not in _PROVENANCE_READ for t in rest):
+        return False
+    if collections.Counter((t.subject, t.predicate) for t in added if t.subject not in new) \
+            != collections.Counter((t.subject, t.predicate) for t in removed
+                                   if t.subject not in gone):
+        return False
+    return not _linked_twice(new, added, graph)
+
+
+def _linked_twice(statements: set[ox.NamedNode], triples: list[ox.Triple],
+                  graph: SortedNTriples) -> bool:
+    """Whether another statement in `graph` has the subject, predicate and object of one of
+    `statements` (whose triples `triples` holds)."""
+    links = {}
+    for st in statements:
+        values = {t.predicate.value: t.object for t in triples if t.subject == st}
+        links[st] = (values.get(_SUBJECT), values.get(_PREDICATE), values.get(_OBJECT))
+    if len(set(links.values())) < len(links):
+        return True
+    objects = [o for _s, _p, o in links.values() if isinstance(o, ox.NamedNode)]
+    for t in parse_lines(graph.object_lines(objects)):
+        if t.predicate.value != _OBJECT or t.subject in statements \
+                or not isinstance(t.subject, ox.NamedNode):
+            continue
+        values = {u.predicate.value: u.object
+                  for u in parse_lines(graph.subject_lines(t.subject))}
+        if (values.get(_SUBJECT), values.get(_PREDICATE), t.object) in links.values():
+            return True
+    return False
 
 
 def _facts(scan: _Scan, classes: dict[str, str]) -> list[Fact]:

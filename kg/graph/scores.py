@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg import code
 from kg.collector import collector_paused
 from kg.graph.analytics import DIGITS, analyze
 from kg.graph.records import Analysis, node_data
@@ -122,19 +122,6 @@ def analytics_turtle(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> bytes
 PROVENANCE = ("quote", "source", "statement")
 
 
-def _code_version() -> bytes:
-    """The kg package's sources and the engines' versions: any change makes a new key."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(" ".join(
-        f"{name} {version(name)}" for name in ("igraph", "networkx", "pyoxigraph")).encode())
-    root = Path(__file__).resolve().parents[1]
-    for path in sorted(root.rglob("*.py")):
-        digest.update(b"\0" + path.relative_to(root).as_posix().encode() + b"\0"
-                      + path.read_bytes())
-    return digest.digest()
-
-
 def analytics_key(g: nx.MultiDiGraph, base: str) -> str:
     """What analytics.ttl is a function of: the projected graph (nodes and edges with their
     attributes but their PROVENANCE), the base and the code. Same key, same bytes.
@@ -151,7 +138,7 @@ def analytics_key(g: nx.MultiDiGraph, base: str) -> str:
     >>> analytics_key(g, "http://x/") == key
     False
     """
-    digest = hashlib.sha256(_code_version() + base.encode())
+    digest = hashlib.sha256(code.version() + base.encode())
 
     def kept(data: dict) -> list:
         return sorted((a, x) for a, x in data.items() if a not in PROVENANCE)

@@ -9,6 +9,7 @@ them was written, so a failed build leaves the previous exports as they were.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import operator
@@ -16,7 +17,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
@@ -83,8 +84,12 @@ def _literal_value(term: ox.Literal) -> object:
                                                         "@value": term.value}
 
 
-def jsonld(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox.Literal]]
-           ) -> bytes:
+# A triple as (subject, predicate, object) terms; JSON-LD refuses blank nodes and quoted triples.
+TermTriple = tuple[ox.NamedNode | ox.BlankNode | ox.Triple, ox.NamedNode,
+                   ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]
+
+
+def jsonld(triples: Iterable[TermTriple]) -> bytes:
     """JSON-LD of the union graph: our prefixes as the @context, one node per line (subjects
     in the order given, so it must be sorted by subject), keys sorted, a value alone or a list
     of values in the order given. `triples` are (subject, predicate, object) tuples.
@@ -101,8 +106,21 @@ def jsonld(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox
     }
     <BLANKLINE>
     """
+    body = ",\n".join(_node_lines(triples))
+    return (_jsonld_head() + body + ("\n" if body else "") + _JSONLD_TAIL).encode("utf-8")
+
+
+_JSONLD_TAIL = " ]\n}\n"
+_JSONLD_NODE = b'  {"@id": "'  # how each node's line begins, its IRI next
+
+
+def _jsonld_head() -> str:
     head = json.dumps(jsonld_context(), ensure_ascii=False, indent=1, sort_keys=True)
-    lines = []
+    return '{\n "@context": ' + head.replace("\n", "\n ") + ',\n "@graph": [\n'
+
+
+def _node_lines(triples: Iterable[TermTriple]) -> Iterator[str]:
+    """One JSON line per subject of `triples` (sorted by subject), indented, without a comma."""
     keys: dict[ox.NamedNode, str] = {}  # predicates, IRIs seen as objects: few, and repeated
     iris: dict[ox.NamedNode, str] = {}
     for subject, group in itertools.groupby(triples, key=operator.itemgetter(0)):
@@ -125,11 +143,106 @@ def jsonld(triples: Iterable[tuple[ox.NamedNode, ox.NamedNode, ox.NamedNode | ox
                 raise ValueError(f"no blank nodes or quoted triples in our graphs: {o}")
         out: dict[str, object] = {"@id": subject.value}
         out.update((k, v[0] if len(v) == 1 else v) for k, v in node.items())
-        lines.append("  " + json.dumps(out, ensure_ascii=False, sort_keys=True))
-    body = ",\n".join(lines)
-    text = ('{\n "@context": ' + head.replace("\n", "\n ") + ',\n "@graph": [\n'
-            + body + ("\n" if body else "") + " ]\n}\n")
-    return text.encode("utf-8")
+        yield "  " + json.dumps(out, ensure_ascii=False, sort_keys=True)
+
+
+def _node_key(line: bytes) -> bytes:
+    """The sort key of a node's line: its IRI as kg.nt's lines sort it (``<IRI>``, whose
+    ``<`` all share)."""
+    return line[len(_JSONLD_NODE):line.index(b'"', len(_JSONLD_NODE))] + b">"
+
+
+PATCH_MAX = 10_000  # changed subjects beyond which writing the file anew is as quick
+
+
+def patch_jsonld(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> bytes | None:
+    """The kg.jsonld of a graph that differs from the one `old` was written from only in the
+    triples of the subjects `nodes` holds (each with its triples now, sorted as kg.nt's lines;
+    none for a subject gone): `old` with their lines replaced, inserted or removed, the rest
+    as it was, so the bytes of `jsonld` on the whole graph. None when `old` is not this
+    writer's form, or too many subjects changed.
+
+    >>> a, b = ox.NamedNode("http://x/a"), ox.NamedNode("http://x/b")
+    >>> p = ox.NamedNode("http://x/p")
+    >>> old = jsonld([(a, p, ox.Literal("1"))])
+    >>> patch_jsonld(old, {b: [(b, p, ox.Literal("2"))]}) == jsonld(
+    ...     [(a, p, ox.Literal("1")), (b, p, ox.Literal("2"))])
+    True
+    >>> patch_jsonld(old, {a: []}) == jsonld([])
+    True
+    """
+    head, tail = _jsonld_head().encode("utf-8"), _JSONLD_TAIL.encode("utf-8")
+    if len(nodes) > PATCH_MAX or not old.startswith(head) or not old.endswith(tail):
+        return None
+    body = old[len(head):len(old) - len(tail)]
+    lines = body[:-1].split(b",\n") if body else []
+    if lines and not all(line.startswith(_JSONLD_NODE) for line in (lines[0], lines[-1])):
+        return None
+    _splice(lines, nodes, _node_key,
+            lambda subject: [line.encode("utf-8") for line in _node_lines(nodes[subject])])
+    body = b",\n".join(lines)
+    return head + body + (b"\n" if body else b"") + tail
+
+
+def _splice(parts: list[bytes], nodes: dict[ox.NamedNode, list[TermTriple]],
+            key: Callable[[bytes], bytes], write: Callable[[ox.NamedNode], list[bytes]]) -> None:
+    """Put in `parts` (one per subject, sorted by `key`: the subject's IRI and ">") each
+    subject's part written now, or none, in place of its old one or where it sorts."""
+    for subject in sorted(nodes, key=lambda node: node.value):
+        wanted = f"{subject.value}>".encode("utf-8")
+        at = bisect.bisect_left(parts, wanted, key=key)
+        found = at < len(parts) and key(parts[at]) == wanted
+        parts[at:at + found] = write(subject) if nodes[subject] else []
+
+
+def _block_key(block: bytes) -> bytes:
+    """The sort key of a subject's Turtle block, which begins with the subject's ``<IRI>``."""
+    return block[1:block.index(b">") + 1]
+
+
+def _turtle_head() -> bytes:
+    """The prefixes `turtle` begins a file of any triple with, and the blank line after."""
+    text = turtle([ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode(_RDF_TYPE),
+                             ox.NamedNode("urn:x"))])
+    return text[:text.index(b"\n\n<") + 2]
+
+
+def _turtle_blocks(text: bytes, head: bytes) -> list[bytes] | None:
+    """The blocks of Turtle as `turtle` writes it, one per subject, without the blank line
+    that ends each; None when it is not of that form."""
+    if not text:
+        return []
+    if not text.startswith(head) or not text.endswith(b" .\n") or len(text) == len(head):
+        return None
+    blocks = text[len(head):-1].split(b"\n\n")
+    # A subject written as a prefixed name would not sort by its text: such a file is written
+    # whole (none of our subjects is under a prefix).
+    return blocks if all(block.startswith(b"<") for block in blocks) else None
+
+
+def patch_turtle(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> bytes | None:
+    """`patch_jsonld` for kg.ttl: the blocks of the subjects in `nodes` written anew.
+
+    >>> a, b = ox.NamedNode("http://x/a"), ox.NamedNode("http://x/b")
+    >>> p = ox.NamedNode(PREFIXES["rdfs"] + "label")
+    >>> one, two = ox.Triple(a, p, ox.Literal("1")), ox.Triple(b, p, ox.Literal("2"))
+    >>> old = turtle([one])
+    >>> patch_turtle(old, {b: [(b, p, ox.Literal("2"))]}) == turtle([one, two])
+    True
+    >>> patch_turtle(old, {a: []})
+    b''
+    """
+    head = _turtle_head()
+    blocks = _turtle_blocks(old, head)
+    if blocks is None or len(nodes) > PATCH_MAX:
+        return None
+
+    written = {s: _turtle_blocks(turtle(ox.Triple(*t) for t in triples), head)
+               for s, triples in nodes.items()}
+    if any(block is None for block in written.values()):
+        return None
+    _splice(blocks, nodes, _block_key, lambda subject: written[subject] or [])
+    return head + b"\n\n".join(blocks) + b"\n" if blocks else b""
 
 
 @collector_paused()

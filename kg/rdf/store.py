@@ -135,13 +135,15 @@ class StoreMeta(NamedTuple):
     seeds_stat: str = ""
     # kg.graph.scores.analytics_key of its analytics.ttl: a rebuild under the same key reuses it.
     analytics: str = ""
+    # kg.code.version() of the kg that made it (hex): a rebuild by the same reuses its parts.
+    code: str = ""
 
     def record(self) -> dict:
         return {"generation": self.generation, "store": self.store,
                 "seeds_dir": self.seeds_dir, "seeds": self.seeds, "graph": self.graph,
                 "quads": self.quads, "validated": self.validated,
                 "seeds_stat": self.seeds_stat.split("\n") if self.seeds_stat else [],
-                "analytics": self.analytics,
+                "analytics": self.analytics, "code": self.code,
                 "files": {name: {"sha256": sha, "inode": ino, "size": size, "mtime_ns": mtime}
                           for name, sha, ino, size, mtime in self.files}}
 
@@ -313,7 +315,7 @@ def read_manifest(store_dir: str | Path) -> StoreMeta | None:
                          int(record["quads"]), str(record["generation"]), str(record["store"]),
                          files, str(record.get("validated", "")),
                          _stat_text(record.get("seeds_stat", "")),
-                         str(record.get("analytics", "")))
+                         str(record.get("analytics", "")), str(record.get("code", "")))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None  # none, or an older kg's record: no build to trust
 
