@@ -260,9 +260,7 @@ def test_a_renamed_statement_beside_another_of_the_same_link_is_not_provenance_o
     from kg.graph.scores import analytics_key
     from kg.rdf.mapping import DEFAULT_BASE
 
-    ipk, rdf = "https://w3id.org/industrial-park-kg/ontology/", \
-        "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-    year = ox.NamedNode(ipk + "year")
+    year = ox.NamedNode("https://w3id.org/industrial-park-kg/ontology/year")
     triples = {(q.subject, q.predicate, q.object) for q in ox.parse(
         (built / "kg.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)}
     g = project_triples(triples)
