@@ -223,9 +223,26 @@ def test_provenance_only_changes_keep_the_analytics_key(built):
             return g | {(renamed, quote, ox.Literal(text, language="zh"))}
         return edit
 
+    quantity = ox.NamedNode(ipk + "Quantity")
+    figures = [st for st in statements if any(
+        p.value == rdf + "object" and (o, ox.NamedNode(rdf + "type"), quantity) in triples
+        for p, o in said[st])]
+
+    def refigure(st, text):
+        """A figure's quote edited: its statement and its quantity renamed, as kg maps it."""
+        [q] = [o for p, o in said[st] if p.value == rdf + "object"]
+        moved = ox.NamedNode(q.value + "-renamed")
+
+        def edit(g):
+            g = rename(st, text)(g)
+            return {tuple(moved if term == q else term for term in t) for t in g}
+        return edit
+
     rnd = random.Random(3)
-    kept = {"entity quote": 0, "fact quote": 0}
+    kept = {"entity quote": 0, "fact quote": 0, "figure quote": 0}
     cases = []
+    for st in figures:
+        cases.append(("figure quote", refigure(st, "改过的引文")))
     for node in rnd.sample(quoted, 15):
         cases.append(("entity quote", requote(node, "改过的引文")))
     for st in rnd.sample(statements, 40):
@@ -240,6 +257,19 @@ def test_provenance_only_changes_keep_the_analytics_key(built):
     for node in rnd.sample(quoted, 10):
         cases.append(("label", lambda g, node=node: g | {(node, label, ox.Literal("别名", language="zh"))}))
         cases.append(("second quote", lambda g, node=node: g | {(node, quote, ox.Literal("又一句", language="zh"))}))
+    typed = sorted({(s, o) for s, p, o in triples if p.value == rdf + "type"
+                    and o.value.startswith(ipk) and o.value[len(ipk):] in schema.ENTITY_TYPES},
+                   key=str)
+    for node, cls in rnd.sample(typed, 5):
+        other = next(ox.NamedNode(ipk + c) for c in sorted(schema.ENTITY_TYPES)
+                     if ipk + c != cls.value)
+        cases.append(("retype", lambda g, node=node, cls=cls, other=other:
+                      g - {(node, ox.NamedNode(rdf + "type"), cls)}
+                      | {(node, ox.NamedNode(rdf + "type"), other)}))
+        cases.append(("untype", lambda g, node=node, cls=cls:
+                      g - {(node, ox.NamedNode(rdf + "type"), cls)}))
+        cases.append(("structure", lambda g, node=node: g | {
+            (node, ox.NamedNode(ipk + "upstreamOf"), typed[0][0])}))
     cases.append(("nothing", lambda g: g))
     for what, edit in cases:
         new, added, removed, graph = _changed(triples, edit)
@@ -248,6 +278,7 @@ def test_provenance_only_changes_keep_the_analytics_key(built):
             assert what in kept or what == "nothing", what
             kept[what] = kept.get(what, 0) + 1
     assert kept["entity quote"] == 15
+    assert kept["figure quote"] == len(figures) > 3
     assert kept["fact quote"] == sum(1 for w, _ in cases if w == "fact quote") > 20
 
 

@@ -211,20 +211,42 @@ READ = frozenset((_TYPE, _LABEL, _ALT_LABEL, _IN_SCHEME, _QUOTE, _DERIVED_FROM, 
 _PROVENANCE_READ = frozenset((_QUOTE, _DERIVED_FROM))
 _STATEMENT = _RDF + "Statement"
 _SUBJECT, _PREDICATE, _OBJECT = (_RDF + part for part in ("subject", "predicate", "object"))
+_STRUCTURE = frozenset((_IPK + "hasSegment", _IPK + "upstreamOf", _IN_SCHEME))
 
 
 def provenance_only(added: Iterable[ox.Triple], removed: Iterable[ox.Triple],
                     graph: SortedNTriples) -> bool:
     """Whether a graph that `added` and `removed` turned into `graph` projects as before but
     for PROVENANCE attributes, told from the change alone: so its analytics are the last
-    build's. True when every triple the projection reads that changed is a quote or source
-    (as many per node as before), or belongs to a statement wholly replaced by one that says
-    the same (a fact's quote is part of its statement's IRI) about a subject, relation and
-    object no other statement links, as the order of such edges follows their statements'
-    IRIs. False says nothing: the projection is made and compared.
-    tests/test_projection.py holds True to the same `analytics_key` on many changes."""
+    build's. True when no entity gained or lost a class and every triple the projection reads
+    that changed is
+
+    - a quote or source of an entity or statement, as many per node as before;
+    - of a statement wholly replaced by one that says the same (a fact's quote is part of its
+      statement's IRI) of a subject, relation and object no other statement links (the order
+      of such edges follows their statements' IRIs);
+    - of a node that is neither an entity nor a statement, or of a statement whose object is
+      not an entity (a figure's quantity, renamed with its statement): no part of the
+      projection.
+
+    False says nothing: the projection is made and compared. tests/test_projection.py holds
+    True to the same `analytics_key` on many changes."""
     added = [t for t in added if t.predicate.value in READ]
     removed = [t for t in removed if t.predicate.value in READ]
+    entity_classes = {_IPK + cls for cls in schema.ENTITY_TYPES}
+    if any(t.predicate.value in _STRUCTURE or (t.predicate.value == _TYPE and isinstance(
+            t.object, ox.NamedNode) and t.object.value in entity_classes)
+           for t in added + removed):
+        return False  # the entities or the chains' structure changed
+
+    def typed(node: Term, classes: set[str]) -> bool:
+        return isinstance(node, ox.NamedNode) and any(
+            t.object.value in classes for t in parse_lines(graph.types(node))
+            if isinstance(t.object, ox.NamedNode))
+
+    def links_an_entity(st: Term, triples: list[ox.Triple]) -> bool:
+        return any(t.subject == st and t.predicate.value == _OBJECT
+                   and typed(t.object, entity_classes) for t in triples)
 
     def statements(triples: list[ox.Triple]) -> set[ox.NamedNode]:
         return {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)
@@ -249,18 +271,24 @@ def provenance_only(added: Iterable[ox.Triple], removed: Iterable[ox.Triple],
         if not {t for t in parse_lines(graph.subject_lines(st))
                 if t.predicate.value in READ} <= made:
             return False
-    if collections.Counter(says(st, removed) for st in gone) != \
-            collections.Counter(says(st, added) for st in new):
+    gone_linking = {st for st in gone if links_an_entity(st, removed)}
+    new_linking = {st for st in new if links_an_entity(st, added)}
+    if collections.Counter(says(st, removed) for st in gone_linking) != \
+            collections.Counter(says(st, added) for st in new_linking):
         return False
-    rest = [t for t in added if t.subject not in new] + [
-        t for t in removed if t.subject not in gone]
-    if any(t.predicate.value not in _PROVENANCE_READ for t in rest):
+    # The rest must be provenance, as many per node as before, unless of no entity or statement.
+    statement_class = {_STATEMENT}
+    counts: collections.Counter = collections.Counter()
+    for t, sign in [(t, 1) for t in added if t.subject not in new] + [
+            (t, -1) for t in removed if t.subject not in gone]:
+        if not (typed(t.subject, entity_classes) or typed(t.subject, statement_class)):
+            continue
+        if t.predicate.value not in _PROVENANCE_READ:
+            return False
+        counts[t.subject, t.predicate] += sign
+    if any(counts.values()):
         return False
-    if collections.Counter((t.subject, t.predicate) for t in added if t.subject not in new) \
-            != collections.Counter((t.subject, t.predicate) for t in removed
-                                   if t.subject not in gone):
-        return False
-    return not _linked_twice(new, added, graph)
+    return not _linked_twice(new_linking, added, graph)
 
 
 def _linked_twice(statements: set[ox.NamedNode], triples: list[ox.Triple],
