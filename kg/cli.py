@@ -386,7 +386,7 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
         chosen = engines.choose_engine(store_dir=store, seeds_dir=_seeds(seeds_dir))
     if chosen.note:
         click.echo(f"note: {chosen.note}", err=True)
-    text = bind_params(named, given, chosen.run)
+    text = bind_params(named, given, chosen.run, chosen.names)
     # SERVICE on a remote endpoint is that endpoint's business
     guard_query(text, allow_service=None if endpoint else allow_service)
     result = chosen.run(text)

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from kg.errors import KgError
 
 MAX_LISTED = 10  # candidates or near names listed in one error
+RECORD_FORMAT = "kg name index 1"  # NameIndex.record's; another value is not read
 
 
 def fold(name: str) -> str:
@@ -94,6 +95,55 @@ class NameIndex:
         self._folded: dict[str, set[str]] | None = None
         # core -> key -> the regions its names with that core carry (None: no region)
         self._cored: dict[str, dict[str, set[str | None]]] | None = None
+
+    def record(self) -> dict:
+        """The index with every tier built, as JSON data `from_record` reads back: at province
+        size, reading it is quicker than gathering the names and folding them again."""
+        return {"format": RECORD_FORMAT,
+                "entities": [[e.key, e.label, e.cls, list(e.names)]
+                             for e in self.entities.values()],
+                "folded": [[text, sorted(keys)] for text, keys in self.folded.items()],
+                "cored": [[cored, key, sorted(regions, key=lambda r: (r is not None, r or ""))]
+                          for cored, by_key in self.cored.items()
+                          for key, regions in by_key.items()]}
+
+    @classmethod
+    def from_record(cls, record: object) -> NameIndex | None:
+        """The index `record` holds, or None when it is not one `record()` wrote: read as any
+        input, checked value by value, never trusted.
+
+        >>> index = NameIndex([Named("a", "甲公司", "Company", ("甲公司", "Jia"))])
+        >>> again = NameIndex.from_record(index.record())
+        >>> (again.exact, again.folded, again.cored) == (index.exact, index.folded, index.cored)
+        True
+        >>> NameIndex.from_record({"format": RECORD_FORMAT, "entities": [[1, "", "", []]],
+        ...                        "folded": [], "cored": []}) is None
+        True
+        """
+        def texts(items: object) -> bool:
+            return isinstance(items, list) and all(isinstance(x, str) for x in items)
+
+        if not isinstance(record, dict) or record.get("format") != RECORD_FORMAT:
+            return None
+        entities, folded, cored = (record.get(k) for k in ("entities", "folded", "cored"))
+        if not (isinstance(entities, list) and isinstance(folded, list)
+                and isinstance(cored, list)):
+            return None
+        if not all(isinstance(e, list) and len(e) == 4 and texts(e[:3]) and texts(e[3])
+                   for e in entities):
+            return None
+        if not all(isinstance(f, list) and len(f) == 2 and isinstance(f[0], str) and texts(f[1])
+                   for f in folded):
+            return None
+        if not all(isinstance(c, list) and len(c) == 3 and texts(c[:2]) and isinstance(c[2], list)
+                   and all(r is None or isinstance(r, str) for r in c[2]) for c in cored):
+            return None
+        index = cls(Named(key, label, kind, tuple(names)) for key, label, kind, names in entities)
+        index._folded = defaultdict(set, ((text, set(keys)) for text, keys in folded))
+        index._cored = defaultdict(lambda: defaultdict(set))
+        for text, key, regions in cored:
+            index._cored[text][key] = set(regions)
+        return index
 
     @property
     def folded(self) -> dict[str, set[str]]:

@@ -343,3 +343,56 @@ def test_every_name_from_two_scans_is_what_one_join_gave(oxigraph, rdflib_engine
         reference = {e.key: (e.label, e.cls, e.names[0], set(e.names))
                      for e in _named(_rows(engine.run(joined)))}
         assert scanned == reference and len(scanned) > 100
+
+
+def test_the_name_index_is_kept_beside_the_store_and_read_back(mini_seeds, tmp_path,
+                                                               monkeypatch):
+    """A name found by no exact match folds against every name of the graph: gathered from
+    the store once, then read from names.json in the build's generation; a names.json that is
+    not one is made again, and each new build starts without one."""
+    from helpers import ONTOLOGY
+    from kg.build import build
+    from kg.names import NameIndex, UnknownName
+    from kg.project import store_of
+    from kg.rdf.store import generation_of, store_db
+    from kg.sparql import queries
+
+    out = tmp_path / "out"
+    build(mini_seeds, out, ONTOLOGY)
+    engine = engines.read_only_store_engine(store_of(out))
+    folder = generation_of(store_db(store_of(out)))
+    assert folder is not None and folder.parent == out / ".store"
+    kept = folder / queries.NAMES_FILE
+    question = QUERIES["park-companies"]
+
+    def unknown() -> str:
+        with pytest.raises(UnknownName) as raised:
+            bind_params(question, {"park": "经开"}, engine.run, engine.names)
+        return str(raised.value)
+
+    def folded() -> str:  # no name is exactly this: found by folding it
+        return bind_params(question, {"park": "丽水 经开区"}, engine.run, engine.names)
+
+    assert not kept.exists()
+    first = unknown()
+    park = "https://w3id.org/industrial-park-kg/id/park/lishui-edz"
+    assert f"Did you mean: {park} (丽水经开区, Park)" in first  # near names, from the index
+    assert kept.is_file()
+    index = NameIndex.from_record(json.loads(kept.read_bytes()))
+    assert index is not None and index.resolve("丽水经开区") == park
+    without = bind_params(question, {"park": "丽水 经开区"}, engine.run)  # no index kept
+    assert f"<{park}>" in without
+    # read back, not gathered again
+    monkeypatch.setattr(queries, "all_named", lambda run: pytest.fail("names gathered again"))
+    assert unknown() == first and folded() == without
+    monkeypatch.undo()
+    for broken in (kept.read_bytes()[:100], b'{"format": "kg name index 1", "entities": "x", '
+                   b'"folded": [], "cored": []}', b"[" * 100_000, b"\xff\xfe"):
+        kept.write_bytes(broken)
+        assert unknown() == first and folded() == without
+        assert NameIndex.from_record(json.loads(kept.read_bytes())) is not None  # made again
+    # a new build is a new generation: its names are gathered anew when first needed
+    build(mini_seeds, out, ONTOLOGY, cold=True)
+    again = generation_of(store_db(store_of(out)))
+    assert again is not None and again != folder and not folder.exists()
+    assert not (again / queries.NAMES_FILE).exists()

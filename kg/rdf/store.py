@@ -400,7 +400,21 @@ def store_for_graph(graph_file: str | Path, store_dir: str | Path) -> bool:
     return meta is not None and bool(meta.graph) and meta.graph == file_digest(graph_file)
 
 
+def store_db(store_dir: str | Path) -> Path:
+    """The store folder `open_read_only` opens, links followed: for OUT/.store, the store of
+    the build published there."""
+    meta = read_manifest(store_dir) if Path(store_dir).name == STORE_NAME else None
+    return (db_of(store_dir, meta) if meta and meta.store else Path(store_dir)).resolve()
+
+
+def generation_of(db: Path) -> Path | None:
+    """The generation folder (OUT/.store/<id>) holding the store `db` (as `store_db` gives
+    it), where files made from that store may be kept: they go with it when a later build
+    removes it. None for a store outside a build's generation."""
+    folder = db.parent
+    return folder if db.name == "db" and folder.parent.name == STORE_NAME else None
+
+
 def open_read_only(store_dir: str | Path) -> ox.Store:
     """A store folder; for OUT/.store, the store of the build published there."""
-    meta = read_manifest(store_dir) if Path(store_dir).name == STORE_NAME else None
-    return ox.Store.read_only(str(db_of(store_dir, meta) if meta and meta.store else store_dir))
+    return ox.Store.read_only(str(store_db(store_dir)))

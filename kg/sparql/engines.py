@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import TYPE_CHECKING, Callable, NamedTuple
 
 from kg.rdf.read import load_graph_file, read_rdflib
 from kg.sparql.run import Result, run_oxigraph, run_rdflib, run_remote
+
+if TYPE_CHECKING:
+    from kg.names import NameIndex
 
 
 class Engine(NamedTuple):
     name: str
     run: Callable[[str], Result]
     note: str | None = None  # said to the user on stderr: where the answers come from
+    # The graph's name index, kept beside a published build's store (`name_index`); None: made
+    # from the graph each time a name is not found exactly.
+    names: Callable[[], NameIndex] | None = None
 
 
 def oxigraph_file_engine(graph_file: str | Path) -> Engine:
@@ -34,10 +40,20 @@ def remote_engine(endpoint: str, timeout: float = 60.0,
 
 
 def read_only_store_engine(store_dir: str | Path) -> Engine:
-    from kg.rdf.store import open_read_only
+    import pyoxigraph as ox
 
-    store = open_read_only(store_dir)
-    return Engine(f"oxigraph store {store_dir}", lambda q: run_oxigraph(store, q))
+    from kg.rdf.store import generation_of, store_db
+    from kg.sparql.queries import name_index
+
+    db = store_db(store_dir)  # resolved once: a build repointing OUT/.store/current meanwhile
+    store = ox.Store.read_only(str(db))  # leaves this store and its names.json together
+
+    def run(query: str) -> Result:
+        return run_oxigraph(store, query)
+
+    folder = generation_of(db)
+    return Engine(f"oxigraph store {store_dir}", run,
+                  names=None if folder is None else lambda: name_index(run, folder))
 
 
 def graph_file_engine(graph_file: str | Path, engine: str = "oxigraph") -> Engine:

@@ -22,6 +22,8 @@ value is an escaped RDF term, never query text.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -39,6 +41,7 @@ _PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*) \((?P<type>\w+)(?:, default (?P<de
 UNBOUND = "*"
 
 Runner = Callable[[str], Result]
+Names = Callable[[], NameIndex]  # the name index of the graph a Runner reads, made when asked
 
 
 class Param(NamedTuple):
@@ -190,6 +193,40 @@ def all_named(run: Runner) -> list[Named]:
             for key, cls in sorted(classes.items())]
 
 
+NAMES_FILE = "names.json"  # beside a build's store: its name index, written when first needed
+NAMES_MAX = 1 << 30  # a names.json above 1 GiB is not read (a province's: about 60 MB)
+
+
+def name_index(run: Runner, folder: Path | None = None) -> NameIndex:
+    """Every entity of the graph `run` reads, by its names (`all_named`), folded. With
+    `folder`, the generation of a published build whose store `run` reads, the index is read
+    from folder/names.json, and written there the first time: at province size gathering and
+    folding the names takes 10 s, reading them back 1 s. A names.json that is not one (cut
+    short, edited) is made again; a folder that cannot be written is left as it is."""
+    if folder is not None:
+        path = folder / NAMES_FILE
+        try:
+            if path.stat().st_size <= NAMES_MAX:
+                found = NameIndex.from_record(json.loads(path.read_bytes()))
+                if found is not None:
+                    return found
+        except (OSError, ValueError, RecursionError):
+            pass  # none yet, or not one: made again below
+    index = NameIndex(all_named(run))
+    if folder is not None:
+        from kg.rdf.export import write_file
+
+        data = json.dumps(index.record(), ensure_ascii=False).encode("utf-8")
+        written = None
+        try:
+            written = write_file(folder, NAMES_FILE, data, temporary=True)
+            os.replace(written, folder / NAMES_FILE)
+        except OSError:  # read-only, or the build is gone meanwhile: answered all the same
+            if written is not None:
+                written.unlink(missing_ok=True)
+    return index
+
+
 def _named(rows) -> list[Named]:
     """Entities from rows of ?e ?cls ?label [?name]: the id (end of the IRI) is a name too."""
     found: dict[str, tuple[str, str, list[str]]] = {}
@@ -206,8 +243,10 @@ def _named(rows) -> list[Named]:
             for key, (label, cls, names) in sorted(found.items())]
 
 
-def resolve_entity(value: str, run: Runner) -> Term:
-    """An entity's IRI from its id, label or alias (kg.names' rule), or the IRI itself."""
+def resolve_entity(value: str, run: Runner, names: Names | None = None) -> Term:
+    """An entity's IRI from its id, label or alias (kg.names' rule), or the IRI itself; when
+    no name is exactly the value, `names()` gives the index to fold it against (default: made
+    from `all_named`)."""
     from kg.rdf.prefixes import DEFAULT_BASE
     from kg.seeds.kinds import ENTITY_TYPES, ID_PATTERN
 
@@ -229,7 +268,7 @@ def resolve_entity(value: str, run: Runner) -> Term:
     if found:
         return iri(found[0].key)
     # no exact name: the one folding rule over every name (a scan, only on this path)
-    return iri(NameIndex(all_named(run)).resolve(value))
+    return iri((names or (lambda: NameIndex(all_named(run))))().resolve(value))
 
 
 def _rows(answer: Result) -> list[dict]:
@@ -251,9 +290,9 @@ def resolve_source(value: str, run: Runner) -> Term:
     return literal(value)
 
 
-def param_term(param: Param, value: str, run: Runner) -> Term:
+def param_term(param: Param, value: str, run: Runner, names: Names | None = None) -> Term:
     if param.type == "entity":
-        return resolve_entity(value, run)
+        return resolve_entity(value, run, names)
     if param.type == "source":
         return resolve_source(value, run)
     if param.type == "iri":
@@ -274,8 +313,10 @@ def values_span(text: str, name: str) -> tuple[int, int] | None:
     return match.span() if match else None
 
 
-def bind_params(query: NamedQuery, given: dict[str, str], run: Runner) -> str:
-    """The query text with its parameters bound; unknown or missing parameters are errors."""
+def bind_params(query: NamedQuery, given: dict[str, str], run: Runner,
+                names: Names | None = None) -> str:
+    """The query text with its parameters bound; unknown or missing parameters are errors.
+    Entities are found by name as `resolve_entity` finds them."""
     known = {p.name: p for p in query.params}
     for name in given:
         if name not in known:
@@ -289,7 +330,7 @@ def bind_params(query: NamedQuery, given: dict[str, str], run: Runner) -> str:
         if value is None:
             raise QueryError(f"query '{query.name}' needs --param {param.name}=... ({param.doc})")
         span = values_span(text, param.name)
-        term = None if value == UNBOUND else param_term(param, value, run)
+        term = None if value == UNBOUND else param_term(param, value, run, names)
         if span is not None:
             block = f"VALUES ?{param.name} {{ {term.n3() if term else 'UNDEF'} }}"
             text = text[:span[0]] + block + text[span[1]:]
