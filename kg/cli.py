@@ -771,11 +771,23 @@ def path_command(source, target, graph_file):
       kg path 晶睿电子 特尔阀门
       kg path jingrui-electronics shige-pet
     """
+    from kg.graph.kept import kept_projection
     from kg.graph.paths import article_titles, explain_path, find_path, resolve_both
+    from kg.rdf.store import generation_of, store_db, store_for_graph
 
-    store, g = _projected(graph_file)
-    a, b = resolve_both(g, source, target)
-    click.echo(explain_path(g, a, b, find_path(g, a, b), article_titles(store)))
+    graph = _built(graph_file)
+    # A graph its build published: the projection is kept beside that build's store.
+    store_dir = store_of(graph.parent)
+    folder = generation_of(store_db(store_dir)) \
+        if store_dir.exists() and store_for_graph(graph, store_dir) else None
+
+    def make():
+        store, g = _projected(str(graph))
+        return g, article_titles(store)
+
+    g, titles, index = kept_projection(folder, make)
+    a, b = resolve_both(g, source, target, index)
+    click.echo(explain_path(g, a, b, find_path(g, a, b), titles))
 
 
 @main.command("diff")

@@ -128,3 +128,48 @@ def test_readme_example_is_real_output(built):
     command, *expected = block.splitlines()
     result = run(built, *command.split()[3:])  # "$ kg path A B"
     assert result.exit_code == 0 and result.stdout.splitlines() == expected
+
+
+def test_the_projection_is_kept_beside_the_builds_store(built, tmp_path, monkeypatch):
+    """The first path on a build keeps its projection, headlines and names beside its store;
+    the next ones read them back and answer alike, and a kept file that is not one is made
+    again. A graph file that is not its build's published kg.ttl keeps nothing."""
+    import json
+    import shutil
+
+    import kg.cli
+    from kg.graph import kept
+    from kg.project import store_of
+    from kg.rdf.store import generation_of, store_db
+
+    out = tmp_path / "exports"
+    shutil.copytree(built, out, symlinks=True)  # the build, its store and its link
+    folder = generation_of(store_db(store_of(out)))
+    assert folder is not None
+    (folder / kept.FILE).unlink(missing_ok=True)  # kept by the paths asked before this test
+    plain = tmp_path / "plain.ttl"  # the same graph, outside any build
+    plain.write_bytes((built / "kg.ttl").read_bytes())
+    questions = [("晶睿电子", "世格宠物"), ("晶睿", "不存在的公司"), ("jingrui-electronics",
+                                                                     "jingrui-electronics")]
+    answers = [run(built, *q, graph_file=plain) for q in questions]
+    assert [a.exit_code for a in answers] == [0, 2, 0]
+    assert not any(tmp_path.rglob(kept.FILE))  # nothing kept for a file of no build
+    first = [run(built, *q, graph_file=out / "kg.ttl") for q in questions]
+    assert [(a.exit_code, a.output) for a in first] == [(a.exit_code, a.output) for a in answers]
+    data = json.loads((folder / kept.FILE).read_bytes())
+    g, titles, _names = kept.from_record(data)
+    projected = project(load_graph_file(plain))
+    assert list(g.nodes(data=True)) == list(projected.nodes(data=True))
+    assert list(g.edges(keys=True, data=True)) == list(projected.edges(keys=True, data=True))
+    assert titles
+    # read back: kg.ttl is not parsed again
+    monkeypatch.setattr(kg.cli, "_projected", lambda *_: pytest.fail("kg.ttl parsed again"))
+    again = [run(built, *q, graph_file=out / "kg.ttl") for q in questions]
+    assert [(a.exit_code, a.output) for a in again] == [(a.exit_code, a.output) for a in answers]
+    monkeypatch.undo()
+    for broken in (b"{}", json.dumps({**data, "edges": [["a", "nowhere", "k", {}]]}).encode(),
+                   (folder / kept.FILE).read_bytes()[:1000]):
+        (folder / kept.FILE).write_bytes(broken)
+        remade = run(built, *questions[0], graph_file=out / "kg.ttl")
+        assert remade.output == answers[0].output
+        assert kept.from_record(json.loads((folder / kept.FILE).read_bytes())) is not None

@@ -19,6 +19,7 @@ from kg.errors import EXIT_NO_PATH, KgError, counted
 from kg.graph.analytics import fact
 from kg.graph.projection import node_index
 from kg.graph.records import EdgeData, Fact, node_data
+from kg.names import NameIndex
 from kg.rdf.store import select
 from kg.seeds import schema
 from kg.sparql.run import PROLOGUE
@@ -54,10 +55,12 @@ def resolve(g: nx.Graph, name: str) -> str:
     return node_index(g).resolve(name)
 
 
-def resolve_both(g: nx.Graph, source: str, target: str) -> tuple[str, str]:
-    """Both ends of a path question; one error reports every name that does not resolve."""
+def resolve_both(g: nx.Graph, source: str, target: str,
+                 index: NameIndex | None = None) -> tuple[str, str]:
+    """Both ends of a path question; one error reports every name that does not resolve.
+    `index` is `node_index(g)`, when kept (kg.graph.kept)."""
     ends, problems = [], []
-    index = node_index(g)  # once for both: a province's index takes seconds
+    index = index or node_index(g)  # once for both: a province's index takes seconds
     for name in (source, target):
         try:
             ends.append(index.resolve(name))

@@ -415,6 +415,34 @@ def generation_of(db: Path) -> Path | None:
     return folder if db.name == "db" and folder.parent.name == STORE_NAME else None
 
 
+def read_kept(folder: Path, name: str, limit: int) -> object:
+    """The JSON data a reader kept in a generation `folder` (`keep`), or None when there is
+    none, it is larger than `limit` bytes, or it is not JSON: the reader makes it again."""
+    try:
+        path = folder / name
+        if path.stat().st_size > limit:
+            return None
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def keep(folder: Path, name: str, data: object) -> None:
+    """Keep `data` as JSON in a generation `folder`, for the next reader of that build's store:
+    written whole or not at all; a folder that cannot be written (read-only, or removed by a
+    newer build meanwhile) is left as it is."""
+    from kg.rdf.export import write_file
+
+    written = None
+    try:
+        written = write_file(folder, name, json.dumps(data, ensure_ascii=False).encode("utf-8"),
+                             temporary=True)
+        os.replace(written, folder / name)
+    except OSError:
+        if written is not None:
+            written.unlink(missing_ok=True)
+
+
 def open_read_only(store_dir: str | Path) -> ox.Store:
     """A store folder; for OUT/.store, the store of the build published there."""
     return ox.Store.read_only(str(store_db(store_dir)))

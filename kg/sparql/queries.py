@@ -22,12 +22,11 @@ value is an escaped RDF term, never query text.
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from kg.collector import collector_paused
 from kg.errors import InputError, KgError, NotFound, Problem, did_you_mean
 from kg.names import AmbiguousName, NameIndex, Named
 from kg.rdf.prefixes import PREFIXES
@@ -197,33 +196,22 @@ NAMES_FILE = "names.json"  # beside a build's store: its name index, written whe
 NAMES_MAX = 1 << 30  # a names.json above 1 GiB is not read (a province's: about 60 MB)
 
 
+@collector_paused()  # a province's names: millions of objects, none of them cyclic garbage
 def name_index(run: Runner, folder: Path | None = None) -> NameIndex:
     """Every entity of the graph `run` reads, by its names (`all_named`), folded. With
     `folder`, the generation of a published build whose store `run` reads, the index is read
-    from folder/names.json, and written there the first time: at province size gathering and
+    from folder/names.json, and kept there the first time: at province size gathering and
     folding the names takes 10 s, reading them back 1 s. A names.json that is not one (cut
-    short, edited) is made again; a folder that cannot be written is left as it is."""
+    short, edited) is made again."""
+    from kg.rdf.store import keep, read_kept
+
     if folder is not None:
-        path = folder / NAMES_FILE
-        try:
-            if path.stat().st_size <= NAMES_MAX:
-                found = NameIndex.from_record(json.loads(path.read_bytes()))
-                if found is not None:
-                    return found
-        except (OSError, ValueError, RecursionError):
-            pass  # none yet, or not one: made again below
+        found = NameIndex.from_record(read_kept(folder, NAMES_FILE, NAMES_MAX))
+        if found is not None:
+            return found
     index = NameIndex(all_named(run))
     if folder is not None:
-        from kg.rdf.export import write_file
-
-        data = json.dumps(index.record(), ensure_ascii=False).encode("utf-8")
-        written = None
-        try:
-            written = write_file(folder, NAMES_FILE, data, temporary=True)
-            os.replace(written, folder / NAMES_FILE)
-        except OSError:  # read-only, or the build is gone meanwhile: answered all the same
-            if written is not None:
-                written.unlink(missing_ok=True)
+        keep(folder, NAMES_FILE, index.record())
     return index
 
 
