@@ -250,20 +250,23 @@ def test_patched_exports_are_the_whole_files_written_anew(built):
     subjects = sorted({t[0] for t in triples}, key=str)
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     rnd = random.Random(7)
-    for round_ in range(12):
+    for round_ in range(30):
         new = set(triples)
-        for s in rnd.sample(subjects, rnd.choice([1, 2, 5, 30])):
-            own = [t for t in new if t[0] == s]
-            change = rnd.choice(["drop one", "drop all", "add one"])
+        at = rnd.randrange(len(subjects) - 8)
+        neighbours = subjects[at:at + rnd.choice([2, 8])]  # side by side in the file
+        for s in rnd.sample(subjects, rnd.choice([1, 2, 5, 30])) + neighbours:
+            own = sorted((t for t in new if t[0] == s), key=str)
+            change = rnd.choice(["drop one", "drop all", "add one"] if own else ["add one"])
             if change == "drop all":
                 new -= set(own)
             elif change == "drop one":
                 new.discard(rnd.choice(own))
             else:
                 new.add((s, label, ox.Literal(f"新{round_}", language="zh")))
-        for iri in rnd.sample(["http://a.example/first", "urn:zz:last",
+        for iri in rnd.sample(["http://a.example/first", "urn:zz:last", "urn:zz:last2",
                                subjects[len(subjects) // 2].value + "-between",
-                               subjects[0].value + "/under"], 2):
+                               subjects[len(subjects) // 2].value + "-between2",
+                               subjects[0].value + "/under"], 3):
             new.add((ox.NamedNode(iri), label, ox.Literal("new")))
         new_sorted = sorted(new, key=lambda t: tuple(map(str, t)))
         changed = {t[0] for t in set(triples) ^ new}

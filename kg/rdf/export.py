@@ -9,7 +9,6 @@ them was written, so a failed build leaves the previous exports as they were.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import json
 import operator
@@ -146,13 +145,51 @@ def _node_lines(triples: Iterable[TermTriple]) -> Iterator[str]:
         yield "  " + json.dumps(out, ensure_ascii=False, sort_keys=True)
 
 
-def _node_key(line: bytes) -> bytes:
-    """The sort key of a node's line: its IRI as kg.nt's lines sort it (``<IRI>``, whose
-    ``<`` all share)."""
-    return line[len(_JSONLD_NODE):line.index(b'"', len(_JSONLD_NODE))] + b">"
+def _node_key(data: bytes, start: int) -> bytes:
+    """The sort key of the node line at `start`: its IRI as kg.nt's lines sort it (``<IRI>``,
+    whose ``<`` all share)."""
+    begin = start + len(_JSONLD_NODE)
+    return data[begin:data.index(b'"', begin)] + b">"
 
 
 PATCH_MAX = 10_000  # changed subjects beyond which writing the file anew is as quick
+
+
+def _splice(data: bytes, begin: int, end: int, sep: bytes, key: Callable[[bytes, int], bytes],
+            changes: list[tuple[bytes, list[bytes]]]) -> list[bytes]:
+    """What data[begin:end] becomes, as pieces to join with `sep`: it holds parts joined by
+    `sep`, sorted by `key(data, start of the part)`, and each change (a key and the parts now
+    standing for it, none when gone; sorted by key) replaces the part of its key or goes where
+    it sorts. Found by bisection: the parts in between stay runs of bytes, never split."""
+    pieces: list[bytes] = []
+    done = begin  # where the parts not yet taken start
+    for wanted, parts in changes:
+        lo, hi = done, end  # part starts: those before lo sort below `wanted`, from hi not
+        while lo < hi:
+            mid = (lo + hi) // 2
+            found = data.rfind(sep, lo, mid)
+            start = lo if found < 0 else found + len(sep)
+            stop = data.find(sep, start, end)
+            if key(data, start) < wanted:
+                lo = end if stop < 0 else stop + len(sep)
+            else:
+                hi = start
+        if lo > done:  # the parts before this one, untouched
+            pieces.append(data[done:lo - len(sep)] if lo < end else data[done:end])
+        pieces.extend(parts)
+        done = lo
+        if lo < end and key(data, lo) == wanted:  # replaced: its old part is skipped
+            stop = data.find(sep, lo, end)
+            done = end if stop < 0 else stop + len(sep)
+    if done < end:
+        pieces.append(data[done:end])
+    return pieces
+
+
+def _changes(nodes: dict[ox.NamedNode, list[TermTriple]],
+             write: Callable[[ox.NamedNode], list[bytes]]) -> list[tuple[bytes, list[bytes]]]:
+    """Each subject's sort key (its IRI and ">") with its parts written now, in key order."""
+    return sorted((f"{s.value}>".encode("utf-8"), write(s) if nodes[s] else []) for s in nodes)
 
 
 def patch_jsonld(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> bytes | None:
@@ -174,30 +211,22 @@ def patch_jsonld(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
     head, tail = _jsonld_head().encode("utf-8"), _JSONLD_TAIL.encode("utf-8")
     if len(nodes) > PATCH_MAX or not old.startswith(head) or not old.endswith(tail):
         return None
-    body = old[len(head):len(old) - len(tail)]
-    lines = body[:-1].split(b",\n") if body else []
-    if lines and not all(line.startswith(_JSONLD_NODE) for line in (lines[0], lines[-1])):
-        return None
-    _splice(lines, nodes, _node_key,
-            lambda subject: [line.encode("utf-8") for line in _node_lines(nodes[subject])])
-    body = b",\n".join(lines)
+    begin, end = len(head), len(old) - len(tail)
+    if end > begin:  # the lines, and the line break after the last
+        end -= 1
+        last = old.rfind(b",\n", begin, end)
+        if old[end] != ord("\n") or not old.startswith(_JSONLD_NODE, begin) \
+                or not old.startswith(_JSONLD_NODE, begin if last < 0 else last + 2):
+            return None
+    pieces = _splice(old, begin, end, b",\n", _node_key, _changes(
+        nodes, lambda s: [line.encode("utf-8") for line in _node_lines(nodes[s])]))
+    body = b",\n".join(pieces)
     return head + body + (b"\n" if body else b"") + tail
 
 
-def _splice(parts: list[bytes], nodes: dict[ox.NamedNode, list[TermTriple]],
-            key: Callable[[bytes], bytes], write: Callable[[ox.NamedNode], list[bytes]]) -> None:
-    """Put in `parts` (one per subject, sorted by `key`: the subject's IRI and ">") each
-    subject's part written now, or none, in place of its old one or where it sorts."""
-    for subject in sorted(nodes, key=lambda node: node.value):
-        wanted = f"{subject.value}>".encode("utf-8")
-        at = bisect.bisect_left(parts, wanted, key=key)
-        found = at < len(parts) and key(parts[at]) == wanted
-        parts[at:at + found] = write(subject) if nodes[subject] else []
-
-
-def _block_key(block: bytes) -> bytes:
-    """The sort key of a subject's Turtle block, which begins with the subject's ``<IRI>``."""
-    return block[1:block.index(b">") + 1]
+def _block_key(data: bytes, start: int) -> bytes:
+    """The sort key of the Turtle block at `start`, which begins with its subject's <IRI>."""
+    return data[start + 1:data.index(b">", start) + 1]
 
 
 def _turtle_head() -> bytes:
@@ -207,17 +236,21 @@ def _turtle_head() -> bytes:
     return text[:text.index(b"\n\n<") + 2]
 
 
-def _turtle_blocks(text: bytes, head: bytes) -> list[bytes] | None:
-    """The blocks of Turtle as `turtle` writes it, one per subject, without the blank line
-    that ends each; None when it is not of that form."""
+# A block that does not begin with an IRI: its subject written as a prefixed name would not sort
+# by its text, so such a file is written whole (none of our subjects is under a prefix).
+_NOT_AN_IRI_BLOCK = re.compile(rb"\n\n[^<]")
+
+
+def _turtle_blocks(text: bytes, head: bytes) -> tuple[int, int] | None:
+    """Where the blocks of Turtle as `turtle` writes it stand, one per subject, each but the
+    last followed by a blank line: (begin, end); None when it is not of that form."""
     if not text:
-        return []
-    if not text.startswith(head) or not text.endswith(b" .\n") or len(text) == len(head):
+        return 0, 0
+    if not text.startswith(head) or not text.endswith(b" .\n") or len(text) == len(head) \
+            or not text.startswith(b"<", len(head)) \
+            or _NOT_AN_IRI_BLOCK.search(text, len(head), len(text) - 1):
         return None
-    blocks = text[len(head):-1].split(b"\n\n")
-    # A subject written as a prefixed name would not sort by its text: such a file is written
-    # whole (none of our subjects is under a prefix).
-    return blocks if all(block.startswith(b"<") for block in blocks) else None
+    return len(head), len(text) - 1
 
 
 def patch_turtle(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> bytes | None:
@@ -233,16 +266,18 @@ def patch_turtle(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
     b''
     """
     head = _turtle_head()
-    blocks = _turtle_blocks(old, head)
-    if blocks is None or len(nodes) > PATCH_MAX:
+    where = _turtle_blocks(old, head)
+    if where is None or len(nodes) > PATCH_MAX:
         return None
-
-    written = {s: _turtle_blocks(turtle(ox.Triple(*t) for t in triples), head)
-               for s, triples in nodes.items()}
-    if any(block is None for block in written.values()):
-        return None
-    _splice(blocks, nodes, _block_key, lambda subject: written[subject] or [])
-    return head + b"\n\n".join(blocks) + b"\n" if blocks else b""
+    written: dict[ox.NamedNode, list[bytes]] = {}
+    for subject, triples in nodes.items():
+        text = turtle(ox.Triple(*t) for t in triples)
+        found = _turtle_blocks(text, head)
+        if found is None:
+            return None
+        written[subject] = text[found[0]:found[1]].split(b"\n\n") if text else []
+    pieces = _splice(old, *where, b"\n\n", _block_key, _changes(nodes, written.__getitem__))
+    return head + b"\n\n".join(pieces) + b"\n" if pieces else b""
 
 
 @collector_paused()
