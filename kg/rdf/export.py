@@ -9,6 +9,7 @@ them was written, so a failed build leaves the previous exports as they were.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import operator
@@ -24,6 +25,7 @@ import pyoxigraph as ox
 
 from kg.collector import collector_paused
 from kg.errors import CannotWrite
+from kg.rdf.incremental import first_part, part_end
 from kg.rdf.prefixes import PREFIXES, curie
 
 if TYPE_CHECKING:  # kg viz writes files through here without mapping anything
@@ -161,26 +163,19 @@ def _splice(data: bytes, begin: int, end: int, sep: bytes, key: Callable[[bytes,
     `sep`, sorted by `key(data, start of the part)`, and each change (a key and the parts now
     standing for it, none when gone; sorted by key) replaces the part of its key or goes where
     it sorts. Found by bisection: the parts in between stay runs of bytes, never split."""
+    def below(wanted: bytes, start: int, _stop: int) -> bool:
+        return key(data, start) < wanted
+
     pieces: list[bytes] = []
     done = begin  # where the parts not yet taken start
     for wanted, parts in changes:
-        lo, hi = done, end  # part starts: those before lo sort below `wanted`, from hi not
-        while lo < hi:
-            mid = (lo + hi) // 2
-            found = data.rfind(sep, lo, mid)
-            start = lo if found < 0 else found + len(sep)
-            stop = data.find(sep, start, end)
-            if key(data, start) < wanted:
-                lo = end if stop < 0 else stop + len(sep)
-            else:
-                hi = start
-        if lo > done:  # the parts before this one, untouched
-            pieces.append(data[done:lo - len(sep)] if lo < end else data[done:end])
+        at = first_part(data, done, end, sep, functools.partial(below, wanted))
+        if at > done:  # the parts before this one, untouched
+            pieces.append(data[done:at - len(sep)] if at < end else data[done:end])
         pieces.extend(parts)
-        done = lo
-        if lo < end and key(data, lo) == wanted:  # replaced: its old part is skipped
-            stop = data.find(sep, lo, end)
-            done = end if stop < 0 else stop + len(sep)
+        done = at
+        if at < end and key(data, at) == wanted:  # replaced: its old part is skipped
+            done = min(part_end(data, at, end, sep) + len(sep), end)
     if done < end:
         pieces.append(data[done:end])
     return pieces

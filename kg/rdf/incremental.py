@@ -11,7 +11,7 @@ the nodes :func:`focus_nodes` returns gives the verdict of validating everything
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 import pyoxigraph as ox
@@ -55,6 +55,35 @@ def parse_lines(lines: Iterable[bytes]) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)] if data else []
 
 
+def part_end(data: bytes, start: int, end: int, sep: bytes) -> int:
+    """Where the part of data[:end] beginning at `start` ends: at the next `sep`, or `end`."""
+    found = data.find(sep, start, end)
+    return end if found < 0 else found
+
+
+def first_part(data: bytes, begin: int, end: int, sep: bytes,
+               below: Callable[[int, int], bool]) -> int:
+    """Where the first part of data[begin:end] stands for which `below(start, stop)` is false,
+    or `end`: its parts are joined by `sep` and sorted, so bisection finds it without
+    splitting them (a province's kg.nt: 3 million lines).
+
+    >>> data = b"a,c,e"
+    >>> [first_part(data, 0, 5, b",", lambda s, e: data[s:e] < x) for x in (b"a", b"b", b"f")]
+    [0, 2, 5]
+    """
+    lo, hi = begin, end  # part starts: the parts before lo are below, those from hi are not
+    while lo < hi:
+        mid = (lo + hi) // 2
+        found = data.rfind(sep, lo, mid)
+        start = lo if found < 0 else found + len(sep)
+        stop = part_end(data, start, end, sep)
+        if below(start, stop):
+            lo = min(stop + len(sep), end)
+        else:
+            hi = start
+    return lo
+
+
 class SortedNTriples:
     r"""A graph held as its N-Triples lines sorted bytewise (kg.nt's bytes), read in place: a
     node's own triples found by bisection, the triples pointing at nodes by one pass over the
@@ -76,22 +105,12 @@ class SortedNTriples:
         """The lines whose subject is `node`: after the first line not below `<node> `, every
         line beginning with it (lines sharing a beginning stand together when sorted)."""
         data, prefix = self.data, f"{node} ".encode()
-        lo, hi = 0, len(data)  # line starts: every line before lo sorts below prefix, from hi not
-        while lo < hi:
-            mid = (lo + hi) // 2
-            start = data.rfind(b"\n", lo, mid) + 1 or lo  # of the line holding mid, from lo
-            end = data.find(b"\n", start)
-            end = len(data) if end < 0 else end
-            if data[start:end] < prefix:
-                lo = min(end + 1, len(data))
-            else:
-                hi = start
+        at = first_part(data, 0, len(data), b"\n", lambda start, stop: data[start:stop] < prefix)
         found = []
-        while lo < len(data) and data.startswith(prefix, lo):
-            end = data.find(b"\n", lo)
-            end = len(data) if end < 0 else end
-            found.append(data[lo:end])
-            lo = end + 1
+        while at < len(data) and data.startswith(prefix, at):
+            stop = part_end(data, at, len(data), b"\n")
+            found.append(data[at:stop])
+            at = stop + 1
         return found
 
     def object_lines(self, nodes: Iterable[ox.NamedNode]) -> list[bytes]:
