@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import functools
 import hashlib
 import io
 import os
@@ -375,6 +376,18 @@ class PreviousBuild:
     meta: StoreMeta
     difference: Background[Difference | None]
 
+    @functools.cached_property
+    def changes(self) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
+        """The difference's lines as triples (added, removed), parsed once for all that
+        read them; None as for `difference`."""
+        difference = self.difference.result()
+        return None if difference is None else (parse_lines(difference[0]),
+                                                parse_lines(difference[1]))
+
+    def reusable(self) -> tuple[list[ox.Triple], list[ox.Triple]] | None:
+        """`changes`, when the same kg made this build, so that its parts may be reused."""
+        return self.changes if self.meta.code == code.version().hex() else None
+
 
 def previous_build(out: Path, nt: bytes, triples: int) -> PreviousBuild | None:
     """The build published in `out`, when its kg.nt is the file its manifest records."""
@@ -423,11 +436,8 @@ def analytics_of_difference(out: Path, previous: PreviousBuild | None,
     """The last build's analytics.ttl and its key, when the same kg made them and what changed
     since is only provenance to the projection (`provenance_only`): kept without projecting."""
     if previous is None or not previous.meta.analytics \
-            or previous.meta.code != code.version().hex():
-        return None
-    difference = previous.difference.result()
-    if difference is None or not provenance_only(
-            parse_lines(difference[0]), parse_lines(difference[1]), SortedNTriples(ntriples)):
+            or (changes := previous.reusable()) is None \
+            or not provenance_only(*changes, SortedNTriples(ntriples)):
         return None
     kept = previous_analytics(out, previous.meta.analytics)
     return None if kept is None else (kept, previous.meta.analytics)
@@ -439,12 +449,9 @@ def patched_exports(out: Path, previous: PreviousBuild | None,
     them and few triples changed since: kg.ttl and kg.jsonld, each with the part of every
     subject whose triples changed written anew (`patch_turtle`, `patch_jsonld`);
     tests/test_rebuild.py holds them equal to the whole files written anew."""
-    if previous is None or previous.meta.code != code.version().hex():
-        return {}
-    difference = previous.difference.result()
-    if difference is None:
-        return {}
-    subjects = {t.subject for t in parse_lines(difference[0] + difference[1])}
+    if previous is None or (changes := previous.reusable()) is None:
+        return {}  # no last build, another kg made it, or too much changed
+    subjects = {t.subject for t in changes[0] + changes[1]}
     if len(subjects) > PATCH_MAX or not all(isinstance(s, ox.NamedNode) for s in subjects):
         return {}
     graph = SortedNTriples(ntriples)
@@ -468,11 +475,11 @@ def validate_changes(ntriples: bytes, triples: int, previous: PreviousBuild | No
     given the previous build (validated the same way, so it conformed) and how kg.nt changed
     since, only the nodes the difference touches, on their neighbourhood, read from the lines
     in place (kg.rdf.incremental); the verdict is the same either way."""
-    difference = None if previous is None else previous.difference.result()
-    if difference is not None:
-        added, removed = difference
+    changes = None if previous is None else previous.changes
+    if changes is not None:
+        added, removed = changes
         graph = SortedNTriples(ntriples)
-        focus = focus_nodes(parse_lines(added + removed), graph)
+        focus = focus_nodes(added + removed, graph)
         progress(f"{len(added):,} triples added and {len(removed):,} removed since the "
                  f"last build: validating the {counted(len(focus), 'node')} they touch")
         result = validate_store(neighbourhood(graph, focus), ontology_dir, focus_nodes=focus)
