@@ -778,8 +778,7 @@ def path_command(source, target, graph_file):
     graph = _built(graph_file)
     # A graph its build published: the projection is kept beside that build's store.
     store_dir = store_of(graph.parent)
-    folder = generation_of(store_db(store_dir)) \
-        if store_dir.exists() and store_for_graph(graph, store_dir) else None
+    folder = generation_of(store_db(store_dir)) if store_for_graph(graph, store_dir) else None
 
     def make():
         store, g = _projected(str(graph))

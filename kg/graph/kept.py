@@ -17,7 +17,7 @@ import networkx as nx
 from kg.collector import collector_paused
 from kg.graph.projection import node_index
 from kg.names import NameIndex
-from kg.rdf.store import keep, read_kept
+from kg.rdf.store import kept
 
 FILE = "projection.json"
 FORMAT = "kg projection 1"
@@ -89,12 +89,8 @@ def kept_projection(folder: Path | None,
                     make: Callable[[], tuple[nx.MultiDiGraph, dict[str, str]]]) -> Kept:
     """The projection and headlines `make()` gives, with their name index: read from
     `folder` (a published build's generation) when kept there, else made and kept there."""
-    if folder is not None:
-        found = from_record(read_kept(folder, FILE, MAX_BYTES))
-        if found is not None:
-            return found
-    g, titles = make()
-    names = node_index(g)
-    if folder is not None:
-        keep(folder, FILE, record(g, titles, names))
-    return g, titles, names
+    def made() -> Kept:
+        g, titles = make()
+        return g, titles, node_index(g)
+
+    return kept(folder, FILE, MAX_BYTES, from_record, made, lambda k: record(*k))

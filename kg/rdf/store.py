@@ -18,11 +18,13 @@ import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple, TypeVar
 
 import pyoxigraph as ox
 
 from kg.project import MANIFEST_NAME, STORE_NAME
+
+T = TypeVar("T")  # what a reader keeps (`kept`)
 
 
 def select(store: ox.Store, query: str) -> ox.QuerySolutions:
@@ -415,32 +417,35 @@ def generation_of(db: Path) -> Path | None:
     return folder if db.name == "db" and folder.parent.name == STORE_NAME else None
 
 
-def read_kept(folder: Path, name: str, limit: int) -> object:
-    """The JSON data a reader kept in a generation `folder` (`keep`), or None when there is
-    none, it is larger than `limit` bytes, or it is not JSON: the reader makes it again."""
-    try:
-        path = folder / name
-        if path.stat().st_size > limit:
-            return None
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return None
+def kept(folder: Path | None, name: str, limit: int, read: Callable[[object], T | None],
+         make: Callable[[], T], record: Callable[[T], object]) -> T:
+    """What a reader keeps as JSON in a generation `folder` (OUT/.store/<id>), for the next
+    reader of that build's store: `read` of the JSON kept as `name` when there is one, at most
+    `limit` bytes, that `read` accepts (not None); else `make()`, kept as `record` of it when
+    `folder` is given. Written whole or not at all; a folder that cannot be written (read-only,
+    or removed by a newer build meanwhile) is left as it is."""
+    if folder is not None:
+        try:
+            path = folder / name
+            if path.stat().st_size <= limit:
+                found = read(json.loads(path.read_bytes()))
+                if found is not None:
+                    return found
+        except (OSError, ValueError, RecursionError):
+            pass  # none yet, or not JSON: made again
+    made = make()
+    if folder is not None:
+        from kg.rdf.export import write_file
 
-
-def keep(folder: Path, name: str, data: object) -> None:
-    """Keep `data` as JSON in a generation `folder`, for the next reader of that build's store:
-    written whole or not at all; a folder that cannot be written (read-only, or removed by a
-    newer build meanwhile) is left as it is."""
-    from kg.rdf.export import write_file
-
-    written = None
-    try:
-        written = write_file(folder, name, json.dumps(data, ensure_ascii=False).encode("utf-8"),
-                             temporary=True)
-        os.replace(written, folder / name)
-    except OSError:
-        if written is not None:
-            written.unlink(missing_ok=True)
+        data = json.dumps(record(made), ensure_ascii=False).encode("utf-8")
+        written = None
+        try:
+            written = write_file(folder, name, data, temporary=True)
+            os.replace(written, folder / name)
+        except OSError:
+            if written is not None:
+                written.unlink(missing_ok=True)
+    return made
 
 
 def open_read_only(store_dir: str | Path) -> ox.Store:

@@ -193,7 +193,7 @@ def all_named(run: Runner) -> list[Named]:
 
 
 NAMES_FILE = "names.json"  # beside a build's store: its name index, written when first needed
-NAMES_MAX = 1 << 30  # a names.json above 1 GiB is not read (a province's: about 60 MB)
+NAMES_MAX = 1 << 30  # a names.json above 1 GiB is not read (a province's: 123 MB)
 
 
 @collector_paused()  # a province's names: millions of objects, none of them cyclic garbage
@@ -201,18 +201,12 @@ def name_index(run: Runner, folder: Path | None = None) -> NameIndex:
     """Every entity of the graph `run` reads, by its names (`all_named`), folded. With
     `folder`, the generation of a published build whose store `run` reads, the index is read
     from folder/names.json, and kept there the first time: at province size gathering and
-    folding the names takes 10 s, reading them back 1 s. A names.json that is not one (cut
+    folding the names takes 10 s, reading them back 3 s. A names.json that is not one (cut
     short, edited) is made again."""
-    from kg.rdf.store import keep, read_kept
+    from kg.rdf.store import kept
 
-    if folder is not None:
-        found = NameIndex.from_record(read_kept(folder, NAMES_FILE, NAMES_MAX))
-        if found is not None:
-            return found
-    index = NameIndex(all_named(run))
-    if folder is not None:
-        keep(folder, NAMES_FILE, index.record())
-    return index
+    return kept(folder, NAMES_FILE, NAMES_MAX, NameIndex.from_record,
+                lambda: NameIndex(all_named(run)), NameIndex.record)
 
 
 def _named(rows) -> list[Named]:
