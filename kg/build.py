@@ -28,6 +28,7 @@ import fcntl
 import functools
 import hashlib
 import io
+import json
 import os
 import secrets
 import shutil
@@ -43,7 +44,7 @@ from typing import IO, Any, Callable, Generic, TypeVar
 
 import pyoxigraph as ox
 
-from kg import code
+from kg import code, filewise
 from kg.collector import collector_paused
 from kg.errors import CannotWrite, KgError, counted
 from kg.graph.projection import project_triples, provenance_only
@@ -55,11 +56,12 @@ from kg.rdf.incremental import (SortedNTriples, focus_nodes, neighbourhood, pars
                                 sorted_difference)
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
 from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, fill_store,
-                          read_manifest, seeds_fingerprint, seeds_stat, store_difference,
+                          read_manifest, seeds_digests, seeds_fingerprint, seeds_stat,
+                          store_difference,
                           update_store, write_manifest)
 from kg.rdf.validate import (NotConforming, ValidationResult, validate_ntriples,
                              validate_store, validation_fingerprint)
-from kg.seeds.loader import load_seeds
+from kg.seeds.loader import MAX_SEED_BYTES, load_seeds
 
 T = TypeVar("T")
 WAIT = 600.0  # seconds a build waits for another build into the same folder
@@ -567,6 +569,87 @@ def second_core(validation: list[Callable[[], ValidationResult]],
     return result
 
 
+@dataclass
+class Quick:
+    """A build made from the last one and the seeds files that changed (kg.filewise), with
+    what it keeps of the last build: its analytics and its patched kg.ttl and kg.jsonld."""
+
+    rebuilt: filewise.Rebuilt
+    previous: PreviousBuild
+    analytics: tuple[bytes, str]
+    patched: dict[str, bytes]
+    generation: Path  # the last build's, whose copies of the unchanged seeds files are linked
+
+
+def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base: str,
+                       progress: Callable[[str], None]) -> Quick | None:
+    """The build of `seeds_dir` made from the one published in `out` and the seeds files that
+    changed since, when the same kg made it, it kept a record (kg.filewise), and everything
+    else can be kept: its analytics (only provenance changed) and its kg.ttl and kg.jsonld
+    (patched). None otherwise: every file is read."""
+    meta = read_manifest(out / STORE_NAME)
+    if meta is None or not meta.rebuild or meta.code != code.version().hex():
+        return None
+    generation = out / STORE_NAME / meta.generation
+    place = generation / filewise.FOLDER
+    try:
+        with open(place / filewise.RECORD, "rb") as record_file:
+            data = record_file.read(filewise.RECORD_LIMIT + 1)
+        if len(data) > filewise.RECORD_LIMIT or hashlib.sha256(data).hexdigest() != meta.rebuild:
+            return None
+        record = filewise.read_record(json.loads(data))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if record is None:
+        return None
+    graphs = {}
+    for name in ("kg.nt", "kg.trig"):
+        handle = published_file(out, name, meta)
+        if handle is None:
+            return None
+        with handle:
+            graphs[name] = handle.read()
+
+    def copy_of(name: str) -> bytes | None:
+        try:
+            with open(place / filewise.COPIES / name, "rb") as copy:
+                return copy.read(MAX_SEED_BYTES + 1)
+        except OSError:
+            return None
+
+    rebuilt = filewise.rebuild(seeds_dir, record, digests, copy_of, graphs["kg.nt"],
+                               graphs["kg.trig"], base, code.version().hex())
+    if rebuilt is None:
+        return None
+    del graphs
+    difference = (rebuilt.added, rebuilt.removed)
+    previous = PreviousBuild(meta, Background(lambda: difference))
+    analytics = analytics_of_difference(out, previous, rebuilt.ntriples)
+    patched = patched_exports(out, previous, rebuilt.ntriples) if analytics else {}
+    if analytics is None or set(patched) != {"kg.ttl", "kg.jsonld"}:
+        return None
+    progress(f"{counted(len(rebuilt.changed), 'seeds file')} changed since the last build "
+             f"({', '.join(rebuilt.changed[:3])}{', …' if len(rebuilt.changed) > 3 else ''}): "
+             f"read those alone; {len(rebuilt.added):,} triples added and "
+             f"{len(rebuilt.removed):,} removed")
+    return Quick(rebuilt, previous, analytics, patched, generation)
+
+
+def keep_record(folder: Path, record: filewise.FileRecord, seeds_dir: Path, out: Path,
+                quick: Quick | None) -> str:
+    """Keep the build's record of its seeds files in its generation `folder` (kg.filewise);
+    its sha256 for the manifest, "" when it cannot be kept (the next build reads every file)."""
+    def copies_from(name: str) -> Path | None:
+        if quick is None or name not in quick.rebuilt.unchanged_copies:
+            return None
+        return quick.generation / filewise.FOLDER / filewise.COPIES / name
+
+    try:
+        return filewise.keep(folder, record, seeds_dir, copies_from)
+    except OSError:
+        return ""
+
+
 def read_seeds_stat(seeds_dir: str | Path, seen: tuple[str, str]) -> str:
     """The seeds' stat to record, given (fingerprint, stat) taken before they were read. When a
     file had just changed then (racy: "" was taken), seconds later the same bytes let the stat
@@ -593,18 +676,30 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     """
     progress(f"loading and checking seeds in {seeds_dir}/")
     # The seeds as read: taken before reading, so an edit during the build makes the store stale.
-    seeds_seen = (seeds_fingerprint(seeds_dir), seeds_stat(seeds_dir, time.time_ns()))
-    seeds = load_seeds(seeds_dir)
-    progress(f"{counted(len(seeds.entities), 'entity', 'entities')} and "
-             f"{counted(len(seeds.facts), 'fact')} from {counted(len(seeds.files), 'file')}; "
-             "mapping to RDF")
-    mapped = map_seeds(seeds, base=base, progress=progress)
-    entities, facts = len(seeds.entities), len(seeds.facts)
-    del seeds  # the records are mapped: their memory goes before the stores are filled
-    ready = {"kg.nt": ntriples(mapped.triples())}
+    fingerprint, digests = seeds_digests(seeds_dir)
+    seeds_seen = (fingerprint, seeds_stat(seeds_dir, time.time_ns()))
     out = Path(out_dir)
-    previous = None if cold or not (validate or with_store) else previous_build(
-        out, ready["kg.nt"], mapped.triple_count)
+    quick = None if cold or not with_store else from_changed_files(
+        out, Path(seeds_dir), digests, base, progress)
+    mapped = None
+    if quick is None:
+        seeds = load_seeds(seeds_dir)
+        progress(f"{counted(len(seeds.entities), 'entity', 'entities')} and "
+                 f"{counted(len(seeds.facts), 'fact')} from {counted(len(seeds.files), 'file')}; "
+                 "mapping to RDF")
+        mapped = map_seeds(seeds, base=base, progress=progress)
+        entities, facts, triples = len(seeds.entities), len(seeds.facts), mapped.triple_count
+        record = filewise.record_of(seeds, mapped.shared, digests, code.version().hex(), base) \
+            if with_store else None
+        del seeds  # the records are mapped: their memory goes before the stores are filled
+        ready = {"kg.nt": ntriples(mapped.triples())}
+        previous = None if cold or not (validate or with_store) else previous_build(
+            out, ready["kg.nt"], mapped.triple_count)
+    else:
+        ready = {"kg.nt": quick.rebuilt.ntriples, "kg.trig": quick.rebuilt.trig}
+        previous, record = quick.previous, quick.rebuilt.record
+        entities, facts = quick.rebuilt.entities, quick.rebuilt.facts
+        triples = quick.rebuilt.ntriples.count(b"\n")
     validated = "" if not validate else validation_fingerprint(ontology_dir)
     same_shapes = previous is not None and previous.meta.validated == validated
     made = [folder for folder in (out, *out.parents) if not folder.exists()]
@@ -629,12 +724,13 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 base, progress, failed)) if with_store else None
             second = Background(partial(
                 second_core,
-                [partial(validate_changes, ready["kg.nt"], mapped.triple_count,
+                [partial(validate_changes, ready["kg.nt"], triples,
                          previous if same_shapes else None, ontology_dir, progress)]
                 if validate else [],
                 early_fill, failed))
-            with collector_paused():  # rendered now, so the second core can store it early
-                ready["kg.trig"] = trig(mapped.quads())
+            if mapped is not None:
+                with collector_paused():  # rendered now, so the second core can store it early
+                    ready["kg.trig"] = trig(mapped.quads())
 
             def previous_analytics_kept(key: str) -> bytes | None:
                 kept = None if cold else previous_analytics(out, key)
@@ -643,12 +739,14 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
 
             progress("computing network analytics (analytics.ttl)")
             try:
-                kept = None if cold else analytics_of_difference(out, previous, ready["kg.nt"])
+                kept = quick.analytics if quick is not None else \
+                    None if cold else analytics_of_difference(out, previous, ready["kg.nt"])
                 if kept is not None:
                     analytics, analytics_key = kept
                     analytics_kept.set(True)
                     said = "nothing but quotes and sources changed since the last build"
                 else:
+                    assert mapped is not None  # a rebuild from the changed files keeps them
                     analytics, analytics_key, reused = analytics_for(
                         project_triples(mapped.triple_rows()), base, previous_analytics_kept)
                     said = "the projected graph is as the last build's" if reused else ""
@@ -658,13 +756,16 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 analytics_made.set(None)
             if said:
                 progress(f"{said}: its analytics.ttl is kept")
-            patched = patched_exports(out, previous, ready["kg.nt"])
+            patched = quick.patched if quick is not None else \
+                patched_exports(out, previous, ready["kg.nt"])
             if patched:
                 progress(f"{', '.join(patched)}: the last build's, patched where triples changed")
-            progress("serialising")
-            rendered = render(mapped, progress, {**ready, **patched})
+            if mapped is not None:
+                progress("serialising")
+                rendered = render(mapped, progress, {**ready, **patched})
+            else:
+                rendered = {**ready, **patched}
             rendered["analytics.ttl"] = analytics
-            triples = mapped.triple_count
             del mapped  # serialised: the quads' Python objects go before the store is filled
             meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
                              hashlib.sha256(rendered["kg.ttl"]).hexdigest(),
@@ -674,6 +775,9 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 with writing(out):
                     clean_up(out, list(rendered))  # not our generation: we hold it
                     stage_files(folder, rendered, progress)
+                    if record is not None:
+                        meta = meta._replace(rebuild=keep_record(
+                            folder, record, Path(seeds_dir), out, quick))
                 if early_fill is not None and not second.done():
                     # Still validating: this core is free, so it fills the store meanwhile.
                     spare = Background(early_fill.run)

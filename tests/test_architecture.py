@@ -19,7 +19,7 @@ LAYERS = [
     ("sparql", ("kg.sparql",)),
     ("graph", ("kg.graph",)),
     ("views", ("kg.views",)),
-    ("build", ("kg.build", "kg.revision")),
+    ("build", ("kg.build", "kg.filewise", "kg.revision")),
     ("cli", ("kg.cli", "kg.__main__")),
 ]
 

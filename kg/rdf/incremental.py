@@ -84,6 +84,40 @@ def first_part(data: bytes, begin: int, end: int, sep: bytes,
     return lo
 
 
+def apply_difference(data: bytes, added: list[bytes], removed: list[bytes]) -> bytes | None:
+    """`data`, sorted lines each ending in a line break, with the lines `added` put in their
+    places and the lines `removed` taken out, by bisection: the untouched runs of bytes are
+    joined, not split into lines. None when an added line is there already or a removed one
+    is not.
+
+    >>> apply_difference(b"b\\nd\\nf\\n", [b"a", b"c", b"g"], [b"d", b"f"])
+    b'a\\nb\\nc\\ng\\n'
+    >>> apply_difference(b"b\\n", [b"b"], []) is None
+    True
+    """
+    changes = sorted([(line, True) for line in added] + [(line, False) for line in removed])
+    end = len(data) - 1 if data.endswith(b"\n") else len(data)  # the last line's end
+    pieces, at = [], 0
+    for i, (line, adding) in enumerate(changes):
+        if i and changes[i - 1][0] == line:
+            return None  # added and removed, or twice
+        start = first_part(data, at, end, b"\n", lambda s, e: data[s:e] < line)
+        if start == end:  # after the last line: after its line break
+            start = len(data)
+        stop = part_end(data, start, end, b"\n")
+        there = start < len(data) and data[start:stop] == line
+        if there == adding:
+            return None
+        pieces.append(data[at:start])
+        if adding:
+            pieces.append(line + b"\n")
+            at = start
+        else:
+            at = stop + 1
+    pieces.append(data[at:])
+    return b"".join(pieces)
+
+
 class SortedNTriples:
     r"""A graph held as its N-Triples lines sorted bytewise (kg.nt's bytes), read in place: a
     node's own triples found by bisection, the triples pointing at nodes by one pass over the

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from functools import cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -26,7 +27,7 @@ from kg.errors import counted
 from kg.rdf.namespace import IPK, PREFIXES
 from kg.seeds import schema
 from kg.rdf.prefixes import DEFAULT_BASE as DEFAULT_BASE  # where callers have found it
-from kg.seeds.loader import Entity, Fact, Quantity, Seeds
+from kg.seeds.loader import Article, Entity, Fact, Page, Quantity, Seeds, TableSource, Where
 
 Term = ox.NamedNode | ox.Literal
 Row = tuple[ox.NamedNode, ox.NamedNode, Term, ox.NamedNode]  # subject, predicate, object, graph
@@ -101,7 +102,7 @@ def decimal_literal(amount: Decimal) -> ox.Literal:
 
 
 def value_term(kind: schema.ValueKind, value: int | str,
-               iri: dict[str, ox.NamedNode]) -> Term:
+               iri: Mapping[str, ox.NamedNode]) -> Term:
     """A checked seed value of `kind` as an RDF term: a qualifier or a literal relation's value.
 
     >>> value_term("date", "2024-11", {}).datatype == XSD_G_YEAR_MONTH
@@ -144,7 +145,10 @@ class Minter:
         self._graphs: dict[str, ox.NamedNode] = {}
 
     def entity(self, entity: Entity) -> ox.NamedNode:
-        return ox.NamedNode(f"{self.base}{schema.ENTITY_TYPES[entity.type]['path']}/{entity.id}")
+        return self.entity_iri(entity.id, entity.type)
+
+    def entity_iri(self, ident: str, etype: str) -> ox.NamedNode:
+        return ox.NamedNode(f"{self.base}{schema.ENTITY_TYPES[etype]['path']}/{ident}")
 
     def source(self, ident: str) -> ox.NamedNode:
         node = self._sources.get(ident)
@@ -192,18 +196,36 @@ class Mapped:
         order = sorted(range(len(rows)), key=keys.__getitem__)
         self.rows: list[Row] = []
         self._first: list[bool] = []  # whether the row starts a new (s, p, o)
+        # The triples more than one row gives, as N-Triples lines: how many rows give each in
+        # each graph (what a rebuild needs to tell when a triple goes; kg.filewise).
+        self.shared: dict[str, dict[str, int]] = {}
         by_graph: dict[str, list[Row]] = {}
         last: tuple[str, ...] = ()
-        for i in order:
+        last_triple: tuple[str, ...] = ()
+        run = 0  # where in `order` the rows of the current triple start
+        for at, i in enumerate(order):
             key = keys[i]
+            triple = key[:3]
+            if triple != last_triple:
+                if at - run > 1:
+                    self._share(last_triple, [keys[j][3] for j in order[run:at]])
+                run, last_triple = at, triple
             if key == last:
                 continue
             self._first.append(key[:3] != last[:3])
             last = key
             self.rows.append(rows[i])
             by_graph.setdefault(key[3], []).append(rows[i])
+        if len(order) - run > 1:
+            self._share(last_triple, [keys[j][3] for j in order[run:]])
         self._graphs = [by_graph[name] for name in sorted(by_graph)]
         self.triple_count = sum(self._first)
+
+    def _share(self, triple: tuple[str, ...], graphs: list[str]) -> None:
+        counts: dict[str, int] = {}
+        for g in graphs:
+            counts[g] = counts.get(g, 0) + 1
+        self.shared[f"{triple[0]} {triple[1]} {triple[2]} ."] = counts
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -239,23 +261,31 @@ def _rate(n: int, since: float) -> str:
     return f"{n / max(time.perf_counter() - since, 1e-9):,.0f}/s"
 
 
-@collector_paused()
-def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
-              progress: Callable[[str], None] = lambda _: None) -> Mapped:
-    """Build the RDF dataset: one named graph per source, the union is the knowledge graph."""
-    start = time.perf_counter()
-    mint = Minter(base)
-    rows: list[Row] = []
-    add = rows.append
-    iri = {e.id: mint.entity(e) for e in seeds.entities.values()}
-    articles: dict[str, list] = {}
-    for art in seeds.articles.values():
-        articles.setdefault(art.page, []).append(art)
+class EntityIris(dict):
+    """Entity ids to their IRIs, each made once from the entity's type, as `Minter.entity`."""
 
-    def source_node(ident: str, cls: str, label: str, label_en: str | None,
+    def __init__(self, mint: Minter, types: Mapping[str, str]):
+        super().__init__()
+        self._mint, self._types = mint, types
+
+    def __missing__(self, ident: str) -> ox.NamedNode:
+        node = self[ident] = self._mint.entity_iri(ident, self._types[ident])
+        return node
+
+
+class RecordMapper:
+    """Maps seed records one at a time into `rows`; each record's rows depend on the record
+    and the types of the entities it names, nothing else (what lets a rebuild map only the
+    files that changed: kg.filewise)."""
+
+    def __init__(self, mint: Minter, iri: Mapping[str, ox.NamedNode]):
+        self.mint, self.iri = mint, iri
+        self.rows: list[Row] = []
+
+    def source_node(self, ident: str, cls: str, label: str, label_en: str | None,
                     file: str) -> tuple[ox.NamedNode, ox.NamedNode]:
         """An archived source (a page, a table) in its own named graph: (graph, node)."""
-        g, node = mint.graph(ident), mint.source(ident)
+        add, g, node = self.rows.append, self.mint.graph(ident), self.mint.source(ident)
         add((node, RDF_TYPE, ipk(cls), g))
         add((node, RDFS_LABEL, zh(label), g))
         if label_en:
@@ -263,38 +293,45 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
         add((node, ipk("sourceFile"), ox.Literal(file), g))
         return g, node
 
-    for page in seeds.pages.values():
-        g, node = source_node(page.id, "NewspaperPage", page.label, page.label_en, page.file)
+    def page(self, page: Page) -> None:
+        add = self.rows.append
+        g, node = self.source_node(page.id, "NewspaperPage", page.label, page.label_en,
+                                   page.file)
         if page.inferred_year:
             add((node, ipk("inferredYear"), year_literal(page.inferred_year), g))
         if page.inferred_year_basis:
             add((node, ipk("inferenceNote"), ox.Literal(page.inferred_year_basis), g))
-        for art in articles.get(page.id, []):
-            a_node = mint.source(art.id)
-            add((a_node, RDF_TYPE, ipk("Article"), g))
-            add((a_node, RDFS_LABEL, zh(art.title), g))
-            add((a_node, SDO_HEADLINE, zh(art.title), g))
-            if art.subtitle:
-                add((a_node, ipk("subtitle"), zh(art.subtitle), g))
-            if art.kicker:
-                add((a_node, ipk("kicker"), zh(art.kicker), g))
-            add((a_node, ipk("byline"), zh(art.byline), g))
-            add((a_node, SDO_IS_PART_OF, node, g))
-            add((a_node, ipk("lineStart"), integer(art.lines[0]), g))
-            add((a_node, ipk("lineEnd"), integer(art.lines[1]), g))
-            for person in art.reporters:
-                add((a_node, SDO_AUTHOR, iri[person], g))
-            for person in art.correspondents:
-                add((a_node, ipk("correspondent"), iri[person], g))
 
-    for table in seeds.tables.values():
-        g, node = source_node(table.id, "Table", table.label, table.label_en, table.file)
+    def article(self, art: Article) -> None:
+        """An article, in its page's graph (the loader checked that the page exists)."""
+        add, iri = self.rows.append, self.iri
+        g, node, a_node = self.mint.graph(art.page), self.mint.source(art.page), \
+            self.mint.source(art.id)
+        add((a_node, RDF_TYPE, ipk("Article"), g))
+        add((a_node, RDFS_LABEL, zh(art.title), g))
+        add((a_node, SDO_HEADLINE, zh(art.title), g))
+        if art.subtitle:
+            add((a_node, ipk("subtitle"), zh(art.subtitle), g))
+        if art.kicker:
+            add((a_node, ipk("kicker"), zh(art.kicker), g))
+        add((a_node, ipk("byline"), zh(art.byline), g))
+        add((a_node, SDO_IS_PART_OF, node, g))
+        add((a_node, ipk("lineStart"), integer(art.lines[0]), g))
+        add((a_node, ipk("lineEnd"), integer(art.lines[1]), g))
+        for person in art.reporters:
+            add((a_node, SDO_AUTHOR, iri[person], g))
+        for person in art.correspondents:
+            add((a_node, ipk("correspondent"), iri[person], g))
+
+    def table(self, table: TableSource) -> None:
+        add = self.rows.append
+        g, node = self.source_node(table.id, "Table", table.label, table.label_en, table.file)
         # its title as a headline, as an article's: every query naming a fact's source finds it
         add((node, SDO_HEADLINE, zh(table.label), g))
         if table.sheet:
             add((node, ipk("sheet"), ox.Literal(table.sheet), g))
         if table.publisher:
-            add((node, SDO_PUBLISHER, iri[table.publisher], g))
+            add((node, SDO_PUBLISHER, self.iri[table.publisher], g))
         if table.date:
             add((node, SDO_DATE_PUBLISHED, date_literal(table.date), g))
         elif table.year:
@@ -304,8 +341,9 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
         if table.note:
             add((node, SKOS_EDITORIAL_NOTE, ox.Literal(table.note), g))
 
-    for ent in seeds.entities.values():
-        g = mint.graph(ent.source)
+    def entity(self, ent: Entity) -> None:
+        add, iri = self.rows.append, self.iri
+        g = self.mint.graph(ent.source)
         node = iri[ent.id]
         add((node, RDF_TYPE, ipk(ent.type), g))
         add((node, RDFS_LABEL, zh(ent.label), g))
@@ -317,7 +355,7 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
             add((node, SKOS_ALT_LABEL, en(alias), g))
         if ent.note:
             add((node, SKOS_EDITORIAL_NOTE, ox.Literal(ent.note), g))
-        add((node, PROV_WAS_DERIVED_FROM, mint.source(ent.source), g))
+        add((node, PROV_WAS_DERIVED_FROM, self.mint.source(ent.source), g))
         add((node, ipk("quote"), zh(ent.quote), g))
         if ent.row is not None:
             add((node, ipk("sourceRow"), integer(ent.row), g))
@@ -329,13 +367,54 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
             add((iri[seg], ipk("segmentOrder"), integer(order), g))
             if order < len(ent.segments):
                 add((iri[seg], ipk("upstreamOf"), iri[ent.segments[order]], g))
-    progress(f"mapped {counted(len(seeds.entities), 'entity', 'entities')} "
-             f"({_rate(len(seeds.entities), start)})")
 
-    for n, fact in enumerate(seeds.facts, 1):
-        _map_fact(rows, mint.graph(fact.source), fact, iri, mint)
-        if n % 100_000 == 0:
-            progress(f"mapped {counted(n, 'fact')} ({_rate(n, start)})")
+    def fact(self, fact: Fact) -> None:
+        _map_fact(self.rows, self.mint.graph(fact.source), fact, self.iri, self.mint)
+
+    def records(self, seeds: Seeds, progress: Callable[[str], None] = lambda _: None,
+                files: list[tuple[int, str]] | None = None) -> None:
+        """Map every record of `seeds`; `files` is told (first row, file name) each time the
+        file the records come from changes."""
+        start = time.perf_counter()
+        last = ""
+
+        def from_file(where: Where) -> None:
+            nonlocal last
+            if files is not None and where.path != last:
+                last = where.path
+                files.append((len(self.rows), Path(where.path).name))
+
+        for page in seeds.pages.values():
+            from_file(page.where)
+            self.page(page)
+        for art in seeds.articles.values():
+            from_file(art.where)
+            self.article(art)
+        for table in seeds.tables.values():
+            from_file(table.where)
+            self.table(table)
+        for ent in seeds.entities.values():
+            from_file(ent.where)
+            self.entity(ent)
+        progress(f"mapped {counted(len(seeds.entities), 'entity', 'entities')} "
+                 f"({_rate(len(seeds.entities), start)})")
+        for n, fact in enumerate(seeds.facts, 1):
+            from_file(fact.where)
+            self.fact(fact)
+            if n % 100_000 == 0:
+                progress(f"mapped {counted(n, 'fact')} ({_rate(n, start)})")
+
+
+@collector_paused()
+def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
+              progress: Callable[[str], None] = lambda _: None) -> Mapped:
+    """Build the RDF dataset: one named graph per source, the union is the knowledge graph."""
+    start = time.perf_counter()
+    mint = Minter(base)
+    mapper = RecordMapper(mint, {e.id: mint.entity(e) for e in seeds.entities.values()})
+    files: list[tuple[int, str]] = []
+    mapper.records(seeds, progress, files)
+    rows = mapper.rows
     progress(f"mapped {counted(len(rows), 'quad')} ({_rate(len(rows), start)}); sorting them")
     start = time.perf_counter()
     mapped = Mapped(rows)
@@ -344,7 +423,7 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
     return mapped
 
 
-def _map_fact(rows: list[Row], g: ox.NamedNode, fact: Fact, iri: dict[str, ox.NamedNode],
+def _map_fact(rows: list[Row], g: ox.NamedNode, fact: Fact, iri: Mapping[str, ox.NamedNode],
               mint: Minter) -> None:
     add = rows.append
     key = fact_key(fact)
@@ -379,7 +458,7 @@ def _map_fact(rows: list[Row], g: ox.NamedNode, fact: Fact, iri: dict[str, ox.Na
 
 
 def _map_quantity(rows: list[Row], g: ox.NamedNode, fact: Fact, q: Quantity,
-                  iri: dict[str, ox.NamedNode], node: ox.NamedNode) -> ox.NamedNode:
+                  iri: Mapping[str, ox.NamedNode], node: ox.NamedNode) -> ox.NamedNode:
     add = rows.append
     unit = schema.UNITS[q.unit]
     add((node, RDF_TYPE, ipk("Quantity"), g))

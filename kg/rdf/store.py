@@ -69,14 +69,23 @@ def _seed_files(root: Path) -> list[tuple[str, str]]:
 
 def seeds_fingerprint(seeds_dir: str | Path) -> str:
     """A hash of every file under the seeds folder: names and bytes."""
+    return seeds_digests(seeds_dir)[0]
+
+
+def seeds_digests(seeds_dir: str | Path) -> tuple[str, dict[str, str]]:
+    """`seeds_fingerprint`, and the sha256 of each file by its path below the folder, read
+    in one pass."""
     import hashlib
 
     root = Path(seeds_dir)
     digest = hashlib.sha256()
+    each = {}
     for relative, path in _seed_files(root):
+        data = Path(path).read_bytes()
         digest.update(relative.encode("utf-8") + b"\0")
-        digest.update(Path(path).read_bytes() + b"\0")
-    return digest.hexdigest()
+        digest.update(data + b"\0")
+        each[relative] = hashlib.sha256(data).hexdigest()
+    return digest.hexdigest(), each
 
 
 RACY_NS = 2_000_000_000  # a file changed this close to the snapshot may change again unseen
@@ -139,13 +148,15 @@ class StoreMeta(NamedTuple):
     analytics: str = ""
     # kg.code.version() of the kg that made it (hex): a rebuild by the same reuses its parts.
     code: str = ""
+    # sha256 of what each seeds file gave it (kg.filewise), kept in its generation; "" if none.
+    rebuild: str = ""
 
     def record(self) -> dict:
         return {"generation": self.generation, "store": self.store,
                 "seeds_dir": self.seeds_dir, "seeds": self.seeds, "graph": self.graph,
                 "quads": self.quads, "validated": self.validated,
                 "seeds_stat": self.seeds_stat.split("\n") if self.seeds_stat else [],
-                "analytics": self.analytics, "code": self.code,
+                "analytics": self.analytics, "code": self.code, "rebuild": self.rebuild,
                 "files": {name: {"sha256": sha, "inode": ino, "size": size, "mtime_ns": mtime}
                           for name, sha, ino, size, mtime in self.files}}
 
@@ -317,7 +328,8 @@ def read_manifest(store_dir: str | Path) -> StoreMeta | None:
                          int(record["quads"]), str(record["generation"]), str(record["store"]),
                          files, str(record.get("validated", "")),
                          _stat_text(record.get("seeds_stat", "")),
-                         str(record.get("analytics", "")), str(record.get("code", "")))
+                         str(record.get("analytics", "")), str(record.get("code", "")),
+                         str(record.get("rebuild", "")))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None  # none, or an older kg's record: no build to trust
 

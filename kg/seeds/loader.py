@@ -7,7 +7,9 @@ problem found in every file, each with `file:line:col`.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,6 +28,7 @@ WHOLE_RANGE = (1, 1000)  # a batch or a rank
 URL_PATTERN = re.compile(r"^https?://[^\s<>\"{}|\\^`]{1,2000}$")  # what xsd:anyURI and IRIs accept
 CODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./-]{0,39}$")
 TOP_KEYS = {"pages", "articles", "tables", "entities", "facts"}
+SOURCE_SECTIONS = ("pages", "articles", "tables")
 PAGE_KEYS = {"id", "label", "label_en", "file", "newspaper", "date", "inferred_year",
              "inferred_year_basis", "note"}
 TABLE_KEYS = {"id", "label", "label_en", "file", "sheet", "header_row", "publisher", "date", "year",
@@ -162,6 +165,7 @@ class Seeds:
     facts: list[Fact]
     files: list[str]
     tables: dict[str, TableSource] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)  # sha256 of each file read, by name
 
 
 def squash(text: str) -> str:
@@ -172,8 +176,11 @@ def squash(text: str) -> str:
 class _Checker:
     """Collects problems while reading one seeds folder."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, known: Mapping[str, str] | None = None):
         self.root = root
+        # The ids of the files not read (a rebuild's part): an entity's type, "" for a source.
+        self.known: Mapping[str, str] = known or {}
+        self.digests: dict[str, str] = {}
         self.problems: list[Problem] = []
         self.pages: dict[str, Page] = {}
         self.articles: dict[str, Article] = {}
@@ -259,9 +266,10 @@ class _Checker:
             self.problem(path, mark, f"{what} id {ident!r} is not a readable ASCII id",
                          "use lower-case letters, digits and single hyphens, e.g. jingrui-electronics")
             return None
-        if ident in self.ids:
+        if ident in self.ids or ident in self.known:
             self.problem(path, mark, f"id '{ident}' is defined twice",
-                         f"first defined at {self.ids[ident]}; rename one or merge them")
+                         f"first defined at {self.ids.get(ident, 'another file')}; "
+                         "rename one or merge them")
             return None
         self.ids[ident] = Where(path, mark.line, mark.col)
         return ident
@@ -273,6 +281,11 @@ class _Checker:
         text = self.read_text(path, file, MAX_SEED_BYTES)
         if text is None:
             return None
+        self.digests[file.name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self.parse_file(path, text)
+
+    def parse_file(self, path: str, text: str) -> MarkedMap | None:
+        """A seeds file's text as the mapping of its sections; None, with problems, if not."""
         data, problems = load_marked(text, path)
         self.problems.extend(problems)
         if data is None:
@@ -338,6 +351,26 @@ class _Checker:
         """(record, where it starts) for each item of a section."""
         value = data.get(section)
         return zip(value, value.item_marks) if isinstance(value, MarkedList) else ()
+
+    def read_records(self, file: Path, text: str | None = None,
+                     sections: Sequence[str] = (*SOURCE_SECTIONS, "entities", "facts"),
+                     path: str | None = None) -> str | None:
+        """Read the records of one seeds file (of `sections` only), or of `text` shown as
+        `path`; the file's path as shown, None if it cannot be read."""
+        readers = {"pages": self.read_page, "articles": self.read_article,
+                   "tables": self.read_table_source,
+                   "entities": self.read_entity, "facts": self.read_fact}
+        data = self.read_file(file) if text is None else self.parse_file(path or str(file), text)
+        if data is None:
+            return None
+        for section in sections:
+            for rec, mark in self.items(data, section):
+                readers[section](data.path, rec, mark)
+        return data.path
+
+    def seeds(self, read: list[str]) -> Seeds:
+        return Seeds(self.pages, self.articles, self.entities, self.facts, read, self.tables,
+                     self.digests)
 
     # -- sources -------------------------------------------------------------------------
     def read_page(self, path, rec, mark) -> None:
@@ -672,6 +705,11 @@ class _Checker:
     # -- cross-checks --------------------------------------------------------------------
     def expect_ref(self, path, mark, ident, types, what) -> None:
         entity = self.entities.get(ident) if isinstance(ident, str) else None
+        if entity is None and self.known.get(ident):
+            if self.known[ident] not in types:
+                self.problem(path, mark, f"{what}: '{ident}' is a {self.known[ident]}",
+                             f"it must be a {' or '.join(types)}")
+            return
         if entity is None:
             self.problem(path, mark, f"{what}: unknown id {ident!r}",
                          did_you_mean(ident, self.entities, "write the id of an entity "
@@ -840,24 +878,56 @@ def load_seeds(root: str | Path) -> Seeds:
     # One file at a time, its tree freed once its records are read: a province's seeds would
     # otherwise be held twice. Facts may still name entities of any file: references are
     # checked once every file is read.
-    readers = {"pages": checker.read_page, "articles": checker.read_article,
-               "tables": checker.read_table_source,
-               "entities": checker.read_entity, "facts": checker.read_fact}
-    read: list[str] = []
-    for file in files:
-        data = checker.read_file(file)
-        if data is None:
-            continue
-        read.append(data.path)
-        for section, reader in readers.items():
-            for rec, mark in checker.items(data, section):
-                reader(data.path, rec, mark)
-        del data
+    read = [path for file in files if (path := checker.read_records(file)) is not None]
     # A file that cannot be read is the root cause: references into it would all fail.
     if not checker.unreadable:
         checker.check_articles()
         checker.check_references()
     if checker.problems:
         raise InputError([_one_line(p) for p in checker.problems])
-    return Seeds(checker.pages, checker.articles, checker.entities, checker.facts, read,
-                 checker.tables)
+    return checker.seeds(read)
+
+
+
+@collector_paused()
+def read_file_records(root: str | Path, file: Path, text: str, shown: str) -> Seeds | None:
+    """The records of one seeds file as `text` (an earlier version of `file`) shows them,
+    each checked on its own, without the checks across files: what a rebuild maps to tell
+    what that file gave to the last build. None on any problem."""
+    checker = _Checker(Path(root))
+    path = checker.read_records(file, text, path=shown)
+    return None if path is None or checker.problems else checker.seeds([path])
+
+
+@collector_paused()
+def load_part(root: str | Path, files: Sequence[Path], known: Mapping[str, str],
+              defined_in: Callable[[str], Path | None]) -> Seeds | None:
+    """The records of `files`, some of a folder's seeds files, checked as `load_seeds` checks
+    them, given `known`: the ids the other files define (an entity's type, "" for a source).
+    The sources their records cite in other files are read from the file `defined_in` names.
+    None on any problem: `load_seeds` of the whole folder then tells them all."""
+    root = Path(root)
+    checker = _Checker(root, known)
+    read = [path for file in files if (path := checker.read_records(file)) is not None]
+    if checker.problems:
+        return None
+    context: set[Path] = set(files)
+    for _round in range(3):  # an entity's source, its article, the article's page
+        wanted = {ent.source for ent in checker.entities.values()} | \
+            {fact.source for fact in checker.facts} | \
+            {art.page for art in checker.articles.values()}
+        missing = wanted - checker.pages.keys() - checker.articles.keys() - checker.tables.keys()
+        more = {defined_in(ident) for ident in missing}
+        if None in more:
+            return None
+        more_files = sorted(f for f in more if f is not None and f not in context)
+        if not more_files:
+            break
+        context.update(more_files)
+        # Their sources only: read again as the ids they claim (not `known` to the checker).
+        checker.known = {k: v for k, v in known.items() if defined_in(k) not in more_files}
+        for file in more_files:
+            checker.read_records(file, sections=SOURCE_SECTIONS)
+    checker.check_articles()
+    checker.check_references()
+    return None if checker.problems else checker.seeds(read)

@@ -1,0 +1,391 @@
+"""A rebuild from the seeds files that changed, not from all of them.
+
+Every build records what it needs to redo only part of itself next time (`FileRecord`, kept as
+`rebuild/rebuild.json` in its generation folder beside a copy of each seeds file it read):
+the sha256 of every file under the seeds folder, each id with the file defining it and its
+type, a digest of every fact's identity, and the triples more than one record gives (with how
+many rows give each in each graph). A record's rows depend only on the record and the types of
+the entities it names (`kg.rdf.mapping.RecordMapper`), so when only some YAML files changed,
+the next build
+
+1. reads and checks those files alone, against the ids of the others (`load_part`), and reads
+   their last versions from the copies, unchecked, for what they gave;
+2. maps both and counts, triple by triple and graph by graph, what each row gave and takes
+   away: a triple leaves the union when no row gives it any more;
+3. patches the last kg.nt (sorted lines) and kg.trig (each changed graph's block written anew).
+
+It gives up (None: the build reads every file, as a cold build does) whenever it cannot be
+sure: a file other than a top-level YAML file changed, more than a quarter of the bytes
+changed, a changed file stops defining an id or changes its type, a source it defines changes,
+a fact it states is stated in another file, a triple it adds is already given by another
+file, or anything in the record or the copies is not as written. Any problem in the changed
+files is found again by reading every file, so errors are exactly as a cold build's.
+tests/test_filewise.py holds its exports to a cold build's, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.rdf.export import trig
+from kg.rdf.incremental import apply_difference, first_part, part_end
+from kg.rdf.mapping import EntityIris, Minter, RecordMapper, Row
+from kg.rdf.store import trig_graphs
+from kg.seeds.loader import Fact, Seeds, load_part, read_file_records, seed_files
+
+FOLDER = "rebuild"  # in a generation folder: FOLDER/RECORD and FOLDER/COPIES/<seeds file>
+RECORD = "rebuild.json"
+COPIES = "seeds"
+RECORD_LIMIT = 2 << 30  # a province's record is about 40 MB
+CHANGED_SHARE = 0.25  # of the YAML bytes: above it, reading every file is as quick
+FORMAT = 1
+
+
+def fact_digest(fact: Fact) -> str:
+    """What makes a fact the same fact for the loader's "stated twice" check, digested."""
+    key = (fact.subject, fact.relation, fact.object, str(fact.value), fact.quantity,
+           tuple(sorted(fact.qualifiers.items())), fact.source, fact.row)
+    return hashlib.blake2b(repr(key).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def defined_ids(seeds: Seeds) -> Iterable[tuple[str, str, str]]:
+    """(id, file name, entity type or "" for a source) of every id `seeds` define."""
+    for records in (seeds.pages, seeds.articles, seeds.tables):
+        for ident, rec in records.items():
+            yield ident, Path(rec.where.path).name, ""
+    for ident, ent in seeds.entities.items():
+        yield ident, Path(ent.where.path).name, ent.type
+
+
+@dataclass
+class FileRecord:
+    """What a build took from each seeds file, for the next build to redo part of it."""
+
+    code: str
+    base: str
+    files: dict[str, str]  # every file under the seeds folder, by its relative path: sha256
+    ids: dict[str, tuple[str, str]]  # id: (file name, entity type or "")
+    facts: set[str]  # fact_digest of every fact
+    entities: int
+    fact_count: int
+    shared: dict[str, dict[str, int]]  # as Mapped.shared
+
+    def data(self) -> bytes:
+        return json.dumps({
+            "format": FORMAT, "code": self.code, "base": self.base, "files": self.files,
+            "ids": {k: list(v) for k, v in sorted(self.ids.items())},
+            "facts": sorted(self.facts), "entities": self.entities,
+            "fact_count": self.fact_count, "shared": dict(sorted(self.shared.items()))},
+            ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def record_of(seeds: Seeds, shared: dict[str, dict[str, int]], files: dict[str, str],
+              code: str, base: str) -> FileRecord | None:
+    """The record of a build that read all of `seeds`; None when the files it read are not
+    the ones `files` (read before) records, or two facts' digests meet (never seen)."""
+    if any(files.get(name) != digest for name, digest in seeds.digests.items()):
+        return None  # changed while read
+    ids = {ident: (name, kind) for ident, name, kind in defined_ids(seeds)}
+    facts = {fact_digest(fact) for fact in seeds.facts}
+    if len(facts) != len(seeds.facts):
+        return None
+    return FileRecord(code, base, dict(files), ids, facts, len(seeds.entities),
+                      len(seeds.facts), shared)
+
+
+def read_record(data: object) -> FileRecord | None:
+    """A record as `FileRecord.data` wrote it, checked value by value; None if it is not."""
+    try:
+        assert isinstance(data, dict) and data["format"] == FORMAT
+        files, ids, facts, shared = data["files"], data["ids"], data["facts"], data["shared"]
+        assert isinstance(files, dict) and isinstance(ids, dict)
+        assert isinstance(facts, list) and isinstance(shared, dict)
+        assert all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+        assert all(isinstance(f, str) for f in facts)
+        checked_ids = {}
+        for ident, value in ids.items():
+            assert isinstance(value, list) and len(value) == 2
+            assert all(isinstance(v, str) for v in value)
+            checked_ids[ident] = (value[0], value[1])
+        for counts in shared.values():
+            assert isinstance(counts, dict)
+            assert all(isinstance(g, str) and type(n) is int and n > 0 for g, n in counts.items())
+        entities, fact_count = data["entities"], data["fact_count"]
+        assert type(entities) is int and type(fact_count) is int
+        assert isinstance(data["code"], str) and isinstance(data["base"], str)
+        return FileRecord(data["code"], data["base"], files, checked_ids, set(facts),
+                          entities, fact_count, shared)
+    except (AssertionError, KeyError, TypeError):
+        return None
+
+
+def keep(folder: Path, record: FileRecord, seeds_dir: Path,
+         copies_from: Callable[[str], Path | None]) -> str:
+    """Keep `record` in the generation `folder`, with a copy of each seeds file it records
+    (linked from `copies_from(name)`, a last build's copy, when that is the same file, else
+    read from `seeds_dir`); its sha256, or "" when a file is no longer what the record says
+    (changed during the build): no record then."""
+    place = folder / FOLDER
+    copies = place / COPIES
+    copies.mkdir(parents=True, exist_ok=True)
+    for file in seed_files(seeds_dir):
+        name = file.name
+        earlier = copies_from(name)
+        if earlier is not None:
+            try:
+                (copies / name).hardlink_to(earlier)
+                continue
+            except OSError:
+                pass
+        data = file.read_bytes()
+        if hashlib.sha256(data).hexdigest() != record.files.get(name):
+            return ""
+        (copies / name).write_bytes(data)
+    data = record.data()
+    (place / RECORD).write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Rebuilt:
+    """A build's graph made from the last one and the files that changed."""
+
+    ntriples: bytes
+    trig: bytes
+    added: list[bytes]  # kg.nt lines
+    removed: list[bytes]
+    entities: int
+    facts: int
+    record: FileRecord
+    changed: list[str] = field(default_factory=list)
+    unchanged_copies: set[str] = field(default_factory=set)
+
+
+class _Unsure(Exception):
+    """The rebuild cannot be sure of its answer: every file is read instead."""
+
+
+def _row_counts(rows: list[Row]) -> tuple[dict[str, dict[str, int]], dict[str, Row]]:
+    """How many rows give each triple (N-Triples line) in each graph, and a row of each."""
+    counts: dict[str, dict[str, int]] = {}
+    terms: dict[str, Row] = {}
+    for row in rows:
+        s, p, o, g = row
+        line = f"{s} {p} {o} ."
+        by_graph = counts.setdefault(line, {})
+        key = str(g)
+        by_graph[key] = by_graph.get(key, 0) + 1
+        terms.setdefault(line, row)
+    return counts, terms
+
+
+def _in_lines(data: bytes, line: bytes) -> bool:
+    """Whether `line` is one of the sorted lines of `data` (bisection)."""
+    end = len(data) - 1 if data.endswith(b"\n") else len(data)
+    start = first_part(data, 0, end, b"\n", lambda s, e: data[s:e] < line)
+    return start < end and data[start:part_end(data, start, end, b"\n")] == line
+
+
+def rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
+            copy_of: Callable[[str], bytes | None], old_nt: bytes, old_trig: bytes,
+            base: str, code: str) -> Rebuilt | None:
+    """The graph of the seeds in `seeds_dir`, whose files are now `files` (as seeds_digests
+    gives them), made from the last build's (`record`, its kg.nt and kg.trig, and
+    `copy_of(name)`, the bytes of a seeds file as it read them); None when unsure."""
+    try:
+        return _rebuild(seeds_dir, record, files, copy_of, old_nt, old_trig, base, code)
+    except _Unsure:
+        return None
+
+
+def _changed_files(seeds_dir: Path, record: FileRecord, files: dict[str, str]) -> list[str]:
+    """The top-level YAML files changed, added or removed since `record`."""
+    changed = sorted(name for name in files.keys() | record.files.keys()
+                     if files.get(name) != record.files.get(name))
+    if any("/" in name or not name.endswith((".yaml", ".yml")) for name in changed):
+        raise _Unsure  # a source text, a table, a subfolder: every file is read
+    sizes = {f.name: f.stat().st_size for f in seed_files(seeds_dir)}
+    if sum(sizes.get(n, 0) for n in changed) > CHANGED_SHARE * max(sum(sizes.values()), 1):
+        raise _Unsure
+    return changed
+
+
+def _rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
+             copy_of: Callable[[str], bytes | None], old_nt: bytes, old_trig: bytes,
+             base: str, code: str) -> Rebuilt:
+    if record.code != code or record.base != base:
+        raise _Unsure
+    changed = _changed_files(seeds_dir, record, files)
+    root = seeds_dir
+    present = [name for name in changed if name in files]
+    # What the changed files gave: their last versions, read from the copies.
+    old = Seeds({}, {}, {}, [], [])
+    for name in changed:
+        if name not in record.files:
+            continue
+        data = copy_of(name)
+        if data is None or hashlib.sha256(data).hexdigest() != record.files[name]:
+            raise _Unsure
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _Unsure from None
+        part = read_file_records(root, root / name, text, f"{root.name}/{name}")
+        if part is None:
+            raise _Unsure
+        old.pages.update(part.pages)
+        old.articles.update(part.articles)
+        old.tables.update(part.tables)
+        old.entities.update(part.entities)
+        old.facts.extend(part.facts)
+
+    # What they give now, checked against the ids of the other files.
+    changed_set = set(changed)
+    known = {ident: kind for ident, (name, kind) in record.ids.items() if name not in changed_set}
+
+    def defined_in(ident: str) -> Path | None:
+        found = record.ids.get(ident)
+        return root / found[0] if found is not None and found[1] == "" else None
+
+    new = load_part(root, [root / name for name in present], known, defined_in) if present \
+        else Seeds({}, {}, {}, [], [])
+    if new is None:
+        raise _Unsure
+    new = _only_from(new, changed_set)  # not the sources read from other files
+    if any(new.digests.get(name) != files.get(name) for name in present):
+        raise _Unsure  # changed while read
+    # No id of theirs may go or change its type: other files may name it.
+    new_ids = {ident: (name, kind) for ident, name, kind in defined_ids(new)}
+    for ident, _name, kind in defined_ids(old):
+        if ident not in new_ids or new_ids[ident][1] != kind:
+            raise _Unsure
+    # No source of theirs may change: other files may quote it.
+    for mine, theirs in ((old.pages, new.pages), (old.articles, new.articles),
+                         (old.tables, new.tables)):
+        for ident, rec in mine.items():
+            if _source_key(rec) != _source_key(theirs[ident]):
+                raise _Unsure
+    old_facts = {fact_digest(f) for f in old.facts}
+    new_facts = {fact_digest(f) for f in new.facts}
+    others = record.facts - old_facts
+    if len(old_facts) != len(old.facts) or len(new_facts) != len(new.facts) \
+            or new_facts & others:
+        raise _Unsure  # stated in another file too: the loader of every file says where
+
+    # What each gave, row by row.
+    mint = Minter(base)
+    types = {ident: kind for ident, (_name, kind) in record.ids.items() if kind}
+    types.update((ident, kind) for ident, (_name, kind) in new_ids.items() if kind)
+    iri = EntityIris(mint, types)
+    old_mapper, new_mapper = RecordMapper(mint, iri), RecordMapper(mint, iri)
+    try:
+        old_mapper.records(old)
+        new_mapper.records(new)
+    except KeyError:
+        raise _Unsure from None  # an id the record does not know
+    old_counts, _ = _row_counts(old_mapper.rows)
+    new_counts, terms = _row_counts(new_mapper.rows)
+
+    shared = dict(record.shared)
+    added: list[bytes] = []
+    removed: list[bytes] = []
+    graph_changes: dict[str, tuple[list[Row], set[str]]] = {}  # graph: (rows added, lines gone)
+    for line in old_counts.keys() | new_counts.keys():
+        was_mine, now_mine = old_counts.get(line, {}), new_counts.get(line, {})
+        if was_mine == now_mine:
+            continue
+        if line in shared:
+            before = dict(shared[line])
+        elif was_mine:
+            before = dict(was_mine)
+            if sum(before.values()) != 1:
+                raise _Unsure  # the record would have counted it
+        elif _in_lines(old_nt, line.encode("utf-8")):
+            raise _Unsure  # given by another file, in a graph the record does not say
+        else:
+            before = {}
+        after = dict(before)
+        for g, n in was_mine.items():
+            after[g] = after.get(g, 0) - n
+        for g, n in now_mine.items():
+            after[g] = after.get(g, 0) + n
+        if any(n < 0 for n in after.values()):
+            raise _Unsure
+        after = {g: n for g, n in after.items() if n}
+        if sum(after.values()) > 1:
+            shared[line] = after
+        else:
+            shared.pop(line, None)
+        if bool(before) != bool(after):
+            (added if after else removed).append(line.encode("utf-8"))
+        for g in before.keys() | after.keys():
+            if bool(before.get(g)) != bool(after.get(g)):
+                rows, gone = graph_changes.setdefault(g, ([], set()))
+                if after.get(g):
+                    s, p, o, _g = terms[line]
+                    rows.append((s, p, o, ox.NamedNode(g[1:-1])))
+                else:
+                    gone.add(line)
+
+    added.sort()
+    removed.sort()
+    ntriples = apply_difference(old_nt, added, removed)
+    if ntriples is None:
+        raise _Unsure
+    new_trig = _patch_trig(old_trig, graph_changes)
+
+    ids = {ident: value for ident, value in record.ids.items() if value[0] not in changed_set}
+    ids.update(new_ids)
+    new_record = FileRecord(code, base, dict(files), ids, others | new_facts,
+                            record.entities - len(old.entities) + len(new.entities),
+                            record.fact_count - len(old.facts) + len(new.facts), shared)
+    return Rebuilt(ntriples, new_trig, added, removed, new_record.entities,
+                   new_record.fact_count, new_record, changed,
+                   {f.name for f in seed_files(seeds_dir)} - changed_set)
+
+
+def _only_from(seeds: Seeds, names: set[str]) -> Seeds:
+    def mine(records: dict) -> dict:
+        return {k: v for k, v in records.items() if Path(v.where.path).name in names}
+
+    return Seeds(mine(seeds.pages), mine(seeds.articles), mine(seeds.entities), seeds.facts,
+                 seeds.files, mine(seeds.tables), seeds.digests)
+
+
+def _source_key(rec: object) -> dict:
+    return {k: v for k, v in vars(rec).items() if k not in ("where", "marks")}
+
+
+def _patch_trig(old: bytes, changes: Mapping[str, tuple[list[Row], set[str]]]) -> bytes:
+    """kg.trig with each graph of `changes` written anew: its quads as the last file has them,
+    but the lines gone, and the rows added (each block as `trig` writes it alone)."""
+    if not changes:
+        return old
+    try:
+        head, blocks = trig_graphs(old)
+    except ValueError:
+        raise _Unsure from None
+    for g, (rows, gone) in changes.items():
+        iri = g[1:-1].encode("utf-8")
+        quads: list[ox.Quad] = []
+        if iri in blocks:
+            for q in ox.parse(head + blocks[iri], format=ox.RdfFormat.TRIG):
+                if f"{q.subject} {q.predicate} {q.object} ." not in gone:
+                    quads.append(q)
+        quads.extend(ox.Quad(s, p, o, graph) for s, p, o, graph in rows)
+        if not quads:
+            blocks.pop(iri, None)
+            continue
+        quads.sort(key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
+        new_head, written = trig_graphs(trig(quads))
+        if new_head != head or list(written) != [iri]:
+            raise _Unsure
+        blocks[iri] = written[iri]
+    order = sorted(blocks, key=lambda iri: b"<" + iri + b">")
+    return head + b"\n".join(blocks[iri] for iri in order)
