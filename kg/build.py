@@ -597,7 +597,8 @@ def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base
             data = record_file.read(filewise.RECORD_LIMIT + 1)
         if len(data) > filewise.RECORD_LIMIT or hashlib.sha256(data).hexdigest() != meta.rebuild:
             return None
-        record = filewise.read_record(json.loads(data))
+        with collector_paused():
+            record = filewise.read_record(json.loads(data))
     except (OSError, ValueError, RecursionError):
         return None
     if record is None:

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.collector import collector_paused
 from kg.rdf.export import trig
 from kg.rdf.incremental import apply_difference, first_part, part_end
 from kg.rdf.mapping import EntityIris, Minter, RecordMapper, Row
@@ -76,6 +77,7 @@ class FileRecord:
     fact_count: int
     shared: dict[str, dict[str, int]]  # as Mapped.shared
 
+    @collector_paused()  # a build holds millions of objects: each pass of it would scan them
     def data(self) -> bytes:
         return json.dumps({
             "format": FORMAT, "code": self.code, "base": self.base, "files": self.files,
@@ -85,6 +87,7 @@ class FileRecord:
             ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+@collector_paused()
 def record_of(seeds: Seeds, shared: dict[str, dict[str, int]], files: dict[str, str],
               code: str, base: str) -> FileRecord | None:
     """The record of a build that read all of `seeds`; None when the files it read are not
@@ -99,6 +102,7 @@ def record_of(seeds: Seeds, shared: dict[str, dict[str, int]], files: dict[str, 
                       len(seeds.facts), shared)
 
 
+@collector_paused()
 def read_record(data: object) -> FileRecord | None:
     """A record as `FileRecord.data` wrote it, checked value by value; None if it is not."""
     try:
@@ -192,6 +196,7 @@ def _in_lines(data: bytes, line: bytes) -> bool:
     return start < end and data[start:part_end(data, start, end, b"\n")] == line
 
 
+@collector_paused()
 def rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
             copy_of: Callable[[str], bytes | None], old_nt: bytes, old_trig: bytes,
             base: str, code: str) -> Rebuilt | None:
