@@ -59,8 +59,8 @@ from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, f
                           read_manifest, seeds_digests, seeds_fingerprint, seeds_stat,
                           store_difference,
                           update_store, write_manifest)
-from kg.rdf.validate import (NotConforming, ValidationResult, validate_ntriples,
-                             validate_store, validation_fingerprint)
+from kg.rdf.validate import (NotConforming, ValidationResult, incoming_predicates,
+                             validate_ntriples, validate_store, validation_fingerprint)
 from kg.seeds.loader import MAX_SEED_BYTES, load_seeds
 
 T = TypeVar("T")
@@ -407,11 +407,14 @@ def previous_build(out: Path, nt: bytes, triples: int) -> PreviousBuild | None:
 
 
 def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild | None,
-                base: str) -> StoreDelta | None:
+                base: str, graphs: tuple[bytes, dict[bytes, bytes | None]] | None = None
+                ) -> StoreDelta | None:
     """How the store of `rendered` differs from the store published in `out`, when that is
     still the `previous` build, its kg.trig and analytics.ttl are as the manifest records, the
     analytics are the same and few triples changed; else None (the store is filled from the
-    files). Called under the build's lock, so the published build cannot change meanwhile."""
+    files). `graphs`, when known (kg.filewise): kg.trig's prefixes and the new block of each
+    named graph that changed, so neither TriG is split into its blocks. Called under the
+    build's lock, so the published build cannot change meanwhile."""
     meta = read_manifest(out / STORE_NAME)
     if previous is None or meta is None or meta.generation != previous.meta.generation \
             or not meta.store or not db_of(out / STORE_NAME, meta).is_dir():
@@ -428,6 +431,9 @@ def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild |
             files[name] = opened.enter_context(handle)
         if files["analytics.ttl"].read() != rendered["analytics.ttl"]:
             return None
+        if graphs is not None:
+            return StoreDelta(db_of(out / STORE_NAME, meta), *difference, *graphs,
+                              analytics_graph(base))
         return store_difference(db_of(out / STORE_NAME, meta), *difference,
                                 files["kg.trig"].read(), rendered["kg.trig"],
                                 analytics_graph(base))
@@ -484,7 +490,8 @@ def validate_changes(ntriples: bytes, triples: int, previous: PreviousBuild | No
         focus = focus_nodes(added + removed, graph)
         progress(f"{len(added):,} triples added and {len(removed):,} removed since the "
                  f"last build: validating the {counted(len(focus), 'node')} they touch")
-        result = validate_store(neighbourhood(graph, focus), ontology_dir, focus_nodes=focus)
+        result = validate_store(neighbourhood(graph, focus, incoming_predicates(ontology_dir)),
+                                ontology_dir, focus_nodes=focus)
         result.triples = triples
         return result
     progress(f"validating {counted(triples, 'triple')} against {ontology_dir}/shapes.ttl")
@@ -788,8 +795,10 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 with writing(out):  # an early fill's OSError too
                     loaded = early_fill.result() if early_fill is not None else frozenset()
                     published = stage_store(folder, rendered, meta, with_store, base, progress,
-                                            loaded, partial(store_delta, out, rendered,
-                                                            previous, base))
+                                            loaded, partial(
+                                                store_delta, out, rendered, previous, base,
+                                                None if quick is None else
+                                                (quick.rebuilt.prefixes, quick.rebuilt.graphs)))
                 published = published._replace(
                     seeds_stat=read_seeds_stat(seeds_dir, seeds_seen))
                 committing = True  # from here on, the generation is (partly) published

@@ -167,6 +167,8 @@ class Rebuilt:
     entities: int
     facts: int
     record: FileRecord
+    prefixes: bytes  # kg.trig's, and the new block of each graph that changed
+    graphs: dict[bytes, bytes | None]
     changed: list[str] = field(default_factory=list)
     unchanged_copies: set[str] = field(default_factory=set)
 
@@ -343,7 +345,8 @@ def _rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
     ntriples = apply_difference(old_nt, added, removed)
     if ntriples is None:
         raise _Unsure
-    new_trig = _patch_trig(old_trig, graph_changes)
+    new_trig, head, blocks = _patch_trig(old_trig, graph_changes) if graph_changes \
+        else (old_trig, _trig_head(old_trig), {})
 
     ids = {ident: value for ident, value in record.ids.items() if value[0] not in changed_set}
     ids.update(new_ids)
@@ -351,7 +354,7 @@ def _rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
                             record.entities - len(old.entities) + len(new.entities),
                             record.fact_count - len(old.facts) + len(new.facts), shared)
     return Rebuilt(ntriples, new_trig, added, removed, new_record.entities,
-                   new_record.fact_count, new_record, changed,
+                   new_record.fact_count, new_record, head, blocks, changed,
                    {f.name for f in seed_files(seeds_dir)} - changed_set)
 
 
@@ -367,30 +370,55 @@ def _source_key(rec: object) -> dict:
     return {k: v for k, v in vars(rec).items() if k not in ("where", "marks")}
 
 
-def _patch_trig(old: bytes, changes: Mapping[str, tuple[list[Row], set[str]]]) -> bytes:
+def _trig_head(data: bytes) -> bytes:
+    """The prefix lines before the first graph block of a TriG as `trig` writes it."""
+    first = data.find(b"\n<")
+    return data if first < 0 else data[:first + 1]
+
+
+def _block_at(data: bytes, iri: bytes) -> tuple[int, int] | None:
+    """Where the block of graph `iri` stands in a TriG as `trig` writes it (a blank line
+    before each block, none of whose lines is `}` but the last); None if it has none."""
+    at = data.find(b"\n<" + iri + b"> {\n")
+    if at < 0:
+        return None
+    end = data.find(b"\n}\n", at + 1)
+    return (at + 1, end + 3) if end >= 0 else None
+
+
+def _patch_trig(old: bytes, changes: Mapping[str, tuple[list[Row], set[str]]]
+                ) -> tuple[bytes, bytes, dict[bytes, bytes | None]]:
     """kg.trig with each graph of `changes` written anew: its quads as the last file has them,
-    but the lines gone, and the rows added (each block as `trig` writes it alone)."""
-    if not changes:
-        return old
-    try:
-        head, blocks = trig_graphs(old)
-    except ValueError:
-        raise _Unsure from None
+    but the lines gone, and the rows added (each block as `trig` writes it alone); with its
+    prefix lines, and the new block of each changed graph. A graph's block is found by
+    searching for its first line, not by splitting the file into blocks."""
+    head = _trig_head(old)
+    spans: dict[bytes, tuple[int, int]] = {}
+    blocks: dict[bytes, bytes | None] = {}
     for g, (rows, gone) in changes.items():
         iri = g[1:-1].encode("utf-8")
+        span = _block_at(old, iri)
         quads: list[ox.Quad] = []
-        if iri in blocks:
-            for q in ox.parse(head + blocks[iri], format=ox.RdfFormat.TRIG):
+        if span is not None:
+            spans[iri] = span
+            for q in ox.parse(head + old[span[0]:span[1]], format=ox.RdfFormat.TRIG):
                 if f"{q.subject} {q.predicate} {q.object} ." not in gone:
                     quads.append(q)
         quads.extend(ox.Quad(s, p, o, graph) for s, p, o, graph in rows)
         if not quads:
-            blocks.pop(iri, None)
+            blocks[iri] = None
             continue
         quads.sort(key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
         new_head, written = trig_graphs(trig(quads))
         if new_head != head or list(written) != [iri]:
             raise _Unsure
         blocks[iri] = written[iri]
-    order = sorted(blocks, key=lambda iri: b"<" + iri + b">")
-    return head + b"\n".join(blocks[iri] for iri in order)
+    if not all(iri in spans for iri in blocks) or not all(blocks.values()):
+        raise _Unsure  # a graph comes or goes: only with a source, and so a source file
+    pieces, at = [], 0  # each block replaced where it stands
+    for iri in sorted(spans, key=spans.__getitem__):
+        start, end = spans[iri]
+        pieces += [old[at:start], blocks[iri] or b""]
+        at = end
+    pieces.append(old[at:])
+    return b"".join(pieces), head, blocks

@@ -22,7 +22,7 @@ from kg import code, filewise
 from kg.errors import InputError
 from kg.rdf.export import ntriples, trig
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
-from kg.rdf.store import seeds_digests
+from kg.rdf.store import seeds_digests, trig_graphs
 from kg.seeds.loader import load_seeds, seed_files
 
 from click.testing import CliRunner
@@ -196,6 +196,9 @@ def test_a_rebuild_from_the_changed_files_is_a_build_of_every_file(tmp_path, see
             kept += 1
             assert made.ntriples == truth.nt, said
             assert made.trig == truth.trig, said
+            prefixes, blocks = trig_graphs(truth.trig)
+            assert made.prefixes == prefixes
+            assert all(blocks[iri] == block for iri, block in made.graphs.items())
             assert made.record.data() == truth.record.data(), said
             assert (made.entities, made.facts) == (truth.record.entities, truth.record.fact_count)
         last = truth

@@ -18,7 +18,7 @@ from rdflib.namespace import SH
 
 from kg.rdf.incremental import (RDF_TYPE as TYPE, SortedNTriples, focus_nodes, neighbourhood,
                                 parse_lines, sorted_difference)
-from kg.rdf.validate import validate_graph, validate_store
+from kg.rdf.validate import incoming_predicates, validate_graph, validate_store
 from helpers import ONTOLOGY
 
 IPK = "https://w3id.org/industrial-park-kg/ontology/"
@@ -55,8 +55,9 @@ def _violating(lines: list[bytes], focus=None) -> set[str]:
     if focus is None:
         result = validate_graph(Graph().parse(data=data.decode(), format="nt"), ONTOLOGY)
     else:
-        result = validate_store(neighbourhood(SortedNTriples(data), focus), ONTOLOGY,
-                                focus_nodes=focus)
+        result = validate_store(neighbourhood(SortedNTriples(data), focus,
+                                              incoming_predicates(ONTOLOGY)),
+                                ONTOLOGY, focus_nodes=focus)
     found = {r.focus for r in result.results}
     assert result.conforms == (not found)
     return found
@@ -140,6 +141,9 @@ def test_sorted_lines_read_what_a_store_gives(built):
         assert stored(graph.subject_lines(node)) == own, node
         incoming = set(store.quads_for_pattern(None, None, node))
         assert stored(graph.object_lines([node])) == incoming, node
+        some_predicates = {q.predicate.value for q in list(incoming)[::2]}
+        assert stored(graph.object_lines([node], some_predicates)) == \
+            {q for q in incoming if q.predicate.value in some_predicates}, node
         pointed += bool(incoming)
     assert pointed > 100  # the page's graph links its nodes
     rnd = random.Random(4)
@@ -151,6 +155,25 @@ def test_sorted_lines_read_what_a_store_gives(built):
                 "https://w3id.org/industrial-park-kg/id/company/", "urn:~"):
         assert graph.subject_lines(ox.NamedNode(iri)) == []
         assert graph.object_lines([ox.NamedNode(iri)]) == []
+
+
+def test_the_shapes_read_incoming_triples_of_their_object_targets_only(tmp_path):
+    """A rebuild's neighbourhoods hold the triples pointing at a node by the predicates of
+    sh:targetObjectsOf alone; a shape reading a path backwards would need them all."""
+    shapes = Graph().parse(ONTOLOGY / "shapes.ttl")
+    wanted = {str(o) for o in shapes.objects(None, SH.targetObjectsOf)}
+    assert IPK + "hasFigure" in wanted
+    assert incoming_predicates(ONTOLOGY) == wanted
+    backwards = tmp_path / "ontology"
+    backwards.mkdir()
+    (backwards / "ipk.ttl").write_bytes((ONTOLOGY / "ipk.ttl").read_bytes())
+    (backwards / "shapes.ttl").write_text(
+        (ONTOLOGY / "shapes.ttl").read_text("utf-8") + """
+ipks:ParkOfCompanyShape a sh:NodeShape ;
+    sh:targetClass ipk:Park ;
+    sh:property [ sh:path [ sh:inversePath ipk:locatedIn ] ; sh:class ipk:Company ] .
+""", "utf-8")
+    assert incoming_predicates(backwards) is None
 
 
 def test_sorted_lines_at_the_ends_of_the_file():

@@ -147,16 +147,22 @@ class SortedNTriples:
             at = stop + 1
         return found
 
-    def object_lines(self, nodes: Iterable[ox.NamedNode]) -> list[bytes]:
-        """The lines whose object is one of `nodes`, in line order: one pass."""
+    def object_lines(self, nodes: Iterable[ox.NamedNode],
+                     predicates: Iterable[str] | None = None) -> list[bytes]:
+        """The lines whose object is one of `nodes` (and whose predicate one of `predicates`,
+        IRIs, when given), in line order: one pass."""
         wanted = {str(node).encode() for node in nodes}
         if not wanted:
             return []
         # An IRI holds no space, so after the last " <" of a line ending "> ." stands its
         # object; a literal's line ends with a quote, a language tag or a datatype's "> .",
         # whose IRI is then compared, and never is an entity's.
-        return [line for line in self.data.split(b"\n") if line.endswith(b"> .")
-                and line[line.rfind(b" <", 0, -2) + 1:-2] in wanted]
+        found = [line for line in self.data.split(b"\n") if line.endswith(b"> .")
+                 and line[line.rfind(b" <", 0, -2) + 1:-2] in wanted]
+        if predicates is None:
+            return found
+        kept = {f"<{p}>".encode() for p in predicates}
+        return [line for line in found if line.split(b" ", 2)[1] in kept]
 
     def types(self, node: ox.NamedNode) -> list[bytes]:
         prefix = f"{node} <{RDF_TYPE.value}> ".encode()
@@ -182,12 +188,15 @@ def focus_nodes(changed: Iterable[ox.Triple], graph: SortedNTriples) -> list[ox.
     return sorted(nodes, key=lambda n: n.value)
 
 
-def neighbourhood(graph: SortedNTriples, nodes: Iterable[ox.NamedNode]) -> ox.Store:
+def neighbourhood(graph: SortedNTriples, nodes: Iterable[ox.NamedNode],
+                  incoming: Iterable[str] | None = None) -> ox.Store:
     """A store of what the shapes read to judge `nodes`: their own triples, the triples
-    pointing at them, and the types of the nodes they point at. Validating `nodes` on it gives
-    their verdict on the whole graph, at the cost of their neighbourhood, not of the graph."""
+    pointing at them (by the predicates `incoming`, when given: those the shapes read, as
+    kg.rdf.validate.incoming_predicates gives them), and the types of the nodes they point
+    at. Validating `nodes` on it gives their verdict on the whole graph, at the cost of their
+    neighbourhood, not of the graph."""
     nodes = list(nodes)
-    lines: set[bytes] = set(graph.object_lines(nodes))
+    lines: set[bytes] = set(graph.object_lines(nodes, incoming))
     for node in nodes:
         own = graph.subject_lines(node)
         lines.update(own)

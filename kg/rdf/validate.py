@@ -125,6 +125,17 @@ def validation_fingerprint(ontology_dir: str | Path) -> str:
     return digest.hexdigest()
 
 
+def incoming_predicates(ontology_dir: str | Path) -> frozenset[str] | None:
+    """The predicates of the triples pointing at a node that the shapes read to judge it:
+    those of sh:targetObjectsOf, which make it a focus node. None (every predicate) when a
+    shape reads a path backwards (sh:inversePath). A rebuild's neighbourhoods need no more:
+    at province size, the triples pointing at a source or a class are hundreds of thousands."""
+    shapes = _parsed_ontology(ontology_dir).shapes
+    if (None, SH.inversePath, None) in shapes:
+        return None
+    return frozenset(str(o) for o in shapes.objects(None, SH.targetObjectsOf))
+
+
 def _unusable_shapes(ontology_dir: str | Path, engine: str, exc: Exception) -> InputError:
     return InputError([Problem(str(Path(ontology_dir) / SHAPES_FILE), 0, 0,
                                f"{engine} cannot use these shapes: {str(exc).splitlines()[0]}",
