@@ -636,10 +636,13 @@ def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base
     patched = patched_exports(out, previous, rebuilt.ntriples) if analytics else {}
     if analytics is None or set(patched) != {"kg.ttl", "kg.jsonld"}:
         return None
-    progress(f"{counted(len(rebuilt.changed), 'seeds file')} changed since the last build "
-             f"({', '.join(rebuilt.changed[:3])}{', …' if len(rebuilt.changed) > 3 else ''}): "
-             f"read those alone; {len(rebuilt.added):,} triples added and "
-             f"{len(rebuilt.removed):,} removed")
+    changed = rebuilt.changed
+    progress(("no seeds file changed since the last build" if not changed else
+              f"{counted(len(changed), 'seeds file')} changed since the last build "
+              f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}): "
+              f"{'it alone is' if len(changed) == 1 else 'they alone are'} read")
+             + f"; {counted(len(rebuilt.added), 'triple')} added and "
+               f"{len(rebuilt.removed):,} removed")
     return Quick(rebuilt, previous, analytics, patched, generation)
 
 

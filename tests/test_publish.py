@@ -438,9 +438,40 @@ def test_seeds_racy_when_read_are_stated_at_the_end_of_the_build(tmp_path, monke
         return loaded
 
     monkeypatch.setattr(build_module, "load_seeds", load_then_edit)
-    build(seeds, out, ONTOLOGY)
+    build(seeds, out, ONTOLOGY, cold=True)  # every file read: load_seeds, which edits
     assert read_meta(store_of(out)).seeds_stat == ""
     assert store_state(store_of(out), seeds).status == "stale"
+
+
+def test_seeds_edited_while_a_rebuild_reads_the_changed_file_leave_the_store_stale(
+        tmp_path, monkeypatch):
+    """The same for a rebuild that reads only the file that changed (kg.filewise)."""
+    import kg.filewise as filewise
+
+    monkeypatch.setattr(filewise, "CHANGED_SHARE", 1.0)  # the mini seeds' files are few
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    shutil.copytree(MINI, seeds)
+    build(seeds, out, ONTOLOGY)
+    facts = seeds / "facts.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace(
+        "quote: 于2011年落户丽水经开区", "quote: 2011年落户丽水经开区"), encoding="utf-8")
+    _age(seeds, 60)
+    real_load = filewise.load_part
+    read = []
+
+    def load_then_edit(*args, **kwargs):
+        loaded = real_load(*args, **kwargs)
+        read.append(loaded)
+        facts.write_text(facts.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        _age(seeds, 60)
+        return loaded
+
+    monkeypatch.setattr(filewise, "load_part", load_then_edit)
+    build(seeds, out, ONTOLOGY)
+    assert read and read[0] is not None  # the rebuild read the changed file alone
+    assert store_state(store_of(out), seeds).status == "stale"
+    # and no record of the files: its copy of facts.yaml would not be what was read
+    assert read_meta(store_of(out)).rebuild == ""
 
 
 def test_freshness_is_told_by_stat_without_reading_the_seeds(tmp_path, monkeypatch):
