@@ -646,7 +646,7 @@ def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base
     return Quick(rebuilt, previous, analytics, patched, generation)
 
 
-def keep_record(folder: Path, record: filewise.FileRecord, seeds_dir: Path, out: Path,
+def keep_record(folder: Path, record: filewise.FileRecord, seeds_dir: Path,
                 quick: Quick | None) -> str:
     """Keep the build's record of its seeds files in its generation `folder` (kg.filewise);
     its sha256 for the manifest, "" when it cannot be kept (the next build reads every file)."""
@@ -788,7 +788,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                     stage_files(folder, rendered, progress)
                     if record is not None:
                         meta = meta._replace(rebuild=keep_record(
-                            folder, record, Path(seeds_dir), out, quick))
+                            folder, record, Path(seeds_dir), quick))
                 if early_fill is not None and not second.done():
                     # Still validating: this core is free, so it fills the store meanwhile.
                     spare = Background(early_fill.run)

@@ -80,12 +80,16 @@ def cut_quote(seeds: Path, rng: random.Random) -> str:
     return f"cut a quote in {file.name}"
 
 
-def remove_fact(seeds: Path, rng: random.Random) -> str:
-    file = rng.choice(record_files(seeds, "facts"))
+def remove_one(seeds: Path, rng: random.Random, section: str) -> str:
+    file = rng.choice(record_files(seeds, section))
     data = sections(file)
-    data["facts"].pop(rng.randrange(len(data["facts"])))
+    data[section].pop(rng.randrange(len(data[section])))
     write(file, data)
-    return f"removed a fact of {file.name}"
+    return file.name
+
+
+def remove_fact(seeds: Path, rng: random.Random) -> str:
+    return f"removed a fact of {remove_one(seeds, rng, 'facts')}"
 
 
 def move_fact(seeds: Path, rng: random.Random) -> str:
@@ -146,11 +150,7 @@ def move_entity(seeds: Path, rng: random.Random) -> str:
 
 
 def remove_entity(seeds: Path, rng: random.Random) -> str:
-    file = rng.choice(record_files(seeds, "entities"))
-    data = sections(file)
-    data["entities"].pop(rng.randrange(len(data["entities"])))
-    write(file, data)
-    return f"removed an entity of {file.name} (other files may name it)"
+    return f"removed an entity of {remove_one(seeds, rng, 'entities')} (others may name it)"
 
 
 def remove_file(seeds: Path, rng: random.Random) -> str:

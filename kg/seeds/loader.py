@@ -888,7 +888,6 @@ def load_seeds(root: str | Path) -> Seeds:
     return checker.seeds(read)
 
 
-
 @collector_paused()
 def read_file_records(root: str | Path, file: Path, text: str, shown: str) -> Seeds | None:
     """The records of one seeds file as `text` (an earlier version of `file`) shows them,
