@@ -276,8 +276,8 @@ def _rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
     for mine, theirs in ((old.pages, new.pages), (old.articles, new.articles),
                          (old.tables, new.tables)):
         for ident, rec in mine.items():
-            if _source_key(rec) != _source_key(theirs[ident]):
-                raise _Unsure
+            if ident not in theirs or _source_key(rec) != _source_key(theirs[ident]):
+                raise _Unsure  # changed, or now another kind of source
     old_facts = {fact_digest(f) for f in old.facts}
     new_facts = {fact_digest(f) for f in new.facts}
     others = record.facts - old_facts
@@ -401,9 +401,12 @@ def _patch_trig(old: bytes, changes: Mapping[str, tuple[list[Row], set[str]]]
         quads: list[ox.Quad] = []
         if span is not None:
             spans[iri] = span
-            for q in ox.parse(head + old[span[0]:span[1]], format=ox.RdfFormat.TRIG):
-                if f"{q.subject} {q.predicate} {q.object} ." not in gone:
-                    quads.append(q)
+            try:
+                for q in ox.parse(head + old[span[0]:span[1]], format=ox.RdfFormat.TRIG):
+                    if f"{q.subject} {q.predicate} {q.object} ." not in gone:
+                        quads.append(q)
+            except (SyntaxError, ValueError):
+                raise _Unsure from None  # not a block as `trig` writes them
         quads.extend(ox.Quad(s, p, o, graph) for s, p, o, graph in rows)
         if not quads:
             blocks[iri] = None

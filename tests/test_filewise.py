@@ -355,3 +355,33 @@ def test_kg_build_with_an_error_in_a_changed_file_reports_as_a_cold_build(tmp_pa
     assert run.exit_code == cold.exit_code == 2
     assert run.stderr.splitlines()[1:] == cold.stderr.splitlines()[1:]  # but the first line
     assert "quote not found" in run.stderr
+
+
+@pytest.mark.parametrize("spoil", ["record", "copy"])
+def test_kg_build_does_not_use_a_record_or_copy_changed_since(tmp_path, monkeypatch, spoil):
+    """The manifest holds the record's sha256, the record each copy's: an edited record or
+    copy makes the next build read every file, and it builds what a cold build builds."""
+    monkeypatch.setattr(filewise, "CHANGED_SHARE", 1.0)
+    seeds, out = tmp_path / "seeds", tmp_path / "out"
+    shutil.copytree(SEEDS, seeds)
+    assert kg_build(seeds, out).exit_code == 0
+    [place] = (out / ".store").glob(f"*/{filewise.FOLDER}")
+    rng = random.Random(5)
+    said = cut_quote(seeds, rng)
+    name = said.rsplit(" ", 1)[1]
+    if spoil == "record":  # still a record, with another count of entities
+        import json
+
+        record = json.loads((place / filewise.RECORD).read_bytes())
+        record["entities"] += 1
+        (place / filewise.RECORD).write_text(json.dumps(record, ensure_ascii=False), "utf-8")
+    else:
+        copy = place / filewise.COPIES / name
+        copy.write_bytes(copy.read_bytes() + b"\n# edited\n")
+    run = kg_build(seeds, out)
+    assert run.exit_code == 0, run.output
+    assert "seeds file changed since the last build" not in run.stderr
+    assert kg_build(seeds, tmp_path / "cold", "--cold").exit_code == 0
+    assert exports(out) == exports(tmp_path / "cold")
+    again = kg_build(seeds, out)  # the record this build kept is used
+    assert "no seeds file changed since the last build" in again.stderr
