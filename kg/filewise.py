@@ -223,19 +223,14 @@ def _changed_files(seeds_dir: Path, record: FileRecord, files: dict[str, str]) -
     return changed
 
 
-def _rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
-             copy_of: Callable[[str], bytes | None], old_nt: bytes, old_trig: bytes,
-             base: str, code: str) -> Rebuilt:
-    if record.code != code or record.base != base:
-        raise _Unsure
-    changed = _changed_files(seeds_dir, record, files)
-    root = seeds_dir
-    present = [name for name in changed if name in files]
-    # What the changed files gave: their last versions, read from the copies.
+def _last_versions(root: Path, record: FileRecord, changed: list[str],
+                   copy_of: Callable[[str], bytes | None]) -> Seeds:
+    """What the changed files gave the last build: their last versions, read from the copies,
+    each record checked on its own."""
     old = Seeds({}, {}, {}, [], [])
     for name in changed:
         if name not in record.files:
-            continue
+            continue  # a new file
         data = copy_of(name)
         if data is None or hashlib.sha256(data).hexdigest() != record.files[name]:
             raise _Unsure
@@ -251,58 +246,63 @@ def _rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
         old.tables.update(part.tables)
         old.entities.update(part.entities)
         old.facts.extend(part.facts)
+    return old
 
-    # What they give now, checked against the ids of the other files.
+
+def _new_versions(root: Path, record: FileRecord, changed: list[str],
+                  files: dict[str, str]) -> Seeds:
+    """What the changed files give now, checked as reading every file checks them, against
+    the ids the other files define."""
     changed_set = set(changed)
+    present = [name for name in changed if name in files]
+    if not present:
+        return Seeds({}, {}, {}, [], [])
     known = {ident: kind for ident, (name, kind) in record.ids.items() if name not in changed_set}
 
     def defined_in(ident: str) -> Path | None:
         found = record.ids.get(ident)
         return root / found[0] if found is not None and found[1] == "" else None
 
-    new = load_part(root, [root / name for name in present], known, defined_in) if present \
-        else Seeds({}, {}, {}, [], [])
+    new = load_part(root, [root / name for name in present], known, defined_in)
     if new is None:
         raise _Unsure
-    new = _only_from(new, changed_set)  # not the sources read from other files
     if any(new.digests.get(name) != files.get(name) for name in present):
         raise _Unsure  # changed while read
-    # No id of theirs may go or change its type: other files may name it.
-    new_ids = {ident: (name, kind) for ident, name, kind in defined_ids(new)}
+    return _only_from(new, changed_set)  # not the sources read from other files
+
+
+def _others_unaffected(old: Seeds, new: Seeds, new_ids: dict[str, tuple[str, str]]) -> None:
+    """Raise _Unsure unless the files not read stay as they were checked: no id of the changed
+    files goes or changes its type, and no source of theirs changes (others may name them)."""
     for ident, _name, kind in defined_ids(old):
         if ident not in new_ids or new_ids[ident][1] != kind:
             raise _Unsure
-    # No source of theirs may change: other files may quote it.
     for mine, theirs in ((old.pages, new.pages), (old.articles, new.articles),
                          (old.tables, new.tables)):
         for ident, rec in mine.items():
             if ident not in theirs or _source_key(rec) != _source_key(theirs[ident]):
                 raise _Unsure  # changed, or now another kind of source
-    old_facts = {fact_digest(f) for f in old.facts}
-    new_facts = {fact_digest(f) for f in new.facts}
-    others = record.facts - old_facts
-    if len(old_facts) != len(old.facts) or len(new_facts) != len(new.facts) \
-            or new_facts & others:
-        raise _Unsure  # stated in another file too: the loader of every file says where
 
-    # What each gave, row by row.
-    mint = Minter(base)
-    types = {ident: kind for ident, (_name, kind) in record.ids.items() if kind}
-    types.update((ident, kind) for ident, (_name, kind) in new_ids.items() if kind)
-    iri = EntityIris(mint, types)
-    old_mapper, new_mapper = RecordMapper(mint, iri), RecordMapper(mint, iri)
-    try:
-        old_mapper.records(old)
-        new_mapper.records(new)
-    except KeyError:
-        raise _Unsure from None  # an id the record does not know
-    old_counts, _ = _row_counts(old_mapper.rows)
-    new_counts, terms = _row_counts(new_mapper.rows)
 
-    shared = dict(record.shared)
-    added: list[bytes] = []
-    removed: list[bytes] = []
-    graph_changes: dict[str, tuple[list[Row], set[str]]] = {}  # graph: (rows added, lines gone)
+@dataclass
+class _Counted:
+    """How the union and the named graphs change: kg.nt lines added and removed, and for each
+    graph the rows added and the lines gone; and the shared counts after."""
+
+    added: list[bytes]
+    removed: list[bytes]
+    graphs: dict[str, tuple[list[Row], set[str]]]
+    shared: dict[str, dict[str, int]]
+
+
+def _count(old_rows: list[Row], new_rows: list[Row], shared_before: dict[str, dict[str, int]],
+           old_nt: bytes) -> _Counted:
+    """Count, triple by triple and graph by graph, what the changed files' rows gave and give:
+    a triple leaves the union (or a graph) when no row gives it there any more."""
+    old_counts, _ = _row_counts(old_rows)
+    new_counts, terms = _row_counts(new_rows)
+    counted = _Counted([], [], {}, dict(shared_before))
+    shared = counted.shared
     for line in old_counts.keys() | new_counts.keys():
         was_mine, now_mine = old_counts.get(line, {}), new_counts.get(line, {})
         if was_mine == now_mine:
@@ -330,30 +330,62 @@ def _rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
         else:
             shared.pop(line, None)
         if bool(before) != bool(after):
-            (added if after else removed).append(line.encode("utf-8"))
+            (counted.added if after else counted.removed).append(line.encode("utf-8"))
         for g in before.keys() | after.keys():
             if bool(before.get(g)) != bool(after.get(g)):
-                rows, gone = graph_changes.setdefault(g, ([], set()))
+                rows, gone = counted.graphs.setdefault(g, ([], set()))
                 if after.get(g):
                     s, p, o, _g = terms[line]
                     rows.append((s, p, o, ox.NamedNode(g[1:-1])))
                 else:
                     gone.add(line)
+    counted.added.sort()
+    counted.removed.sort()
+    return counted
 
-    added.sort()
-    removed.sort()
-    ntriples = apply_difference(old_nt, added, removed)
+
+def _rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
+             copy_of: Callable[[str], bytes | None], old_nt: bytes, old_trig: bytes,
+             base: str, code: str) -> Rebuilt:
+    if record.code != code or record.base != base:
+        raise _Unsure
+    changed = _changed_files(seeds_dir, record, files)
+    changed_set = set(changed)
+    old = _last_versions(seeds_dir, record, changed, copy_of)
+    new = _new_versions(seeds_dir, record, changed, files)
+    new_ids = {ident: (name, kind) for ident, name, kind in defined_ids(new)}
+    _others_unaffected(old, new, new_ids)
+    old_facts = {fact_digest(f) for f in old.facts}
+    new_facts = {fact_digest(f) for f in new.facts}
+    others = record.facts - old_facts
+    if len(old_facts) != len(old.facts) or len(new_facts) != len(new.facts) \
+            or new_facts & others:
+        raise _Unsure  # stated in another file too: the loader of every file says where
+
+    # What each gave, row by row.
+    mint = Minter(base)
+    types = {ident: kind for ident, (_name, kind) in record.ids.items() if kind}
+    types.update((ident, kind) for ident, (_name, kind) in new_ids.items() if kind)
+    iri = EntityIris(mint, types)
+    old_mapper, new_mapper = RecordMapper(mint, iri), RecordMapper(mint, iri)
+    try:
+        old_mapper.records(old)
+        new_mapper.records(new)
+    except KeyError:
+        raise _Unsure from None  # an id the record does not know
+    counted = _count(old_mapper.rows, new_mapper.rows, record.shared, old_nt)
+    ntriples = apply_difference(old_nt, counted.added, counted.removed)
     if ntriples is None:
         raise _Unsure
-    new_trig, head, blocks = _patch_trig(old_trig, graph_changes) if graph_changes \
+    new_trig, head, blocks = _patch_trig(old_trig, counted.graphs) if counted.graphs \
         else (old_trig, _trig_head(old_trig), {})
 
     ids = {ident: value for ident, value in record.ids.items() if value[0] not in changed_set}
     ids.update(new_ids)
     new_record = FileRecord(code, base, dict(files), ids, others | new_facts,
                             record.entities - len(old.entities) + len(new.entities),
-                            record.fact_count - len(old.facts) + len(new.facts), shared)
-    return Rebuilt(ntriples, new_trig, added, removed, new_record.entities,
+                            record.fact_count - len(old.facts) + len(new.facts), counted.shared)
+    return Rebuilt(ntriples, new_trig, counted.added, counted.removed, new_record.entities,
                    new_record.fact_count, new_record, head, blocks, changed,
                    {f.name for f in seed_files(seeds_dir)} - changed_set)
 
