@@ -189,8 +189,8 @@ def init_command(folder):
 @click.option("--no-store", is_flag=True,
               help="Do not fill the embedded store that 'kg query' and 'kg serve' read.")
 @click.option("--cold", is_flag=True,
-              help="Validate every node and analyse the graph anew, reusing nothing of the "
-                   "build in OUT.")
+              help="Read every seeds file, validate every node and analyse the graph anew, "
+                   "reusing nothing of the build in OUT.")
 @click.option("--wait", type=click.FloatRange(min=0), default=600, show_default=True,
               metavar="SECONDS",
               help="How long to wait for another 'kg build' writing the same folder "
@@ -206,6 +206,8 @@ def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store,
     source) and analytics.ttl, and fills the build's embedded store (OUT/.store) that
     'kg query' reads. Nothing is written unless the seeds check out and the graph conforms;
     a build is published whole (see kg/build.py), and one build at a time writes a folder.
+    A rebuild reads only the seeds files that changed since the build in OUT, when it can
+    be sure of the result (see kg/filewise.py); --cold reads them all.
 
     \b
     Example:
