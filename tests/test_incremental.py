@@ -186,3 +186,25 @@ def test_sorted_lines_at_the_ends_of_the_file():
         # a literal ending like an IRI object is not a triple pointing at the node
         assert graph.object_lines([ox.NamedNode("x:a")]) == lines[2:]
         assert graph.object_lines([ox.NamedNode("x:b")]) == lines[:1]
+
+
+def test_apply_difference_gives_the_new_sorted_lines():
+    """Lines added and removed anywhere, at both ends and side by side, by bisection; refused
+    when an added line is there already or a removed one is not."""
+    from kg.rdf.incremental import apply_difference
+
+    rnd = random.Random(11)
+    for _ in range(2000):
+        pool = sorted({bytes([97 + rnd.randrange(6)]) * rnd.randint(1, 3) for _ in range(10)})
+        old = sorted(rnd.sample(pool, rnd.randint(0, len(pool))))
+        new = sorted(rnd.sample(pool, rnd.randint(0, len(pool))))
+        data = b"".join(line + b"\n" for line in old)
+        graph = SortedNTriples(data)
+        assert [line for line in pool if graph.holds(line)] == old
+        added = [line for line in new if line not in old]
+        removed = [line for line in old if line not in new]
+        assert apply_difference(data, added, removed) == b"".join(line + b"\n" for line in new)
+        if old:
+            assert apply_difference(data, [rnd.choice(old)], []) is None
+        if len(old) < len(pool):
+            assert apply_difference(data, [], [rnd.choice(sorted(set(pool) - set(old)))]) is None

@@ -9,7 +9,6 @@ them was written, so a failed build leaves the previous exports as they were.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import json
 import operator
@@ -25,7 +24,7 @@ import pyoxigraph as ox
 
 from kg.collector import collector_paused
 from kg.errors import CannotWrite
-from kg.rdf.incremental import first_part, part_end
+from kg.rdf.incremental import splice_parts
 from kg.rdf.prefixes import PREFIXES, curie
 
 if TYPE_CHECKING:  # kg viz writes files through here without mapping anything
@@ -157,30 +156,6 @@ def _node_key(data: bytes, start: int) -> bytes:
 PATCH_MAX = 10_000  # changed subjects beyond which writing the file anew is as quick
 
 
-def _splice(data: bytes, begin: int, end: int, sep: bytes, key: Callable[[bytes, int], bytes],
-            changes: list[tuple[bytes, list[bytes]]]) -> list[bytes]:
-    """What data[begin:end] becomes, as pieces to join with `sep`: it holds parts joined by
-    `sep`, sorted by `key(data, start of the part)`, and each change (a key and the parts now
-    standing for it, none when gone; sorted by key) replaces the part of its key or goes where
-    it sorts. Found by bisection: the parts in between stay runs of bytes, never split."""
-    def below(wanted: bytes, start: int, _stop: int) -> bool:
-        return key(data, start) < wanted
-
-    pieces: list[bytes] = []
-    done = begin  # where the parts not yet taken start
-    for wanted, parts in changes:
-        at = first_part(data, done, end, sep, functools.partial(below, wanted))
-        if at > done:  # the parts before this one, untouched
-            pieces.append(data[done:at - len(sep)] if at < end else data[done:end])
-        pieces.extend(parts)
-        done = at
-        if at < end and key(data, at) == wanted:  # replaced: its old part is skipped
-            done = min(part_end(data, at, end, sep) + len(sep), end)
-    if done < end:
-        pieces.append(data[done:end])
-    return pieces
-
-
 def _changes(nodes: dict[ox.NamedNode, list[TermTriple]],
              write: Callable[[ox.NamedNode], list[bytes]]) -> list[tuple[bytes, list[bytes]]]:
     """Each subject's sort key (its IRI and ">") with its parts written now, in key order."""
@@ -213,7 +188,7 @@ def patch_jsonld(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
         if old[end] != ord("\n") or not old.startswith(_JSONLD_NODE, begin) \
                 or not old.startswith(_JSONLD_NODE, begin if last < 0 else last + 2):
             return None
-    pieces = _splice(old, begin, end, b",\n", _node_key, _changes(
+    pieces = splice_parts(old, begin, end, b",\n", _node_key, _changes(
         nodes, lambda s: [line.encode("utf-8") for line in _node_lines(nodes[s])]))
     body = b",\n".join(pieces)
     return head + body + (b"\n" if body else b"") + tail
@@ -271,7 +246,7 @@ def patch_turtle(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
         if found is None:
             return None
         written[subject] = text[found[0]:found[1]].split(b"\n\n") if text else []
-    pieces = _splice(old, *where, b"\n\n", _block_key, _changes(nodes, written.__getitem__))
+    pieces = splice_parts(old, *where, b"\n\n", _block_key, _changes(nodes, written.__getitem__))
     return head + b"\n\n".join(pieces) + b"\n" if pieces else b""
 
 

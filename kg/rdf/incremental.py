@@ -11,6 +11,7 @@ the nodes :func:`focus_nodes` returns gives the verdict of validating everything
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
@@ -84,10 +85,34 @@ def first_part(data: bytes, begin: int, end: int, sep: bytes,
     return lo
 
 
+def splice_parts(data: bytes, begin: int, end: int, sep: bytes, key: Callable[[bytes, int], bytes],
+            changes: list[tuple[bytes, list[bytes]]]) -> list[bytes]:
+    """What data[begin:end] becomes, as pieces to join with `sep`: it holds parts joined by
+    `sep`, sorted by `key(data, start of the part)`, and each change (a key and the parts now
+    standing for it, none when gone; sorted by key) replaces the part of its key or goes where
+    it sorts. Found by bisection: the parts in between stay runs of bytes, never split."""
+    def below(wanted: bytes, start: int, _stop: int) -> bool:
+        return key(data, start) < wanted
+
+    pieces: list[bytes] = []
+    done = begin  # where the parts not yet taken start
+    for wanted, parts in changes:
+        at = first_part(data, done, end, sep, functools.partial(below, wanted))
+        if at > done:  # the parts before this one, untouched
+            pieces.append(data[done:at - len(sep)] if at < end else data[done:end])
+        pieces.extend(parts)
+        done = at
+        if at < end and key(data, at) == wanted:  # replaced: its old part is skipped
+            done = min(part_end(data, at, end, sep) + len(sep), end)
+    if done < end:
+        pieces.append(data[done:end])
+    return pieces
+
+
 def apply_difference(data: bytes, added: list[bytes], removed: list[bytes]) -> bytes | None:
     """`data`, sorted lines each ending in a line break, with the lines `added` put in their
-    places and the lines `removed` taken out, by bisection: the untouched runs of bytes are
-    joined, not split into lines. None when an added line is there already or a removed one
+    places and the lines `removed` taken out (`splice_parts`: the untouched runs of bytes are
+    joined, not split into lines). None when an added line is there already or a removed one
     is not.
 
     >>> apply_difference(b"b\\nd\\nf\\n", [b"a", b"c", b"g"], [b"d", b"f"])
@@ -95,27 +120,19 @@ def apply_difference(data: bytes, added: list[bytes], removed: list[bytes]) -> b
     >>> apply_difference(b"b\\n", [b"b"], []) is None
     True
     """
-    changes = sorted([(line, True) for line in added] + [(line, False) for line in removed])
+    graph = SortedNTriples(data)
+    if set(added) & set(removed) or any(graph.holds(line) for line in added) \
+            or not all(graph.holds(line) for line in removed):
+        return None
     end = len(data) - 1 if data.endswith(b"\n") else len(data)  # the last line's end
-    pieces, at = [], 0
-    for i, (line, adding) in enumerate(changes):
-        if i and changes[i - 1][0] == line:
-            return None  # added and removed, or twice
-        start = first_part(data, at, end, b"\n", lambda s, e: data[s:e] < line)
-        if start == end:  # after the last line: after its line break
-            start = len(data)
-        stop = part_end(data, start, end, b"\n")
-        there = start < len(data) and data[start:stop] == line
-        if there == adding:
-            return None
-        pieces.append(data[at:start])
-        if adding:
-            pieces.append(line + b"\n")
-            at = start
-        else:
-            at = stop + 1
-    pieces.append(data[at:])
-    return b"".join(pieces)
+    pieces = splice_parts(data, 0, end, b"\n", _line_at,
+                          sorted([(line, [line]) for line in set(added)]
+                                 + [(line, []) for line in removed]))
+    return b"\n".join(pieces) + b"\n" if pieces else b""
+
+
+def _line_at(data: bytes, start: int) -> bytes:
+    return data[start:part_end(data, start, len(data), b"\n")]
 
 
 class SortedNTriples:
@@ -146,6 +163,13 @@ class SortedNTriples:
             found.append(data[at:stop])
             at = stop + 1
         return found
+
+    def holds(self, line: bytes) -> bool:
+        """Whether `line` is one of the lines (bisection)."""
+        data = self.data
+        end = len(data) - 1 if data.endswith(b"\n") else len(data)
+        at = first_part(data, 0, end, b"\n", lambda start, stop: data[start:stop] < line)
+        return at < end and data[at:part_end(data, at, end, b"\n")] == line
 
     def object_lines(self, nodes: Iterable[ox.NamedNode],
                      predicates: Iterable[str] | None = None) -> list[bytes]:

@@ -212,7 +212,7 @@ class Mapped:
                 run, last_triple = at, triple
             if key == last:
                 continue
-            self._first.append(key[:3] != last[:3])
+            self._first.append(triple != last[:3])
             last = key
             self.rows.append(rows[i])
             by_graph.setdefault(key[3], []).append(rows[i])
