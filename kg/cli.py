@@ -608,7 +608,7 @@ def _projected(graph_file: str | None):
 def analyze_command(graph_file, fmt, out_dir, top):
     """Centrality, communities, chain coverage and key enterprises, each score explained.
 
-    Centrality (degree, betweenness, PageRank), Louvain communities (fixed seed), connected
+    Centrality (degree, betweenness, PageRank), Leiden communities (fixed seed), connected
     components and k-core per entity; for each park and chain it develops, every segment in
     chain order with the park's companies, their honours and a strength rating (优势 / 潜力 /
     薄弱 / 空白) with its inputs, and the gaps; key enterprises ranked with their score

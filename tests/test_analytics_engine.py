@@ -2,9 +2,10 @@
 
 Parity means: exact betweenness, PageRank, core numbers and components equal networkx's to
 rounding; sampled betweenness is networkx's own estimator on the same sources, and stays within
-the documented bound of the exact value; Louvain, a randomised local search, is held to
-networkx by what both must satisfy (a partition of every node, the planted communities found,
-modularity close), and to itself by giving the same partition in every process.
+the documented bound of the exact value; the communities (igraph's Leiden, a randomised local
+search) are held to networkx's Louvain by what both must satisfy (a partition of every node, the
+planted communities found, modularity no lower), to what Leiden adds (every community
+connected), and to themselves by giving the same partition in every process.
 """
 
 from __future__ import annotations
@@ -112,24 +113,30 @@ def test_cores_components_and_degrees_equal_networkx(g):
 
 
 @pytest.mark.parametrize("g", graphs())
-def test_louvain_partitions_every_node_with_modularity_close_to_networkx(g):
+def test_communities_partition_every_node_with_modularity_no_lower_than_networkx_louvain(g):
     h = analytics.simple_undirected(g)
     mine = analytics.communities(g)
     assert sorted(n for m in mine for n in m) == sorted(g)
     if h.number_of_edges():
         reference = nx.community.louvain_communities(h, seed=analytics.SEED)
-        assert nx.community.modularity(h, mine) == pytest.approx(
-            nx.community.modularity(h, reference), abs=0.02)
+        assert nx.community.modularity(h, mine) >= \
+            nx.community.modularity(h, reference) - 0.005
 
 
-def test_louvain_finds_planted_communities_as_networkx_does():
+@pytest.mark.parametrize("g", graphs())
+def test_every_community_is_connected(g):
+    h = analytics.simple_undirected(g)
+    assert all(nx.is_connected(h.subgraph(m)) for m in analytics.communities(g))
+
+
+def test_communities_are_the_planted_ones_networkx_louvain_finds():
     g = named(nx.ring_of_cliques(8, 6))
     reference = nx.community.louvain_communities(g, seed=analytics.SEED)
     assert analytics.communities(g) == analytics._sorted_groups(reference)
     assert len(analytics.communities(g)) == 8
 
 
-def test_louvain_leaves_the_global_random_state_alone():
+def test_communities_leave_the_global_random_state_alone():
     import random
 
     random.seed(5)

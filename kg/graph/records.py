@@ -269,7 +269,7 @@ class GraphInfo(TypedDict):
     facts: int
     linked_pairs: int
     measured_on: str
-    louvain_seed: int
+    communities: str  # how they were found
     pagerank_alpha: float
     betweenness: str
 

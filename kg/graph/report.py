@@ -158,7 +158,7 @@ def _summary(analysis: Analysis) -> str:
     return (f"{counted(g['nodes'], 'entity', 'entities')}, {counted(g['facts'], 'fact')}, "
             f"{counted(g['linked_pairs'], 'linked pair')}; "
             f"measured on {g['measured_on']}; PageRank alpha {g['pagerank_alpha']}, "
-            f"betweenness {g['betweenness']}, Louvain seed {g['louvain_seed']}.")
+            f"betweenness {g['betweenness']}, communities by {g['communities']}.")
 
 
 def _components_text(analysis: Analysis) -> str:
@@ -190,7 +190,7 @@ def render_text(analysis: Analysis, top: int = 15) -> str:
     out = ["Network analytics", _summary(analysis), "",
            f"Centrality: top {top} by PageRank (every entity: --format json or csv)",
            format_table(CENTRALITY_HEADERS, _centrality_rows(analysis, top)), "",
-           f"Communities (Louvain): {len(analysis['communities'])}, members by PageRank"]
+           f"Communities (Leiden): {len(analysis['communities'])}, members by PageRank"]
     out.append(format_table(["#", "size", "members"],
                             [[c["community"], c["size"], _names(c["members"])]
                              for c in analysis["communities"] if c["size"] > 1]))
@@ -248,7 +248,7 @@ def render_md(analysis: Analysis, top: int = 15) -> str:
     out = ["# Network analytics", "", _summary(analysis), "",
            f"## Centrality (top {top} by PageRank)", "",
            md_table(CENTRALITY_HEADERS, _centrality_rows(analysis, top)), "",
-           "## Communities (Louvain)", "",
+           "## Communities (Leiden)", "",
            md_table(["#", "size", "members"], [[c["community"], c["size"], _names(c["members"])]
                                                for c in analysis["communities"]]), "",
            "## Components and k-core", "", _components_text(analysis), "",
