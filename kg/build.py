@@ -4,8 +4,10 @@ A build is published as one generation, so a reader sees all of the old build or
 new one, or is told the exports are half-published:
 
 0. make a fresh generation folder, OUT/.store/<id>/, seen by no reader, and claim it (an
-   flock on it) while the build fills it; on its second core the build validates, then, if
-   the graph conforms, fills the generation's store with kg.nt, kg.trig and the analytics;
+   flock on it) while the build fills it; on its second core the build validates (a build
+   with no last build to compare with begins while its first core sorts), then, if the graph
+   conforms, fills the generation's store with kg.nt, kg.trig and the analytics, the first
+   core taking the loads the second has not begun once its own work is done;
 1. lock OUT (an flock on the folder itself): a second build into OUT waits up to `wait`
    seconds, then gives up with exit code 2;
 2. remove what killed builds left: older generations under OUT/.store/ that no running
@@ -60,7 +62,8 @@ from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, f
                           store_difference,
                           update_store, write_manifest)
 from kg.rdf.validate import (NotConforming, ValidationResult, incoming_predicates,
-                             validate_ntriples, validate_store, validation_fingerprint)
+                             validate_handed, validate_ntriples, validate_store,
+                             validation_fingerprint)
 from kg.seeds.loader import MAX_SEED_BYTES, load_seeds
 
 T = TypeVar("T")
@@ -318,7 +321,7 @@ class RunOnce(Generic[T]):
     its own work is done, so neither core waits idle for the other."""
 
     def __init__(self, work: Callable[[], T]):
-        self._work = work
+        self._work: Callable[[], T] | None = work
         self._claimed = threading.Lock()
         self._done = threading.Event()
         self._value: list[tuple[bool, Any]] = []
@@ -327,11 +330,14 @@ class RunOnce(Generic[T]):
         """Run the work on this thread, unless a thread has begun it already."""
         if not self._claimed.acquire(blocking=False):
             return
+        work, self._work = self._work, None  # what it holds goes once it is done
+        assert work is not None  # run once: the lock is held for good
         try:
-            self._value.append((True, self._work()))
+            self._value.append((True, work()))
         except BaseException as exc:  # handed to the thread that waits
             self._value.append((False, exc))
         finally:
+            del work
             self._done.set()
 
     def result(self) -> T:
@@ -340,6 +346,11 @@ class RunOnce(Generic[T]):
         if not ok:
             raise value
         return value
+
+
+def _run_all(work: list[RunOnce[Any]]) -> None:
+    for each in work:
+        each.run()
 
 
 class Background(Generic[T]):
@@ -498,6 +509,18 @@ def validate_changes(ntriples: bytes, triples: int, previous: PreviousBuild | No
     return validate_ntriples(ntriples, triples, ontology_dir, partial(_store_of, ntriples))
 
 
+def validate_rows(handed: list[bytes], ontology_dir: str | Path,
+                  progress: Callable[[str], None]) -> ValidationResult:
+    """A full validation of the mapped rows' triples, handed over as N-Triples in a one-item
+    list (`validate_handed` takes them out) before they are sorted: in the rows' order, a
+    triple given by two rows twice. The result counts the lines; the build sets the count of
+    triples once they are sorted."""
+    lines = handed[0].count(b"\n")
+    progress(f"validating the triples of {counted(lines, 'mapped row')} against "
+             f"{ontology_dir}/shapes.ttl, while they are sorted")
+    return validate_handed(handed, lines, ontology_dir)
+
+
 def _store_of(ntriples: bytes) -> ox.Store:
     store = ox.Store()
     store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
@@ -529,50 +552,106 @@ def full_fill_expected(previous: PreviousBuild | None, analytics_kept: Once[bool
     return not analytics_kept.wait()
 
 
-def fill_early(db: Path, ready: dict[str, bytes], wanted: Callable[[], bool],
-               analytics: Once[bytes | None], base: str,
-               progress: Callable[[str], None], stop: threading.Event) -> frozenset[str]:
-    """When `wanted()` says the store will be filled whole, load into a new store at `db`
-    kg.nt, kg.trig if rendered by then, and the analytics once computed (None: they were
-    not); return the names of the files it holds. Once `stop` is set (the build failed, or
-    its graph does not conform), it loads no more: each load (half a minute at most for a
-    province) is finished, the next not begun, and a store not yet opened is never made."""
+SYNTAXES = {"kg.nt": ox.RdfFormat.N_TRIPLES, "kg.trig": ox.RdfFormat.TRIG}
+
+
+class EarlyStore:
+    """The generation's store while a build's two cores fill it early, each its own files at
+    the same time (Oxigraph takes concurrent bulk loads): opened by the first load, closed
+    (`close`) once both are done, before the build completes and compacts it."""
+
+    def __init__(self, db: Path):
+        self._db = db
+        self._lock = threading.Lock()
+        self._store: ox.Store | None = None
+
+    def load(self, data: bytes, syntax: ox.RdfFormat, graph: str | None = None) -> None:
+        with self._lock:
+            if self._store is None:
+                self._store = ox.Store(str(self._db))
+            store = self._store
+        store.bulk_load(data, format=syntax, to_graph=None if graph is None else
+                        ox.NamedNode(graph))
+
+    def close(self) -> None:
+        """Flush and close the store (a no-op if never opened); call once no load runs."""
+        with self._lock:
+            store, self._store = self._store, None
+        if store is not None:
+            store.flush()
+            del store  # closes RocksDB
+
+
+def fill_early(store: EarlyStore, ready: dict[str, bytes], name: str,
+               wanted: Callable[[], bool], progress: Callable[[str], None],
+               stop: threading.Event) -> frozenset[str]:
+    """When `wanted()` says the store will be filled whole, load `name` (kg.nt or kg.trig, if
+    rendered by then) into the generation's `store`; return the names of the files loaded.
+    Once `stop` is set (the build failed, or its graph does not conform), no load begins: one
+    begun (half a minute at most for a province) is finished, and a store not yet opened is
+    never made."""
+    if name not in ready or not wanted() or stop.is_set():
+        return frozenset()
+    started = time.perf_counter()
+    store.load(ready[name], SYNTAXES[name])
+    progress(f"stored {name} early ({time.perf_counter() - started:.1f} s)")
+    _step("stored early")
+    return frozenset({name})
+
+
+ANALYTICS_PARTS = ("analytics.ttl (default graph)", "analytics.ttl (analytics graph)")
+
+
+def fill_analytics_early(store: EarlyStore, into_graph: bool, wanted: Callable[[], bool],
+                         analytics: Once[bytes | None], base: str,
+                         progress: Callable[[str], None],
+                         stop: threading.Event) -> frozenset[str]:
+    """`fill_early` for the analytics, once computed (None: they were not), into the default
+    graph or into their own (`into_graph`); returns that part's name (`ANALYTICS_PARTS`)."""
     if not wanted() or stop.is_set():
         return frozenset()
-    syntaxes = {"kg.nt": ox.RdfFormat.N_TRIPLES, "kg.trig": ox.RdfFormat.TRIG}
-    names: list[str] = []
-    started = time.perf_counter()
-    quads = 0
-    for name in syntaxes:
-        if name not in ready or stop.is_set():
-            continue
-        quads = fill_store(db, [(ready[name], syntaxes[name], None)], compact=False)
-        names.append(name)
-    progress(f"stored {' and '.join(names)} early: {counted(quads, 'quad')} "
-             f"({time.perf_counter() - started:.1f} s)")
-    _step("stored early")
     turtle = analytics.wait()
-    if turtle is not None and not stop.is_set():
-        quads = fill_store(db, [(turtle, ox.RdfFormat.TURTLE, None),
-                                (turtle, ox.RdfFormat.TURTLE, analytics_graph(base))],
-                           compact=False)
-        names.append("analytics.ttl")
-        progress(f"stored analytics.ttl early: the store holds {counted(quads, 'quad')}")
-    return frozenset(names)
+    if turtle is None or stop.is_set():
+        return frozenset()
+    started = time.perf_counter()
+    store.load(turtle, ox.RdfFormat.TURTLE, analytics_graph(base) if into_graph else None)
+    part = ANALYTICS_PARTS[into_graph]
+    progress(f"stored {part} early ({time.perf_counter() - started:.1f} s)")
+    return frozenset({part})
+
+
+def early_fills(store: EarlyStore, ready: dict[str, bytes], wanted: Callable[[], bool],
+                analytics: Once[bytes | None], base: str, progress: Callable[[str], None],
+                stop: threading.Event) -> list[RunOnce[frozenset[str]]]:
+    """A build's early loads, one job each, which either core takes when free: the second
+    from the first job on, once it has validated, the first from the last on, once its own
+    work is done, so they load side by side until none is left."""
+    return [RunOnce(partial(fill_early, store, ready, name, wanted, progress, stop))
+            for name in SYNTAXES] + \
+        [RunOnce(partial(fill_analytics_early, store, into_graph, wanted, analytics, base,
+                         progress, stop)) for into_graph in (False, True)]
+
+
+def loaded_early(fills: list[RunOnce[frozenset[str]]]) -> frozenset[str]:
+    """The files the early loads put into the store whole (waiting for them)."""
+    parts = frozenset().union(*(fill.result() for fill in fills))
+    whole = parts - set(ANALYTICS_PARTS)
+    return whole | {"analytics.ttl"} if parts >= set(ANALYTICS_PARTS) else whole
 
 
 def second_core(validation: list[Callable[[], ValidationResult]],
-                early_fill: RunOnce[frozenset[str]] | None,
+                early_fills: list[RunOnce[frozenset[str]]],
                 stop: threading.Event) -> ValidationResult | None:
     """What a build's second core does: validate (the one function in `validation`, taken
-    out so what it holds is freed once it is done), then, if the graph conforms, fill the
-    store early unless the first core has begun to; a graph that does not conform stops a
-    fill begun meanwhile. Returns the verdict (None: not validated)."""
+    out so what it holds is freed once it is done), then, if the graph conforms, run the
+    early fills the first core has not begun; a graph that does not conform stops the fills
+    begun meanwhile. Returns the verdict (None: not validated)."""
     result = validation.pop()() if validation else None
     if result is not None and not result.conforms:
         stop.set()
-    elif early_fill is not None:
-        early_fill.run()
+    else:
+        for fill in early_fills:
+            fill.run()
     return result
 
 
@@ -693,12 +772,20 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     quick = None if cold or not with_store else from_changed_files(
         out, Path(seeds_dir), digests, base, progress)
     mapped = None
+    early: list[Background[ValidationResult]] = []  # a full validation begun while mapping
     if quick is None:
         seeds = load_seeds(seeds_dir)
         progress(f"{counted(len(seeds.entities), 'entity', 'entities')} and "
                  f"{counted(len(seeds.facts), 'fact')} from {counted(len(seeds.files), 'file')}; "
                  "mapping to RDF")
-        mapped = map_seeds(seeds, base=base, progress=progress)
+        # Without a last build to compare with, the validation is a full one: the second
+        # core begins it on the mapped rows while this one sorts and serialises them.
+        def validate_early(text: bytes) -> None:
+            early.append(Background(partial(validate_rows, [text], ontology_dir, progress)))
+
+        in_full = validate and (cold or read_manifest(out / STORE_NAME) is None)
+        mapped = map_seeds(seeds, base=base, progress=progress,
+                           unsorted=validate_early if in_full else None)
         entities, facts, triples = len(seeds.entities), len(seeds.facts), mapped.triple_count
         record = filewise.record_of(seeds, mapped.shared, digests, code.version().hex(), base) \
             if with_store else None
@@ -721,7 +808,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     spare: Background[None] | None = None  # the first core's thread for an early fill
     analytics_kept: Once[bool] = Once()  # what the second core's early fill waits for
     analytics_made: Once[bytes | None] = Once()
-    failed = threading.Event()  # tells the early fill to stop
+    failed = threading.Event()  # tells the early fills to stop
+    early_store = EarlyStore(folder / "db")
     committing = False
     with Claim(folder) as claim:
         try:
@@ -729,16 +817,16 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             # then fills the store with what is rendered by then, beside the analytics and
             # the serialising, which only read the mapped triples and kg.nt's bytes.
             # Handed over in a list the thread empties: a graph goes when its verdict is in.
-            early_fill = RunOnce(partial(
-                fill_early, folder / "db", ready,
-                partial(full_fill_expected, previous, analytics_kept), analytics_made,
-                base, progress, failed)) if with_store else None
+            fills = early_fills(early_store, ready,
+                                partial(full_fill_expected, previous, analytics_kept),
+                                analytics_made, base, progress, failed) if with_store else []
             second = Background(partial(
                 second_core,
-                [partial(validate_changes, ready["kg.nt"], triples,
+                [early[0].result if early else
+                 partial(validate_changes, ready["kg.nt"], triples,
                          previous if same_shapes else None, ontology_dir, progress)]
                 if validate else [],
-                early_fill, failed))
+                fills, failed))
             if mapped is not None:
                 with collector_paused():  # rendered now, so the second core can store it early
                     ready["kg.trig"] = trig(mapped.quads())
@@ -789,14 +877,19 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                     if record is not None:
                         meta = meta._replace(rebuild=keep_record(
                             folder, record, Path(seeds_dir), quick))
-                if early_fill is not None and not second.done():
-                    # Still validating: this core is free, so it fills the store meanwhile.
-                    spare = Background(early_fill.run)
+                if fills:
+                    # This core is free: it takes the early loads the second has not begun.
+                    spare = Background(partial(_run_all, fills[::-1]))
                 result = second.result()
+                if result is not None:
+                    result.triples = triples  # begun early, it counted the mapped rows
                 if result is not None and not result.conforms:
                     raise NotConforming(result)
                 with writing(out):  # an early fill's OSError too
-                    loaded = early_fill.result() if early_fill is not None else frozenset()
+                    try:
+                        loaded = loaded_early(fills)
+                    finally:
+                        early_store.close()
                     published = stage_store(folder, rendered, meta, with_store, base, progress,
                                             loaded, partial(
                                                 store_delta, out, rendered, previous, base,
@@ -826,6 +919,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                         if thread is not None:
                             thread.join(None if isinstance(exc, Exception)
                                         else INTERRUPTED_WAIT)
+                    early_store.close()  # a load still running keeps it open until done
                 # Nothing of this build stays: its generation, and the folders it made if empty.
                 shutil.rmtree(folder, ignore_errors=True)
                 for empty in (out / STORE_NAME, *made):

@@ -26,6 +26,16 @@ MINI_QUERIES = FIXTURES / "mini-queries"  # small seeds on which the named queri
 PROTECTED = (ROOT / ".kg", EXPORTS)
 
 
+def ontology_with(folder: Path, extra: str) -> Path:
+    """A copy of the project's ontology in `folder`/ontology with `extra` appended to its
+    shapes (Turtle, the file's prefixes in scope)."""
+    ontology = folder / "ontology"
+    shutil.copytree(ONTOLOGY, ontology)
+    with open(ontology / "shapes.ttl", "a", encoding="utf-8") as fh:
+        fh.write("\n" + extra)
+    return ontology
+
+
 def oxigraph_executable() -> str | None:
     """The Oxigraph server (PyPI `oxigraph`): next to this Python (a venv's bin/, where pip puts
     it even when the venv is not activated), else on PATH; None when neither has it."""

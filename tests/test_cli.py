@@ -11,7 +11,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from helpers import ONTOLOGY, ROOT
+from helpers import ONTOLOGY, ROOT, ontology_with
 from kg.cli import main
 
 COMMANDS = sorted(main.commands)
@@ -58,12 +58,9 @@ def test_validate_exit_codes(built, tmp_path):
 
 
 def test_build_exits_1_and_writes_nothing_when_the_graph_breaks_a_shape(mini_seeds, tmp_path):
-    strict = tmp_path / "ontology"
-    shutil.copytree(ONTOLOGY, strict)
-    with open(strict / "shapes.ttl", "a", encoding="utf-8") as fh:
-        fh.write("\n<urn:test:CompanyNeedsEnglish> a sh:NodeShape ; sh:targetClass ipk:Company ;\n"
-                 "  sh:property [ sh:path ipk:hasBrand ; sh:minCount 1 ;"
-                 " sh:message \"every company needs a brand\"@en ] .\n")
+    strict = ontology_with(tmp_path, "<urn:test:CompanyNeedsEnglish> a sh:NodeShape ; "
+                           "sh:targetClass ipk:Company ;\n  sh:property [ sh:path ipk:hasBrand ; "
+                           "sh:minCount 1 ; sh:message \"every company needs a brand\"@en ] .\n")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--ontology",
                                        str(strict), "--out", str(out)])
@@ -83,11 +80,9 @@ def test_a_build_that_does_not_conform_leaves_the_last_build_as_it_was(mini_seed
                                      str(ONTOLOGY), "--out", str(out)]).exit_code == 0
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     quads = set(open_read_only(out / ".store"))
-    strict = tmp_path / "ontology"
-    shutil.copytree(ONTOLOGY, strict)
-    with open(strict / "shapes.ttl", "a", encoding="utf-8") as fh:
-        fh.write("\n<urn:test:CompanyNeedsEnglish> a sh:NodeShape ; sh:targetClass ipk:Company ;\n"
-                 "  sh:property [ sh:path ipk:hasBrand ; sh:minCount 1 ] .\n")
+    strict = ontology_with(tmp_path, "<urn:test:CompanyNeedsEnglish> a sh:NodeShape ; "
+                           "sh:targetClass ipk:Company ;\n  sh:property [ sh:path ipk:hasBrand ; "
+                           "sh:minCount 1 ] .\n")
     result = CliRunner().invoke(main, ["build", "--seeds", str(mini_seeds), "--ontology",
                                        str(strict), "--out", str(out)])
     assert result.exit_code == 1

@@ -24,6 +24,7 @@ from kg.build import build
 from kg.cli import main
 from kg.errors import EXIT_CANNOT_WRITE, CannotWrite
 from kg.project import store_of
+from kg.rdf.mapping import DEFAULT_BASE
 from kg.rdf.store import open_read_only, read_meta, select, store_for_graph, store_state
 
 # every test here runs real builds in subprocesses, a second or more each: the slow tier
@@ -525,14 +526,17 @@ def test_a_graph_that_does_not_conform_is_never_stored_early():
     from kg.rdf.validate import ValidationResult
 
     filled = []
-    fill = RunOnce(lambda: filled.append(1) or frozenset({"kg.nt"}))
+    fills = [RunOnce(lambda: filled.append(1) or frozenset({"kg.nt"})),
+             RunOnce(lambda: filled.append(2) or frozenset({"analytics.ttl"}))]
     stop = threading.Event()
     verdict = ValidationResult(False, [], 3)
-    assert second_core([lambda: verdict], fill, stop) == verdict
+    assert second_core([lambda: verdict], fills, stop) == verdict
     assert filled == [] and stop.is_set()  # and a fill the first core began stops
-    fill = RunOnce(lambda: filled.append(1) or frozenset({"kg.nt"}))
-    assert second_core([], fill, threading.Event()) is None
-    assert fill.result() == frozenset({"kg.nt"}) and filled == [1]
+    fills = [RunOnce(lambda: filled.append(1) or frozenset({"kg.nt"})),
+             RunOnce(lambda: filled.append(2) or frozenset({"analytics.ttl"}))]
+    assert second_core([], fills, threading.Event()) is None
+    assert [f.result() for f in fills] == [frozenset({"kg.nt"}), frozenset({"analytics.ttl"})]
+    assert filled == [1, 2]
 
 
 def test_the_early_fill_runs_once_whichever_core_comes_first():
@@ -561,26 +565,48 @@ def test_the_early_fill_runs_once_whichever_core_comes_first():
 
 
 def test_a_stopped_early_fill_finishes_its_load_and_begins_no_other(tmp_path, monkeypatch):
-    import kg.build
-    from kg.build import Once, fill_early
+    from kg.build import EarlyStore, Once, fill_analytics_early, fill_early
 
     stop, loads = threading.Event(), []
-    real = kg.build.fill_store
 
-    def fill_store(db, what, compact=True):
-        loads.append(what[0][1])
-        quads = real(db, what, compact)
-        stop.set()  # the graph was found not to conform during this load
-        return quads
+    class Stopping(EarlyStore):
+        def load(self, data, syntax, graph=None):
+            loads.append(syntax)
+            super().load(data, syntax, graph)
+            stop.set()  # the graph was found not to conform during this load
 
-    monkeypatch.setattr(kg.build, "fill_store", fill_store)
+    store = Stopping(tmp_path / "db")
     nt = b"<http://x/a> <http://x/p> <http://x/b> .\n"
     trig = b"<http://x/g> { <http://x/a> <http://x/p> <http://x/b> . }\n"
     analytics: Once[bytes | None] = Once()
     analytics.set(b"<http://x/a> <http://x/q> 1 .\n")
-    held = fill_early(tmp_path / "db", {"kg.nt": nt, "kg.trig": trig}, lambda: True, analytics,
-                      "http://x/", lambda _m: None, stop)
+    ready = {"kg.nt": nt, "kg.trig": trig}
+    said = []
+    held = fill_early(store, ready, "kg.nt", lambda: True, said.append, stop)
     assert held == frozenset({"kg.nt"}) and len(loads) == 1
+    assert fill_early(store, ready, "kg.trig", lambda: True, said.append, stop) == frozenset()
+    for into_graph in (False, True):
+        assert fill_analytics_early(store, into_graph, lambda: True, analytics, "http://x/",
+                                    said.append, stop) == frozenset()
+    assert len(loads) == 1 and len(said) == 1 and said[0].startswith("stored kg.nt early")
+    store.close()
+    EarlyStore(tmp_path / "other").close()  # never loaded: never made
+    assert not (tmp_path / "other").exists()
+
+
+def test_the_analytics_count_as_loaded_early_once_both_their_graphs_are():
+    from kg.build import ANALYTICS_PARTS, RunOnce, loaded_early
+
+    def done(*names):
+        fill = RunOnce(lambda: frozenset(names))
+        fill.run()
+        return fill
+
+    assert loaded_early([done("kg.nt"), done("kg.trig"), done(ANALYTICS_PARTS[0]),
+                         done(ANALYTICS_PARTS[1])]) == {"kg.nt", "kg.trig", "analytics.ttl"}
+    # one graph only (the build failed meanwhile): both are loaded again, which adds nothing
+    assert loaded_early([done("kg.nt"), done(), done(ANALYTICS_PARTS[1]), done()]) == \
+        {"kg.nt"}
 
 
 def _fill_while_validating(monkeypatch, verdict=None):
@@ -589,19 +615,23 @@ def _fill_while_validating(monkeypatch, verdict=None):
     import kg.build
 
     filling = threading.Event()
-    real_fill, real_validate = kg.build.fill_early, kg.build.validate_changes
+    real_fill = kg.build.fill_early
 
     def fill(*args, **kwargs):
         filling.set()
         return real_fill(*args, **kwargs)
 
-    def validate(*args, **kwargs):
-        result = real_validate(*args, **kwargs)
-        assert filling.wait(60), "the first core never began the early fill"
-        return verdict or result
+    def waiting(real):
+        def validate(*args, **kwargs):
+            result = real(*args, **kwargs)
+            assert filling.wait(60), "the first core never began the early fill"
+            return verdict or result
+        return validate
 
     monkeypatch.setattr(kg.build, "fill_early", fill)
-    monkeypatch.setattr(kg.build, "validate_changes", validate)
+    # a build's full validation, begun while it sorts, or one after a last build
+    for name in ("validate_rows", "validate_changes"):
+        monkeypatch.setattr(kg.build, name, waiting(getattr(kg.build, name)))
 
 
 def test_a_core_done_before_the_validation_fills_the_store_meanwhile(mini_seeds, tmp_path,
@@ -708,3 +738,44 @@ def test_the_manifest_lists_the_seeds_stat_and_an_older_hash_still_reads_fresh(t
     (seeds / files[0]).write_text("changed: true\n", encoding="utf-8")
     time.sleep(0.01)
     assert store_state(store_of(out), seeds).status == "stale"
+
+
+def test_the_two_cores_fill_the_store_at_once_and_it_holds_what_a_cold_fill_holds(
+        mini_seeds, tmp_path, monkeypatch):
+    """The first core, done with its own work, loads the analytics while the second loads
+    kg.nt and kg.trig into the same store: both loads run at the same time, on two threads,
+    and the store holds every quad a store filled by one core holds."""
+    import kg.build
+
+    analytics_begun, sources_begun = threading.Event(), threading.Event()
+    threads: dict[str, str] = {}
+    real_sources, real_analytics = kg.build.fill_early, kg.build.fill_analytics_early
+    real_validate = kg.build.validate_rows
+
+    def validate(*args, **kwargs):  # the second core is free once the first has begun
+        result = real_validate(*args, **kwargs)
+        assert analytics_begun.wait(60), "the first core never loaded the analytics"
+        return result
+
+    def sources(store, ready, name, *args, **kwargs):
+        threads[name] = threading.current_thread().name
+        sources_begun.set()
+        return real_sources(store, ready, name, *args, **kwargs)
+
+    def analytics(store, into_graph, *args, **kwargs):
+        threads[f"analytics {into_graph}"] = threading.current_thread().name
+        analytics_begun.set()
+        assert sources_begun.wait(60), "kg.nt and kg.trig were not loaded meanwhile"
+        return real_analytics(store, into_graph, *args, **kwargs)
+
+    monkeypatch.setattr(kg.build, "validate_rows", validate)
+    monkeypatch.setattr(kg.build, "fill_early", sources)
+    monkeypatch.setattr(kg.build, "fill_analytics_early", analytics)
+    build(mini_seeds, tmp_path / "out", ONTOLOGY)
+    assert threads["kg.nt"] != threads["analytics True"]  # the first and the last job
+    # the reference: one store filled from the exports, one file after the other
+    names = ["kg.nt", "kg.trig", "analytics.ttl"]
+    kg.build.fill_store(tmp_path / "db", kg.build.store_loads(tmp_path / "out", names,
+                                                              DEFAULT_BASE))
+    reference = sorted(str(q) for q in open_read_only(tmp_path / "db"))
+    assert sorted(str(q) for q in open_read_only(store_of(tmp_path / "out"))) == reference

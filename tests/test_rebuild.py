@@ -7,7 +7,7 @@ import os
 
 from click.testing import CliRunner
 
-from helpers import ONTOLOGY
+from helpers import EXPORTS, ONTOLOGY, SEEDS, ontology_with
 from kg.cli import main
 
 CHANGE = ("    quote: 于2011年落户丽水经开区\n", "    quote: 2011年落户丽水经开区\n")
@@ -284,3 +284,62 @@ def test_patched_exports_are_the_whole_files_written_anew(built):
     assert patch_turtle(old_ttl[:-2], {}) is None and patch_turtle(b"<a> <b> <c> .\n", {}) is None
     prefixed = old_ttl.replace(b"\n\n<https://w3id.org/industrial-park-kg/ontology/", b"\n\nipk:")
     assert patch_turtle(prefixed + b"\nipk:x a ipk:Park .\n", {}) is None
+
+
+EARLY = "while they are sorted"
+
+
+def test_a_build_with_nothing_to_compare_with_validates_while_sorting_and_reports_the_same(
+        mini_seeds, tmp_path):
+    """Without a last build (or with --cold) the second core validates the mapped rows as
+    they come, unsorted and some twice; the verdict, the violations (labels included) and the
+    count of triples are those of the sorted kg.nt validated as it is written."""
+    import pytest
+
+    from kg.build import build
+    from kg.rdf.validate import NotConforming, validate_ntriples
+
+    out = tmp_path / "out"
+    said = _build(mini_seeds, out)
+    assert EARLY in said
+    assert EARLY not in _build(mini_seeds, out)  # a last build: only its changes are judged
+    assert EARLY in _build(mini_seeds, out, "--cold")
+    strict = ontology_with(tmp_path, "<urn:test:CompanyNeedsABrand> a sh:NodeShape ; "
+                           "sh:targetClass ipk:Company ;\n  sh:property [ sh:path ipk:hasBrand ; "
+                           "sh:minCount 1 ] .\n")
+    # The project's seeds: one of their triples is given by two rows, so rows are not triples.
+    with pytest.raises(NotConforming) as caught:
+        build(SEEDS, tmp_path / "fresh", strict)
+    nt = (EXPORTS / "kg.nt").read_bytes()
+    expected = validate_ntriples(nt, nt.count(b"\n"), strict, lambda: _store(nt))
+    early = caught.value.result
+    assert not early.conforms and early.violations  # companies have no brand in the seeds
+    assert early.violations == expected.violations and early.results == expected.results
+    assert early.triples == expected.triples == nt.count(b"\n")
+
+
+def _store(nt: bytes):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def test_text_handed_to_the_validation_is_taken_out_and_judged_as_the_sorted_kg_nt(tmp_path):
+    """The build hands its unsorted rows over, so it does not hold them while the engine runs;
+    shuffled and with a triple twice, they give the sorted kg.nt's verdict and results."""
+    import random
+
+    from kg.rdf.validate import validate_handed, validate_ntriples
+
+    nt = (EXPORTS / "kg.nt").read_bytes()
+    lines = nt.splitlines(keepends=True)
+    random.Random(1).shuffle(lines)
+    handed = [b"".join(lines + lines[:1])]
+    result = validate_handed(handed, len(lines), ONTOLOGY)
+    assert handed == []
+    expected = validate_ntriples(nt, len(lines), ONTOLOGY, lambda: _store(nt))
+    assert (result.conforms, result.violations, result.results, result.triples) == \
+        (expected.conforms, expected.violations, expected.results, expected.triples)
+    assert result.conforms and result.results == frozenset()

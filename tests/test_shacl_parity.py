@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from helpers import ONTOLOGY, graph_of, load_synth, store_of, validate_both
+from helpers import ONTOLOGY, graph_of, load_synth, ontology_with, store_of, validate_both
 from kg.rdf.namespace import IPK
 from kg.cli import main
 from kg.errors import InputError
@@ -340,11 +340,9 @@ def test_shapes_an_engine_cannot_use_are_bad_input_naming_the_file(tmp_path, eng
     company = URIRef(ID + "company/a")
     graph = Graph()
     graph.add((company, RDF.type, IPK.Company))
-    ontology = tmp_path / "ontology"
-    shutil.copytree(ONTOLOGY, ontology)
-    with open(ontology / "shapes.ttl", "a", encoding="utf-8") as fh:
-        fh.write('\n<urn:test:Bad> a sh:NodeShape ; sh:targetClass ipk:Company ;\n'
-                 '  sh:property [ sh:path ipk:hasBrand ; sh:minCount "one" ] .\n')
+    ontology = ontology_with(tmp_path, '<urn:test:Bad> a sh:NodeShape ; sh:targetClass '
+                             'ipk:Company ;\n  sh:property [ sh:path ipk:hasBrand ; '
+                             'sh:minCount "one" ] .\n')
     with pytest.raises(InputError) as caught:
         if engine == "graph":
             validate_graph(graph, ontology)

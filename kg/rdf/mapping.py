@@ -183,7 +183,10 @@ class Mapped:
     quads in the same order (what keeps every export byte-stable).
     """
 
-    def __init__(self, rows: list[Row]):
+    def __init__(self, rows: list[Row],
+                 unsorted: Callable[[bytes], None] | None = None):
+        """`unsorted`, if given, is handed the union as N-Triples before the rows are sorted:
+        each row's triple a line, in the rows' order (a triple given twice, twice)."""
         texts: dict[int, str] = {}  # by id(): rows share term objects, which stay alive here
 
         def text(term: Term) -> str:
@@ -193,6 +196,8 @@ class Mapped:
             return found
 
         keys = [(text(s), text(p), text(o), text(g)) for s, p, o, g in rows]
+        if unsorted is not None:
+            unsorted("".join([f"{s} {p} {o} .\n" for s, p, o, _g in keys]).encode())
         order = sorted(range(len(rows)), key=keys.__getitem__)
         self.rows: list[Row] = []
         self._first: list[bool] = []  # whether the row starts a new (s, p, o)
@@ -407,8 +412,10 @@ class RecordMapper:
 
 @collector_paused()
 def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
-              progress: Callable[[str], None] = lambda _: None) -> Mapped:
-    """Build the RDF dataset: one named graph per source, the union is the knowledge graph."""
+              progress: Callable[[str], None] = lambda _: None,
+              unsorted: Callable[[bytes], None] | None = None) -> Mapped:
+    """Build the RDF dataset: one named graph per source, the union is the knowledge graph.
+    `unsorted` is handed the union's triples as N-Triples before they are sorted (`Mapped`)."""
     start = time.perf_counter()
     mint = Minter(base)
     mapper = RecordMapper(mint, {e.id: mint.entity(e) for e in seeds.entities.values()})
@@ -417,7 +424,7 @@ def map_seeds(seeds: Seeds, base: str = DEFAULT_BASE,
     rows = mapper.rows
     progress(f"mapped {counted(len(rows), 'quad')} ({_rate(len(rows), start)}); sorting them")
     start = time.perf_counter()
-    mapped = Mapped(rows)
+    mapped = Mapped(rows, unsorted)
     progress(f"sorted {counted(len(mapped), 'quad')}, {counted(mapped.triple_count, 'triple')} "
              f"in their union ({_rate(len(rows), start)})")
     return mapped

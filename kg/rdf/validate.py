@@ -7,9 +7,11 @@ the reference the tests hold the fast engine to (tests/test_shacl_parity.py).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -322,7 +324,7 @@ def validate_store(store: ox.Store, ontology_dir: str | Path,
     if focus == []:  # the engine reads "no focus nodes" as "all of them"
         return ValidationResult(True, [], len(store))
     text = ntriples if ntriples is not None else store.dump(format=ox.RdfFormat.N_QUADS) or b""
-    return _validate_text(text, len(store), ontology_dir, focus, lambda: store)
+    return _validate_text(text, len(store), ontology_dir, focus, lambda _text: store)
 
 
 def validate_ntriples(ntriples: bytes, triples: int, ontology_dir: str | Path,
@@ -330,19 +332,40 @@ def validate_ntriples(ntriples: bytes, triples: int, ontology_dir: str | Path,
     """`validate_store` of a store holding the `triples` triples of `ntriples` (its default
     graph), without it: `store()` makes one only to name the focus nodes of a report with
     results, so a graph that conforms is never loaded into a store."""
-    from functools import cache
-
-    return _validate_text(ntriples, triples, ontology_dir, None, cache(store))
+    return _validate_text(ntriples, triples, ontology_dir, None, lambda _text: store())
 
 
-def _validate_text(text: bytes, triples: int, ontology_dir: str | Path, focus: list[str] | None,
-                   store: Callable[[], ox.Store]) -> ValidationResult:
+def validate_handed(handed: list[bytes], triples: int,
+                    ontology_dir: str | Path) -> ValidationResult:
+    """`validate_ntriples` of the N-Triples handed over as the one item of `handed`, which it
+    takes out: the bytes go once the engine's text is made, so they are not held twice. The
+    lines may come in any order, a triple more than once. A report's labels are read from a
+    store of the engine's text (the ontology mixed in), made only when there are results."""
+    import pyoxigraph as ox
+
+    def store_of(text: str) -> ox.Store:
+        store = ox.Store()
+        store.bulk_load(text.encode(), format=ox.RdfFormat.N_QUADS)
+        return store
+
+    return _validate_text(handed, triples, ontology_dir, None, store_of)
+
+
+def _validate_text(text: bytes | list[bytes], triples: int, ontology_dir: str | Path,
+                   focus: list[str] | None, store: Callable[[str], ox.Store]
+                   ) -> ValidationResult:
+    """Validate `text`, or the one item of a list, which it takes out (handed over, the bytes
+    go once decoded); `store(the decoded text)` gives the store a report's labels are read
+    from, asked once and only when there are results."""
     import pyshacl_turbo  # imports rdflib and a native module; only validation needs it
     from pyshacl_turbo.rdf import Input  # its typed input: text the engine parses itself
 
     parsed = _parsed_ontology(ontology_dir)
+    data_text = text.pop() if isinstance(text, list) else text
     # N-Triples lines are N-Quads lines; joined as bytes, so the text is decoded only once.
-    data = Input(b"\n".join((text, parsed.mixed_in)).decode(), "nquads", None, {},
+    decoded = b"\n".join((data_text, parsed.mixed_in)).decode()
+    del data_text
+    data = Input(decoded, "nquads", None, {},
                  preserve_ids=True)  # the store's blank-node ids, kept in the report
     conforms, report, _ = pyshacl_turbo.validate(
         data, shacl_graph=parsed.shapes, inference="none",
@@ -350,5 +373,6 @@ def _validate_text(text: bytes, triples: int, ontology_dir: str | Path, focus: l
     del data
     if not isinstance(report, Graph):  # a ValidationFailure: the engine cannot run the shapes
         raise _unusable_shapes(ontology_dir, "pyshacl-turbo", Exception(str(report)))
-    return _read_report(report, parsed.shapes, lambda node: _store_labels(store(), node),
+    labels = functools.cache(partial(store, decoded))
+    return _read_report(report, parsed.shapes, lambda node: _store_labels(labels(), node),
                         triples, bool(conforms))
