@@ -188,6 +188,9 @@ def test_run_writes_every_section_with_numbers(tmp_path):
     # with --repeat 1, a small query through kg is still the median of QUICK_RUNS runs
     assert re.search(rf"\| company-profile \| [\d.]+ s \([\d.]+ s–[\d.]+ s, "
                      rf"n={run.QUICK_RUNS}\) \|", queries), queries
+    memory = text.split("## 6.", 1)[1].split("\n## ", 1)[0]
+    assert re.search(r"The build's SHACL engine alone.* peaks at [\d,.]+ MiB: [\d.]+× the "
+                     r"store", memory), memory
     naive = text.split("## 1.", 1)[1].split("\n## ", 1)[0]
     assert "conforms=True" in naive
     assert re.search(r"\| shacl \| \d", naive), naive
