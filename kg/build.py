@@ -49,7 +49,7 @@ import pyoxigraph as ox
 from kg import code, filewise
 from kg.collector import collector_paused
 from kg.errors import CannotWrite, KgError, counted
-from kg.graph.projection import project_triples, provenance_only
+from kg.graph.projection import project_triples, unread_by_analytics
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
 from kg.rdf.export import (PATCH_MAX, ntriples, patch_jsonld, patch_turtle, render, sync_folder,
@@ -453,10 +453,11 @@ def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild |
 def analytics_of_difference(out: Path, previous: PreviousBuild | None,
                             ntriples: bytes) -> tuple[bytes, str] | None:
     """The last build's analytics.ttl and its key, when the same kg made them and what changed
-    since is only provenance to the projection (`provenance_only`): kept without projecting."""
+    since is unread by them (`unread_by_analytics`: provenance, a company's names): kept
+    without projecting."""
     if previous is None or not previous.meta.analytics \
             or (changes := previous.reusable()) is None \
-            or not provenance_only(*changes, SortedNTriples(ntriples)):
+            or not unread_by_analytics(*changes, SortedNTriples(ntriples)):
         return None
     kept = previous_analytics(out, previous.meta.analytics)
     return None if kept is None else (kept, previous.meta.analytics)
@@ -843,7 +844,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 if kept is not None:
                     analytics, analytics_key = kept
                     analytics_kept.set(True)
-                    said = "nothing but quotes and sources changed since the last build"
+                    said = "nothing analytics.ttl reads changed since the last build"
                 else:
                     assert mapped is not None  # a rebuild from the changed files keeps them
                     analytics, analytics_key, reused = analytics_for(

@@ -352,6 +352,34 @@ def test_kg_build_after_quote_edits_reads_the_changed_file_alone(tmp_path):
         assert quads(out) == quads(cold)
 
 
+def test_a_company_renamed_is_rebuilt_from_its_file_alone_keeping_the_analytics(tmp_path):
+    """A company's label and English label edited: analytics.ttl never writes them, so the
+    rebuild reads that file alone and keeps the analytics; a park renamed is built from every
+    file and analysed anew. Either way the exports and the store are a cold build's."""
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    out = tmp_path / "out"
+    assert kg_build(seeds, out).exit_code == 0
+    for cls in ("Company", "Park"):
+        file = next(f for f in record_files(seeds, "entities")
+                    if any(e["type"] == cls for e in sections(f)["entities"]))
+        data = sections(file)
+        entity = next(e for e in data["entities"] if e["type"] == cls)
+        entity["label"] += "甲"
+        entity["label_en"] = (entity.get("label_en") or "") + " Renamed"
+        write(file, data)
+        run = kg_build(seeds, out)
+        assert run.exit_code == 0, run.output
+        # a park renamed: its assessments are written anew, from every file (not kept)
+        renamed_company = cls == "Company"
+        assert ("1 seeds file changed since the last build" in run.stderr) == renamed_company
+        assert ("its analytics.ttl is kept" in run.stderr) == renamed_company, run.stderr
+        cold = tmp_path / f"cold-{cls}"
+        assert kg_build(seeds, cold, "--cold").exit_code == 0
+        assert exports(out) == exports(cold)
+        assert quads(out) == quads(cold)
+
+
 @pytest.mark.slow
 def test_kg_build_with_an_error_in_a_changed_file_reports_as_a_cold_build(tmp_path):
     seeds = tmp_path / "seeds"

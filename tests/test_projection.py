@@ -182,15 +182,16 @@ def _changed(triples: set, edit) -> tuple[set, list, list, object]:
             SortedNTriples(b"\n".join(lines) + b"\n"))
 
 
-def test_provenance_only_changes_keep_the_analytics_key(built):
-    """provenance_only says True only when the projection's analytics_key is the same, and
+def test_changes_unread_by_analytics_keep_the_analytics_key(built):
+    """unread_by_analytics says True only when the projection's analytics_key is the same, and
     says it for a quote edited on an entity or on a fact (its statement renamed) unless
-    another statement links the same nodes by the same relation."""
+    another statement links the same nodes by the same relation, and for a company renamed
+    (never for a park, a chain or a segment: analytics.ttl writes their names)."""
     import random
 
     import pyoxigraph as ox
 
-    from kg.graph.projection import provenance_only
+    from kg.graph.projection import NAMES_READ, NAMES_UNREAD, unread_by_analytics
     from kg.graph.scores import analytics_key
     from kg.rdf.mapping import DEFAULT_BASE
 
@@ -239,7 +240,8 @@ def test_provenance_only_changes_keep_the_analytics_key(built):
         return edit
 
     rnd = random.Random(3)
-    kept = {"entity quote": 0, "fact quote": 0, "figure quote": 0}
+    kept = {"entity quote": 0, "fact quote": 0, "figure quote": 0, "company name": 0,
+            "unread name": 0}
     cases = []
     for st in figures:
         cases.append(("figure quote", refigure(st, "改过的引文")))
@@ -254,8 +256,13 @@ def test_provenance_only_changes_keep_the_analytics_key(built):
                                                           and t[1] == year}
                       | {(st, year, ox.Literal("1999", datatype=ox.NamedNode(
                           "http://www.w3.org/2001/XMLSchema#gYear")))}))
+    unnamed = {s for s, p, o in triples if p.value == rdf + "type"
+               and o.value in {ipk + cls for cls in NAMES_UNREAD}}
+    companies = {s for s, p, o in triples if p.value == rdf + "type"
+                 and o.value == ipk + "Company"}
     for node in rnd.sample(quoted, 10):
-        cases.append(("label", lambda g, node=node: g | {(node, label, ox.Literal("别名", language="zh"))}))
+        cases.append(("unread name" if node in unnamed else "label",
+                      lambda g, node=node: g | {(node, label, ox.Literal("别名", language="zh"))}))
         cases.append(("second quote", lambda g, node=node: g | {(node, quote, ox.Literal("又一句", language="zh"))}))
     typed = sorted({(s, o) for s, p, o in triples if p.value == rdf + "type"
                     and o.value.startswith(ipk) and o.value[len(ipk):] in schema.ENTITY_TYPES},
@@ -270,24 +277,40 @@ def test_provenance_only_changes_keep_the_analytics_key(built):
                       g - {(node, ox.NamedNode(rdf + "type"), cls)}))
         cases.append(("structure", lambda g, node=node: g | {
             (node, ox.NamedNode(ipk + "upstreamOf"), typed[0][0])}))
+    alt = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+    for node in rnd.sample(sorted(companies, key=str), 10):
+        cases.append(("company name", lambda g, node=node: g - {
+            t for t in g if t[0] == node and t[1] in (label, alt)} | {
+            (node, label, ox.Literal("改名", language="zh")),
+            (node, label, ox.Literal("Renamed", language="en")),
+            (node, alt, ox.Literal("别称", language="zh"))}))
+    named = {s for s, p, o in triples if p.value == rdf + "type"
+             and o.value in {ipk + cls for cls in NAMES_READ}}
+    for node in sorted(named, key=str)[:10]:
+        cases.append(("assessed name", lambda g, node=node: g - {
+            t for t in g if t[0] == node and t[1] == label} | {
+            (node, label, ox.Literal("改名", language="zh"))}))
     cases.append(("nothing", lambda g: g))
     for what, edit in cases:
         new, added, removed, graph = _changed(triples, edit)
-        if provenance_only(added, removed, graph):
+        if unread_by_analytics(added, removed, graph):
             assert analytics_key(project_triples(new), DEFAULT_BASE) == key, what
             assert what in kept or what == "nothing", what
             kept[what] = kept.get(what, 0) + 1
     assert kept["entity quote"] == 15
     assert kept["figure quote"] == len(figures) > 3
     assert kept["fact quote"] == sum(1 for w, _ in cases if w == "fact quote") > 20
+    for what in ("company name", "unread name"):
+        assert kept[what] == sum(1 for w, _ in cases if w == what) > 0, what
+    assert "label" in {w for w, _ in cases}  # a place's or a chain's: never kept
 
 
-def test_a_renamed_statement_beside_another_of_the_same_link_is_not_provenance_only(built):
+def test_a_renamed_statement_beside_another_of_the_same_link_is_not_unread_by_analytics(built):
     """Two statements of one subject, relation and object are two edges, keyed in the order
     of their IRIs: renaming one may swap which edge has which year, so the scores' key moves."""
     import pyoxigraph as ox
 
-    from kg.graph.projection import provenance_only
+    from kg.graph.projection import unread_by_analytics
     from kg.graph.scores import analytics_key
     from kg.rdf.mapping import DEFAULT_BASE
 
@@ -311,4 +334,4 @@ def test_a_renamed_statement_beside_another_of_the_same_link_is_not_provenance_o
 
     new, added, removed, graph = _changed(triples, rename)
     assert analytics_key(project_triples(new), DEFAULT_BASE) != key  # the years swapped
-    assert not provenance_only(added, removed, graph)
+    assert not unread_by_analytics(added, removed, graph)

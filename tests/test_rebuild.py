@@ -12,7 +12,7 @@ from kg.cli import main
 
 CHANGE = ("    quote: 于2011年落户丽水经开区\n", "    quote: 2011年落户丽水经开区\n")
 KEPT = "its analytics.ttl is kept"
-UNPROJECTED = "nothing but quotes and sources changed since the last build"
+UNPROJECTED = "nothing analytics.ttl reads changed since the last build"
 PROJECTED = "the projected graph is as the last build's"
 UPDATED = "updating a copy of the last build's store"
 PATCHED = "kg.ttl, kg.jsonld: the last build's, patched where triples changed"
@@ -116,7 +116,7 @@ def test_analytics_are_made_anew_when_the_graph_or_the_code_changed(mini_seeds, 
     assert UNPROJECTED in _build(mini_seeds, warm)
     assert KEPT not in _build(mini_seeds, warm, "--cold")
     # not told from the change: the projection is made, and its key compared
-    monkeypatch.setattr("kg.build.provenance_only", lambda *_: False)
+    monkeypatch.setattr("kg.build.unread_by_analytics", lambda *_: False)
     assert PROJECTED in _build(mini_seeds, warm)
     monkeypatch.undo()
     # another kg (its sources changed): the scores are computed again, the files written anew
@@ -131,13 +131,15 @@ def test_analytics_are_made_anew_when_the_graph_or_the_code_changed(mini_seeds, 
     assert _exports(warm)["analytics.ttl"] == _exports(cold)["analytics.ttl"]
 
 
-def test_the_analytics_do_not_depend_on_provenance(built):
-    """What analytics_key leaves out (quotes, sources, statement IRIs) does not change the
-    analytics of the real graph: scores.PROVENANCE is safe to leave out."""
+def test_the_analytics_do_not_depend_on_provenance_or_company_names(built):
+    """What analytics_key leaves out (quotes, sources, statement IRIs, the names of companies)
+    does not change the analytics of the real graph: scores.PROVENANCE and the NAMES of
+    projection.NAMES_UNREAD classes are safe to leave out; a park's name is not."""
     import pyoxigraph as ox
 
     from kg.graph.analytics import analyze
     from kg.graph.projection import project
+    from kg.graph.projection import NAMES_UNREAD
     from kg.graph.scores import PROVENANCE, analytics_key, analytics_turtle
 
     store = ox.Store()
@@ -155,9 +157,17 @@ def test_the_analytics_do_not_depend_on_provenance(built):
         for name in PROVENANCE:
             if name in data:
                 data[name], changed = f"other {data[name]}", changed + 1
-    assert changed > 500
+    renamed = 0
+    for _n, data in g.nodes(data=True):
+        if data["cls"] in NAMES_UNREAD:
+            data.update(label="改名", label_en="Renamed", aliases=["别称"])
+            renamed += 1
+    assert changed > 500 and renamed > 60
     assert analytics_key(g, base) == key
     assert analytics_turtle(g, analyze(g), base) == ttl
+    park = analyze(g)["chains"][0]["park"]
+    g.nodes[park]["label"] = "改名"  # a park's name is written into its assessments
+    assert analytics_key(g, base) != key and analytics_turtle(g, analyze(g), base) != ttl
     some_edge = next(iter(g.edges(data=True)))[2]
     some_edge["year"] = 1900
     assert analytics_key(g, base) != key

@@ -209,19 +209,28 @@ READ = frozenset((_TYPE, _LABEL, _ALT_LABEL, _IN_SCHEME, _QUOTE, _DERIVED_FROM, 
 # What the projection keeps of these only as PROVENANCE attributes (kg.graph.scores): a node's
 # or a fact's quote and source, and how many a statement has (each is one edge).
 _PROVENANCE_READ = frozenset((_QUOTE, _DERIVED_FROM))
+# The classes whose names (labels, aliases) analytics.ttl never writes: it names only what it
+# assesses (parks and other places, chains, segments; industries and clusters, which may develop
+# chains, are kept to be safe), so a company or a product renamed leaves it as it was
+# (kg.graph.scores).
+NAMES_READ = frozenset((*schema.PLACES, "IndustryChain", "ChainSegment", "Industry",
+                        "IndustryCluster"))
+NAMES_UNREAD = frozenset(schema.ENTITY_TYPES) - NAMES_READ
+_NAMES = frozenset((_LABEL, _ALT_LABEL))
 _STATEMENT = _RDF + "Statement"
 _SUBJECT, _PREDICATE, _OBJECT = (_RDF + part for part in ("subject", "predicate", "object"))
 _STRUCTURE = frozenset((_IPK + "hasSegment", _IPK + "upstreamOf", _IN_SCHEME))
 
 
-def provenance_only(added: Iterable[ox.Triple], removed: Iterable[ox.Triple],
-                    graph: SortedNTriples) -> bool:
+def unread_by_analytics(added: Iterable[ox.Triple], removed: Iterable[ox.Triple],
+                        graph: SortedNTriples) -> bool:
     """Whether a graph that `added` and `removed` turned into `graph` projects as before but
-    for PROVENANCE attributes, told from the change alone: so its analytics are the last
-    build's. True when no entity gained or lost a class and every triple the projection reads
-    that changed is
+    for attributes analytics.ttl does not read (PROVENANCE, and the names of NAMES_UNREAD
+    classes), told from the change alone: so its analytics are the last build's. True when no
+    entity gained or lost a class and every triple the projection reads that changed is
 
     - a quote or source of an entity or statement, as many per node as before;
+    - a label or alias of an entity of a NAMES_UNREAD class (a company or a product renamed);
     - of a statement wholly replaced by one that says the same (a fact's quote is part of its
       statement's IRI) of a subject, relation and object no other statement links (the order
       of such edges follows their statements' IRIs);
@@ -278,10 +287,13 @@ def provenance_only(added: Iterable[ox.Triple], removed: Iterable[ox.Triple],
         return False
     # The rest must be provenance, as many per node as before, unless of no entity or statement.
     statement_class = {_STATEMENT}
+    unnamed_classes = {_IPK + cls for cls in NAMES_UNREAD}
     counts: collections.Counter = collections.Counter()
     for t, sign in [(t, 1) for t in added if t.subject not in new] + [
             (t, -1) for t in removed if t.subject not in gone]:
         if not (typed(t.subject, entity_classes) or typed(t.subject, statement_class)):
+            continue
+        if t.predicate.value in _NAMES and typed(t.subject, unnamed_classes):
             continue
         if t.predicate.value not in _PROVENANCE_READ:
             return False

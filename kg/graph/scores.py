@@ -24,6 +24,7 @@ from rdflib import Graph
 from kg import code
 from kg.collector import collector_paused
 from kg.graph.analytics import DIGITS, analyze
+from kg.graph.projection import NAMES_UNREAD
 from kg.graph.records import Analysis, node_data
 from kg.rdf.adapter import as_rdflib_graph
 from kg.rdf.export import turtle
@@ -120,11 +121,15 @@ def analytics_turtle(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> bytes
 # Attributes of nodes and edges that analytics.ttl does not depend on (provenance, shown by the
 # views and the report): a changed quote (and so statement IRI) or source leaves the key as it was.
 PROVENANCE = ("quote", "source", "statement")
+# Nor on the names of the entities of projection.NAMES_UNREAD classes (it names only the parks,
+# chains and segments it assesses): a company or a product renamed leaves the key as it was.
+NAMES = ("label", "label_en", "aliases")
 
 
 def analytics_key(g: nx.MultiDiGraph, base: str) -> str:
     """What analytics.ttl is a function of: the projected graph (nodes and edges with their
-    attributes but their PROVENANCE), the base and the code. Same key, same bytes.
+    attributes but their PROVENANCE, and but the NAMES of entities of NAMES_UNREAD classes),
+    the base and the code. Same key, same bytes.
 
     >>> g = nx.MultiDiGraph()
     >>> g.add_node("a", cls="Company", label="甲", iri="http://x/company/a")
@@ -134,17 +139,21 @@ def analytics_key(g: nx.MultiDiGraph, base: str) -> str:
     >>> g.edges["a", "p", "locatedIn"]["quote"] = "甲位于园"
     >>> analytics_key(g, "http://x/") == key
     True
-    >>> g.nodes["a"]["label"] = "乙"
+    >>> g.nodes["a"]["label"] = "乙"  # a company: its name is in no assessment
+    >>> analytics_key(g, "http://x/") == key
+    True
+    >>> g.nodes["p"]["label"] = "乙园"  # a park: its name is in its assessments
     >>> analytics_key(g, "http://x/") == key
     False
     """
     digest = hashlib.sha256(code.version() + base.encode())
 
-    def kept(data: dict) -> list:
-        return sorted((a, x) for a, x in data.items() if a not in PROVENANCE)
+    def kept(data: dict, unread: tuple[str, ...] = PROVENANCE) -> list:
+        return sorted((a, x) for a, x in data.items() if a not in unread)
 
     for n, data in sorted(g.nodes(data=True)):
-        digest.update(repr((n, kept(data))).encode())
+        digest.update(repr((n, kept(data, PROVENANCE + NAMES if data.get("cls") in NAMES_UNREAD
+                                       else PROVENANCE))).encode())
     digest.update(b"\0edges")
     for u, v, k, data in sorted(g.edges(keys=True, data=True), key=lambda e: e[:3]):
         digest.update(repr((u, v, k, kept(data))).encode())
