@@ -89,7 +89,7 @@ def test_analyze_never_parses_with_rdflib(built, as_json, monkeypatch):
 
 @pytest.mark.slow
 def test_json_output_is_byte_identical_across_hash_seeds(built):
-    """Louvain runs with a fixed seed and everything is sorted: same graph, same bytes."""
+    """Communities with a fixed seed, everything sorted: same graph, same bytes."""
     outputs = []
     for seed in ("1", "2"):
         env = dict(os.environ, PYTHONHASHSEED=seed)
