@@ -453,8 +453,8 @@ def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild |
 def analytics_of_difference(out: Path, previous: PreviousBuild | None,
                             ntriples: bytes) -> tuple[bytes, str] | None:
     """The last build's analytics.ttl and its key, when the same kg made them and what changed
-    since is unread by them (`unread_by_analytics`: provenance, a company's names): kept
-    without projecting."""
+    since is unread by them (`unread_by_analytics`: provenance, and the names of what they
+    do not assess): kept without projecting."""
     if previous is None or not previous.meta.analytics \
             or (changes := previous.reusable()) is None \
             or not unread_by_analytics(*changes, SortedNTriples(ntriples)):

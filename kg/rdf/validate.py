@@ -7,11 +7,10 @@ the reference the tests hold the fast engine to (tests/test_shacl_parity.py).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -373,6 +372,6 @@ def _validate_text(text: bytes | list[bytes], triples: int, ontology_dir: str | 
     del data
     if not isinstance(report, Graph):  # a ValidationFailure: the engine cannot run the shapes
         raise _unusable_shapes(ontology_dir, "pyshacl-turbo", Exception(str(report)))
-    labels = functools.cache(partial(store, decoded))
+    labels = cache(partial(store, decoded))
     return _read_report(report, parsed.shapes, lambda node: _store_labels(labels(), node),
                         triples, bool(conforms))
