@@ -188,11 +188,13 @@ def clean_up(out: Path, names: list[str]) -> None:
             _remove(path)
 
 
+SYNTAXES = {"kg.nt": ox.RdfFormat.N_TRIPLES, "kg.trig": ox.RdfFormat.TRIG}  # the store's files
+
+
 def store_loads(folder: Path, names: list[str], base: str) -> list[Load]:
     """What the store of a build is filled from, its staged files: the union (kg.nt) and the
     analytics in the default graph, each source's graph (kg.trig), the analytics in theirs."""
-    loads: list[Load] = [(folder / "kg.nt", ox.RdfFormat.N_TRIPLES, None),
-                         (folder / "kg.trig", ox.RdfFormat.TRIG, None)]
+    loads: list[Load] = [(folder / name, syntax, None) for name, syntax in SYNTAXES.items()]
     if "analytics.ttl" in names:
         loads += [(folder / "analytics.ttl", ox.RdfFormat.TURTLE, None),
                   (folder / "analytics.ttl", ox.RdfFormat.TURTLE, analytics_graph(base))]
@@ -553,9 +555,6 @@ def full_fill_expected(previous: PreviousBuild | None, analytics_kept: Once[bool
     return not analytics_kept.wait()
 
 
-SYNTAXES = {"kg.nt": ox.RdfFormat.N_TRIPLES, "kg.trig": ox.RdfFormat.TRIG}
-
-
 class EarlyStore:
     """The generation's store while a build's two cores fill it early, each its own files at
     the same time (Oxigraph takes concurrent bulk loads): opened by the first load, closed
@@ -651,8 +650,7 @@ def second_core(validation: list[Callable[[], ValidationResult]],
     if result is not None and not result.conforms:
         stop.set()
     else:
-        for fill in early_fills:
-            fill.run()
+        _run_all(early_fills)
     return result
 
 

@@ -85,8 +85,9 @@ def first_part(data: bytes, begin: int, end: int, sep: bytes,
     return lo
 
 
-def splice_parts(data: bytes, begin: int, end: int, sep: bytes, key: Callable[[bytes, int], bytes],
-            changes: list[tuple[bytes, list[bytes]]]) -> list[bytes]:
+def splice_parts(data: bytes, begin: int, end: int, sep: bytes,
+                 key: Callable[[bytes, int], bytes],
+                 changes: list[tuple[bytes, list[bytes]]]) -> list[bytes]:
     """What data[begin:end] becomes, as pieces to join with `sep`: it holds parts joined by
     `sep`, sorted by `key(data, start of the part)`, and each change (a key and the parts now
     standing for it, none when gone; sorted by key) replaces the part of its key or goes where

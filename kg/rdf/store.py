@@ -165,9 +165,9 @@ class StoreMeta(NamedTuple):
 Load = tuple[Path | bytes, ox.RdfFormat, str | None]
 
 
-def fill_store(db_dir: str | Path, loads: Iterable[Load], compact: bool = True) -> int:
-    """Fill the store at `db_dir` (new, or filled in part by an earlier call with `compact`
-    False) from files, each into the default graph (graph None) or the named graph given. For
+def fill_store(db_dir: str | Path, loads: Iterable[Load]) -> int:
+    """Fill the store at `db_dir` (new, or filled in part early: kg.build.EarlyStore) from
+    files, each into the default graph (graph None) or the named graph given. For
     a build: kg.nt (the union) and analytics.ttl into the default graph, kg.trig (each
     source's triples in its named graph, so `GRAPH ?g` queries work too) and analytics.ttl
     into the analytics graph. Returns the number of quads.
@@ -185,8 +185,7 @@ def fill_store(db_dir: str | Path, loads: Iterable[Load], compact: bool = True) 
         else:
             store.bulk_load(source, format=syntax, to_graph=into)
     store.flush()
-    if compact:
-        store.optimize()
+    store.optimize()
     quads_in_store = len(store)
     del store  # closes RocksDB
     return quads_in_store
