@@ -382,6 +382,26 @@ def test_scores_in_rdf_match_the_report(built, as_json):
         assert int(scores.value(iri[k["id"]], IPK.keyEnterpriseRank)) == k["rank"]
 
 
+def test_scores_written_as_text_are_the_triples_in_term_order(graph, analysis):
+    """analytics.ttl's triples are made as N-Triples lines and sorted as text: the same
+    triples, each once, in the order of their (subject, predicate, object) terms."""
+    from kg.graph.scores import analytics_lines, analytics_triples
+
+    base = "https://w3id.org/industrial-park-kg/id/"
+    lines = analytics_lines(graph, analysis, base)
+    assert len(set(lines)) == len(lines) and all(line.endswith(" .\n") for line in lines)
+    triples = analytics_triples(graph, analysis, base)
+    assert [f"{t} .\n" for t in triples] == lines
+    assert triples == sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate),
+                                                          str(t.object)))
+    # The order of terms, not of lines, where the two could part: an IRI the prefix of another.
+    s, longer = ox.NamedNode("http://x/a"), ox.NamedNode("http://x/a-b")
+    p = ox.NamedNode("http://x/p")
+    pair = [ox.Triple(s, p, ox.Literal("1")), ox.Triple(longer, p, ox.Literal("1"))]
+    assert sorted(pair, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))) == \
+        sorted(pair, key=lambda t: f"{t} .\n")
+
+
 @pytest.mark.slow
 def test_scores_conform_to_the_shapes_and_use_only_declared_terms(built):
     union = Graph().parse(built / "kg.ttl", format="turtle")

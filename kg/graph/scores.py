@@ -15,7 +15,7 @@ PageRank in a park (README, "Analytics"). What it holds:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import networkx as nx
 import pyoxigraph as ox
@@ -28,7 +28,7 @@ from kg.graph.projection import NAMES_UNREAD
 from kg.graph.records import Analysis, node_data
 from kg.rdf.adapter import as_rdflib_graph
 from kg.rdf.export import turtle
-from kg.rdf.mapping import RDF_TYPE, RDFS_LABEL, XSD_DECIMAL, en, integer, ipk, zh
+from kg.rdf.mapping import RDF_TYPE, RDFS_LABEL, XSD_DECIMAL, XSD_INTEGER, en, ipk, zh
 
 STRENGTH_INDIVIDUALS = {"strong": ipk("StrongSegment"), "potential": ipk("PotentialSegment"),
                         "weak": ipk("WeakSegment"), "gap": ipk("GapSegment")}
@@ -40,56 +40,77 @@ HEADER = b"""# Network analytics of kg.ttl, computed by `kg build` (kg/graph/ana
 """
 
 
-def _decimal(x: float) -> ox.Literal:
-    return ox.Literal(f"{x:.{DIGITS}f}", datatype=XSD_DECIMAL)
+def analytics_lines(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> list[str]:
+    """The analysis as N-Triples lines over the IRIs of the projected entities, each once,
+    sorted (as kg.nt's lines); segment assessments get IRIs under `base`, the base the graph
+    was built with. Made as text: at province size, a million pyoxigraph triples cost seconds
+    to make, hash and sort, their lines a fraction of that.
 
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", cls="Company", label="甲", iri="http://x/company/a")
+    >>> [line for line in analytics_lines(g, analyze(g), "http://x/") if "degree" in line]
+    ['<http://x/company/a> <https://w3id.org/industrial-park-kg/ontology/degree> "0"^^<http://www.w3.org/2001/XMLSchema#integer> .\\n']
+    """
+    lines: set[str] = set()
+    iris: dict[str, str] = {}
+    predicates: dict[str | ox.NamedNode, str] = {}
 
-def analytics_triples(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> list[ox.Triple]:
-    """The analysis as triples over the IRIs of the projected entities, sorted by their
-    N-Triples text (as kg.nt's lines); segment assessments get IRIs under `base`, the base the
-    graph was built with."""
-    triples: set[ox.Triple] = set()
+    def iri(n: str) -> str:
+        if n not in iris:
+            iris[n] = str(ox.NamedNode(node_data(g, n)["iri"]))
+        return iris[n]
 
-    def iri(n: str) -> ox.NamedNode:
-        return ox.NamedNode(node_data(g, n)["iri"])
+    def add(s: str, p: str | ox.NamedNode, o: str) -> None:
+        if p not in predicates:
+            predicates[p] = str(ipk(p) if isinstance(p, str) else p)
+        lines.add(f"{s} {predicates[p]} {o} .\n")
 
-    def add(s: ox.NamedNode, p: str | ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        triples.add(ox.Triple(s, ipk(p) if isinstance(p, str) else p, o))
-
+    integer, decimal = (f'"{{}}"^^<{XSD_INTEGER.value}>', f'"{{:.{DIGITS}f}}"^^<{XSD_DECIMAL.value}>')
     for e in analysis["centrality"]:
         s = iri(e["id"])
-        add(s, "degree", integer(e["degree"]))
-        add(s, "betweenness", _decimal(e["betweenness"]))
-        add(s, "pageRank", _decimal(e["pagerank"]))
-        add(s, "community", integer(e["community"]))
-        add(s, "component", integer(e["component"]))
-        add(s, "coreNumber", integer(e["core_number"]))
+        add(s, "degree", integer.format(e["degree"]))
+        add(s, "betweenness", decimal.format(e["betweenness"]))
+        add(s, "pageRank", decimal.format(e["pagerank"]))
+        add(s, "community", integer.format(e["community"]))
+        add(s, "component", integer.format(e["component"]))
+        add(s, "coreNumber", integer.format(e["core_number"]))
     for k in analysis["key_enterprises"]:
         s = iri(k["id"])
-        add(s, "keyEnterpriseScore", _decimal(k["score"]))
-        add(s, "keyEnterpriseRank", integer(k["rank"]))
+        add(s, "keyEnterpriseScore", decimal.format(k["score"]))
+        add(s, "keyEnterpriseRank", integer.format(k["rank"]))
         for park in k["parks"]:
             add(s, "inPark", iri(park))
     for cov in analysis["chains"]:
         for seg in cov["segments"]:
-            a = ox.NamedNode(f"{base}assessment/{cov['park']}--{seg['id']}")
-            add(a, RDF_TYPE, ipk("SegmentAssessment"))
-            add(a, RDFS_LABEL, zh(f"{cov['park_label']}·{cov['chain_label']}·"
-                                  f"{seg['label']}：{seg['rating']}"))
+            a = str(ox.NamedNode(f"{base}assessment/{cov['park']}--{seg['id']}"))
+            add(a, RDF_TYPE, str(ipk("SegmentAssessment")))
+            add(a, RDFS_LABEL, str(zh(f"{cov['park_label']}·{cov['chain_label']}·"
+                                      f"{seg['label']}：{seg['rating']}")))
             add(a, "assessedPark", iri(cov["park"]))
             add(a, "assessedChain", iri(cov["chain"]))
             add(a, "assessedSegment", iri(seg["id"]))
-            add(a, "strength", STRENGTH_INDIVIDUALS[seg["rating_en"]])
-            add(a, "companyCount", integer(seg["inputs"]["companies"]))
-            add(a, "anchorCount", integer(seg["inputs"]["anchors"]))
-            add(a, "inferredCount", integer(seg["inputs"]["inferred_memberships"]))
+            add(a, "strength", str(STRENGTH_INDIVIDUALS[seg["rating_en"]]))
+            add(a, "companyCount", integer.format(seg["inputs"]["companies"]))
+            add(a, "anchorCount", integer.format(seg["inputs"]["anchors"]))
+            add(a, "inferredCount", integer.format(seg["inputs"]["inferred_memberships"]))
             names_en = [node_data(g, cov["park"]).get("label_en") or cov["park"],
                         node_data(g, cov["chain"]).get("label_en") or cov["chain"],
                         seg["label_en"] or seg["id"]]
-            add(a, RDFS_LABEL, en(f"{' · '.join(names_en)}: {seg['rating_en']}"))
+            add(a, RDFS_LABEL, str(en(f"{' · '.join(names_en)}: {seg['rating_en']}")))
             for c in seg["companies"]:
                 add(a, "segmentCompany", iri(c["id"]))
-    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    # A line's order is its triple's (subject, predicate, object) order: a subject or a
+    # predicate ends at its '>', which no IRI holds, and a space sorts before any term's end.
+    return sorted(lines)
+
+
+def analytics_triples(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> list[ox.Triple]:
+    """`analytics_lines` as pyoxigraph triples, in the same order."""
+    return [quad.triple for quad in _parsed(analytics_lines(g, analysis, base))]
+
+
+def _parsed(lines: list[str]) -> Iterator[ox.Quad]:
+    return ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)
 
 
 def analytics_graph(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> Graph:
@@ -115,7 +136,7 @@ def analytics_graph(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> Graph:
 
 def analytics_turtle(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> bytes:
     """The analysis as Turtle bytes, with a header saying what it is. Same input, same bytes."""
-    return HEADER + turtle(analytics_triples(g, analysis, base))
+    return HEADER + turtle(_parsed(analytics_lines(g, analysis, base)))
 
 
 # Attributes of nodes and edges that analytics.ttl does not depend on (provenance, shown by the

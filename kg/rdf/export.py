@@ -44,9 +44,10 @@ def _serialize(data: Iterable[ox.Triple] | Iterable[ox.Quad], syntax: ox.RdfForm
     return out
 
 
-def turtle(triples: Iterable[ox.Triple]) -> bytes:
+def turtle(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> bytes:
     r"""Turtle with our prefixes, a subject's triples grouped with `;` and `,`, a blank line
-    between subjects. Grouping needs the triples sorted by subject (Mapped.triples is).
+    between subjects. Grouping needs the triples sorted by subject (Mapped.triples is); quads
+    must be in the default graph (as parsed N-Triples are).
 
     >>> a, b = ox.NamedNode("https://schema.org/a"), ox.NamedNode("https://schema.org/b")
     >>> label = ox.NamedNode(PREFIXES["rdfs"] + "label")
