@@ -17,6 +17,7 @@ from pathlib import Path
 from kg.collector import collector_paused
 from kg.seeds import schema
 from kg.errors import InputError, Problem, did_you_mean
+from kg.seeds.beside import Parsed, parsed_beside
 from kg.seeds.quotes import KEPT_INDEXES, QuoteFinder
 from kg.seeds.sheets import Table, cell_text, read_table
 from kg.seeds.yamlmarks import Mark, MarkedList, MarkedMap, load_marked
@@ -284,6 +285,18 @@ class _Checker:
         self.digests[file.name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return self.parse_file(path, text)
 
+    def adopt(self, file: Path, parsed: Callable[[], Parsed | None]) -> MarkedMap | None:
+        """`read_file` of a file another process read (kg.seeds.beside): what it found is
+        taken as found here; read here if that process failed."""
+        given = parsed()
+        if given is None:
+            return self.read_file(file)
+        data, problems, unreadable, digests = given
+        self.problems.extend(problems)
+        self.unreadable.extend(unreadable)
+        self.digests.update(digests)
+        return data
+
     def parse_file(self, path: str, text: str) -> MarkedMap | None:
         """A seeds file's text as the mapping of its sections; None, with problems, if not."""
         data, problems = load_marked(text, path)
@@ -354,13 +367,21 @@ class _Checker:
 
     def read_records(self, file: Path, text: str | None = None,
                      sections: Sequence[str] = (*SOURCE_SECTIONS, "entities", "facts"),
-                     path: str | None = None) -> str | None:
+                     path: str | None = None,
+                     parsed: Callable[[], Parsed | None] | None = None
+                     ) -> str | None:
         """Read the records of one seeds file (of `sections` only), or of `text` shown as
-        `path`; the file's path as shown, None if it cannot be read."""
+        `path`, or of the file as another process `parsed` it; the file's path as shown,
+        None if it cannot be read."""
         readers = {"pages": self.read_page, "articles": self.read_article,
                    "tables": self.read_table_source,
                    "entities": self.read_entity, "facts": self.read_fact}
-        data = self.read_file(file) if text is None else self.parse_file(path or str(file), text)
+        if text is not None:
+            data = self.parse_file(path or str(file), text)
+        elif parsed is not None:
+            data = self.adopt(file, parsed)
+        else:
+            data = self.read_file(file)
         if data is None:
             return None
         for section in sections:
@@ -878,7 +899,10 @@ def load_seeds(root: str | Path) -> Seeds:
     # One file at a time, its tree freed once its records are read: a province's seeds would
     # otherwise be held twice. Facts may still name entities of any file: references are
     # checked once every file is read.
-    read = [path for file in files if (path := checker.read_records(file)) is not None]
+    # At province size a second process parses part of the files meanwhile.
+    with parsed_beside(root, files) as beside:
+        read = [path for file in files
+                if (path := checker.read_records(file, parsed=beside.get(file))) is not None]
     # A file that cannot be read is the root cause: references into it would all fail.
     if not checker.unreadable:
         checker.check_articles()
