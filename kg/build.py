@@ -244,7 +244,7 @@ def stage_store(folder: Path, rendered: dict[str, bytes], meta: StoreMeta, with_
             progress(f"filling the embedded store at {folder.parent}" if not loaded else
                      f"completing the embedded store at {folder.parent} (holding "
                      f"{', '.join(sorted(loaded))} already)" if loads else
-                     f"the embedded store at {folder.parent} holds every file")
+                     f"compacting the embedded store at {folder.parent}")
             quads = fill_store(folder / "db", loads)
             progress(f"stored {counted(quads, 'quad')} "
                      f"({time.perf_counter() - started:.1f} s)")
@@ -558,7 +558,7 @@ def full_fill_expected(previous: PreviousBuild | None, analytics_kept: Once[bool
 class EarlyStore:
     """The generation's store while a build's two cores fill it early, each its own files at
     the same time (Oxigraph takes concurrent bulk loads): opened by the first load, closed
-    (`close`) once both are done, before the build completes it."""
+    (`close`) once both are done, before the build completes and compacts it."""
 
     def __init__(self, db: Path):
         self._db = db
