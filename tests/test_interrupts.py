@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -19,10 +20,11 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def ctrl_c_once(args: list[str], ready: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+def ctrl_c_once(args: list[str], ready: str, env: dict[str, str] | None = None,
+                then: Callable[[], bool] = lambda: True) -> tuple[int, str]:
     """Start `kg ARGS` as a terminal's foreground job (a session of its own, so Ctrl-C reaches
-    every process of it), send Ctrl-C once a stderr line contains `ready`, and return the exit
-    code and the rest of stderr."""
+    every process of it), send Ctrl-C once a stderr line contains `ready` and `then()` holds,
+    and return the exit code and the rest of stderr."""
     job = subprocess.Popen([sys.executable, "-m", "kg", *args], stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True, start_new_session=True,
                            env={**os.environ, **(env or {})}, preexec_fn=_default_sigint)
@@ -31,6 +33,9 @@ def ctrl_c_once(args: list[str], ready: str, env: dict[str, str] | None = None) 
         while ready not in line and line and time.monotonic() - started < 60:
             line = job.stderr.readline()
         assert ready in line, line
+        while not then() and time.monotonic() - started < 60:
+            time.sleep(0.05)
+        assert then()
         os.killpg(job.pid, signal.SIGINT)
         _out, err = job.communicate(timeout=60)
     finally:
@@ -58,3 +63,24 @@ def test_ctrl_c_during_a_build_is_exit_130_without_a_traceback(tmp_path):
     assert code == 130 and "interrupted" in err
     # nothing half-published: the staged generation is gone, and the folders the build made
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_seeds_worker_parses_stops_both_without_a_traceback(tmp_path):
+    """Ctrl-C while the build waits for the worker of kg/seeds/beside.py (made to wait a
+    minute): exit 130 at once, and the worker, in a session of its own (Ctrl-C does not reach
+    it), is stopped by the build."""
+    def workers() -> set[str]:
+        found = subprocess.run(["pgrep", "-f", "kg.seeds.beside_worker"], capture_output=True,
+                               text=True).stdout.split()
+        return set(found)
+
+    before = workers()
+    started = time.monotonic()
+    code, err = ctrl_c_once(["build", "--seeds", str(SEEDS), "--ontology", str(ONTOLOGY),
+                             "--out", str(tmp_path / "out"), "-v"], "loading and checking seeds",
+                            {"KG_TEST_BESIDE": "pause"}, lambda: bool(workers() - before))
+    assert "Traceback" not in err, err
+    assert code == 130 and "interrupted" in err
+    assert time.monotonic() - started < 30  # not the worker's minute
+    assert workers() <= before

@@ -105,8 +105,7 @@ def test_problems_are_the_same_with_the_worker(province, tmp_path, monkeypatch):
 
 def test_a_worker_that_dies_costs_time_only(province, monkeypatch):
     one, _ = loaded(province, monkeypatch, 1 << 60)
-    monkeypatch.setenv(beside.CRASH, "1")
-    monkeypatch.setattr(beside, "MIN_BYTES", 0)
+    monkeypatch.setenv(beside.TEST, "crash")
     files = seed_files(province)
     with beside.parsed_beside(province, files) as worker:
         assert isinstance(worker, beside.Beside)
@@ -118,5 +117,6 @@ def test_a_worker_that_dies_costs_time_only(province, monkeypatch):
 
 
 def test_small_seeds_are_read_in_one_process(monkeypatch):
+    monkeypatch.delenv(beside.TEST, raising=False)
     with beside.parsed_beside(SEEDS, seed_files(SEEDS)) as worker:
         assert worker == {}

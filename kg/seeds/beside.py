@@ -44,7 +44,9 @@ Parsed = tuple[MarkedMap | None, list[Problem], list[str], dict[str, str]]
 # to 0 to take this path on small seeds).
 MIN_BYTES = 16 << 20
 SHARE = 0.5  # of the bytes, parsed by the worker
-CRASH = "KG_TEST_CRASH_BESIDE"  # tests only: the worker dies before its first file
+# Tests only: the worker is used whatever the size of the seeds, and with "crash" it dies
+# before its first answer, with "pause" it waits a minute before it.
+TEST = "KG_TEST_BESIDE"
 LENGTH = 8  # bytes of the length before each answer
 
 
@@ -62,7 +64,10 @@ class Beside:
             filter(None, (package_parent, os.environ.get("PYTHONPATH"))))}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kg.seeds.beside_worker"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+            # Out of the terminal's reach: Ctrl-C would kill it mid-start-up, with a
+            # traceback; this process stops it (`close`) whatever ends the load.
+            start_new_session=True)
         assert self.process.stdin is not None and self.process.stdout is not None
         try:
             self.process.stdin.write(json.dumps(
@@ -137,7 +142,8 @@ def parsed_beside(root: Path, files: list[Path]) -> Iterator[Beside | dict[Path,
     """A worker parsing part of `files` (see `shares`), stopped on leaving; none (an empty
     mapping: every file is read here) below MIN_BYTES of seeds or on one core."""
     sizes = {file: file.stat().st_size if file.is_file() else 0 for file in files}
-    if sum(sizes.values()) < MIN_BYTES or (os.cpu_count() or 1) < 2 or not sys.executable:
+    small = sum(sizes.values()) < MIN_BYTES and not os.environ.get(TEST)
+    if small or (os.cpu_count() or 1) < 2 or not sys.executable:
         yield {}
         return
     try:
