@@ -200,3 +200,9 @@ def test_the_quotes_benchmark_finds_every_quote_of_the_seeds_both_ways(tiny):
     figures = _load("quotes").measure(tiny, count=200, scanned=50)
     assert figures["quotes"] > 50 and figures["chars"] > 1000
     assert figures["scan"] > 0 and figures["finder"] > 0
+
+
+def test_the_seeds_worker_benchmark_loads_the_same_seeds_both_ways(tiny):
+    figures = _load("seeds_worker").measure(tiny, repeat=1)
+    assert figures["entities"] > 100 and figures["facts"] > 100 and figures["files"] > 1
+    assert figures["alone"] > 0 and figures["beside"] > 0
