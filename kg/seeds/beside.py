@@ -32,7 +32,6 @@ from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
-import kg
 from kg.errors import Problem
 from kg.seeds.yamlmarks import MarkedMap
 
@@ -59,9 +58,9 @@ class Beside:
         self.given = frozenset(files)
         self.answers: queue.Queue[bytes | None] = queue.Queue()
         self.failed = False
-        package_parent = str(Path(kg.__file__).resolve().parent.parent)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            filter(None, (package_parent, os.environ.get("PYTHONPATH"))))}
+        # This process's import path, in its order: the worker imports the same kg (a
+        # checkout, a worktree) and nothing else before the standard library.
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kg.seeds.beside_worker"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
