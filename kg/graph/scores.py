@@ -39,6 +39,10 @@ HEADER = b"""# Network analytics of kg.ttl, computed by `kg build` (kg/graph/ana
 # Load it together with kg.ttl.
 """
 
+# N-Triples literals as `analytics_lines` writes them, to be filled with a number.
+_INTEGER = f'"{{}}"^^<{XSD_INTEGER.value}>'
+_DECIMAL = f'"{{:.{DIGITS}f}}"^^<{XSD_DECIMAL.value}>'
+
 
 def analytics_lines(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> list[str]:
     """The analysis as N-Triples lines over the IRIs of the projected entities, each once,
@@ -65,19 +69,18 @@ def analytics_lines(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> list[s
             predicates[p] = str(ipk(p) if isinstance(p, str) else p)
         lines.add(f"{s} {predicates[p]} {o} .\n")
 
-    integer, decimal = (f'"{{}}"^^<{XSD_INTEGER.value}>', f'"{{:.{DIGITS}f}}"^^<{XSD_DECIMAL.value}>')
     for e in analysis["centrality"]:
         s = iri(e["id"])
-        add(s, "degree", integer.format(e["degree"]))
-        add(s, "betweenness", decimal.format(e["betweenness"]))
-        add(s, "pageRank", decimal.format(e["pagerank"]))
-        add(s, "community", integer.format(e["community"]))
-        add(s, "component", integer.format(e["component"]))
-        add(s, "coreNumber", integer.format(e["core_number"]))
+        add(s, "degree", _INTEGER.format(e["degree"]))
+        add(s, "betweenness", _DECIMAL.format(e["betweenness"]))
+        add(s, "pageRank", _DECIMAL.format(e["pagerank"]))
+        add(s, "community", _INTEGER.format(e["community"]))
+        add(s, "component", _INTEGER.format(e["component"]))
+        add(s, "coreNumber", _INTEGER.format(e["core_number"]))
     for k in analysis["key_enterprises"]:
         s = iri(k["id"])
-        add(s, "keyEnterpriseScore", decimal.format(k["score"]))
-        add(s, "keyEnterpriseRank", integer.format(k["rank"]))
+        add(s, "keyEnterpriseScore", _DECIMAL.format(k["score"]))
+        add(s, "keyEnterpriseRank", _INTEGER.format(k["rank"]))
         for park in k["parks"]:
             add(s, "inPark", iri(park))
     for cov in analysis["chains"]:
@@ -90,9 +93,9 @@ def analytics_lines(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> list[s
             add(a, "assessedChain", iri(cov["chain"]))
             add(a, "assessedSegment", iri(seg["id"]))
             add(a, "strength", str(STRENGTH_INDIVIDUALS[seg["rating_en"]]))
-            add(a, "companyCount", integer.format(seg["inputs"]["companies"]))
-            add(a, "anchorCount", integer.format(seg["inputs"]["anchors"]))
-            add(a, "inferredCount", integer.format(seg["inputs"]["inferred_memberships"]))
+            add(a, "companyCount", _INTEGER.format(seg["inputs"]["companies"]))
+            add(a, "anchorCount", _INTEGER.format(seg["inputs"]["anchors"]))
+            add(a, "inferredCount", _INTEGER.format(seg["inputs"]["inferred_memberships"]))
             names_en = [node_data(g, cov["park"]).get("label_en") or cov["park"],
                         node_data(g, cov["chain"]).get("label_en") or cov["chain"],
                         seg["label_en"] or seg["id"]]

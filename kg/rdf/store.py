@@ -175,11 +175,11 @@ def fill_store(db_dir: str | Path, loads: Iterable[Load]) -> int:
     Oxigraph parses the files it was handed: a province's 8.3 million quads load in 55 s, where
     handing it the same quads as Python objects took 86 s (benchmarks/RESULTS.md and the run
     before); then the store is compacted, which halves the time of a large query on it
-    (2.9 s to 1.6 s) for about 3 s more. At province size it takes 22-28 s, and is still
-    worth it: on the build's store left as loaded, three large named queries took 26, 16
-    and 43 s instead of 18, 11 and 30 s. (A store kept open after its loads compacts itself
-    in the background; the build closes its early store at once, so it does not.) Oxigraph lets go of Python's lock while it loads,
-    so a thread can fill a store beside other work."""
+    (2.9 s to 1.6 s). At province size compacting takes 22-28 s, and is still worth it: on
+    the build's store left as loaded, three large named queries took 26, 16 and 43 s instead
+    of 18, 11 and 30 s. (A store kept open after its loads compacts itself in the background;
+    the build closes its early store at once, so it does not.) Oxigraph lets go of Python's
+    lock while it loads, so a thread can fill a store beside other work."""
     store = ox.Store(str(db_dir))
     for source, syntax, graph in loads:
         into = None if graph is None else ox.NamedNode(graph)

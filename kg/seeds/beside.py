@@ -44,7 +44,7 @@ Parsed = tuple[MarkedMap | None, list[Problem], list[str], dict[str, str]]
 MIN_BYTES = 16 << 20
 SHARE = 0.5  # of the bytes, parsed by the worker
 # Tests only: the worker is used whatever the size of the seeds, and with "crash" it dies
-# before its first answer, with "pause" it waits a minute before it.
+# before its first answer, with "pause" it waits a minute before each.
 TEST = "KG_TEST_BESIDE"
 LENGTH = 8  # bytes of the length before each answer
 
