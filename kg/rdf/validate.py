@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 
+from kg.collector import collector_paused
 from kg.errors import EXIT_NOT_CONFORMING, InputError, KgError, Problem, counted
+from kg.rdf import shacl_lines
 from kg.rdf.prefixes import curie
 
 if TYPE_CHECKING:
@@ -120,7 +122,9 @@ def validation_fingerprint(ontology_dir: str | Path) -> str:
     A rebuild trusts the previous build's verdict only under the same fingerprint."""
     from importlib.metadata import version
 
-    digest = hashlib.sha256(f"pyshacl-turbo {version('pyshacl-turbo')}".encode())
+    # kg.rdf.shacl_lines compares literals with pySHACL's own functions
+    digest = hashlib.sha256(f"pyshacl-turbo {version('pyshacl-turbo')} pyshacl "
+                            f"{version('pyshacl')}".encode())
     for path in _ontology_files(ontology_dir):
         digest.update(b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -154,6 +158,8 @@ class ParsedOntology:
     # The engine would otherwise re-parse and re-write all the data to mix them in on every
     # call (at 25,000 companies, 6 of the 18 s a validation took).
     mixed_in: bytes
+    # The shapes compiled for kg.rdf.shacl_lines, or why that engine cannot run them.
+    plan: shacl_lines.Plan | str
 
 
 # (folder, digest of both files) -> parsed, keyed by content so an edited shapes.ttl is
@@ -181,9 +187,13 @@ def _parsed_ontology(ontology_dir: str | Path) -> ParsedOntology:
         # Mixed into no data, the engine's inoculation gives the ontology's share of any data:
         # tests/test_shacl_parity.py proves data + this is the graph the engine makes itself.
         mixed_in = _native.inoculate("", "nt", input_graph(ontology, flatten=True).source)
+        try:
+            plan: shacl_lines.Plan | str = shacl_lines.compile_shapes(shapes)
+        except shacl_lines.Unsupported as exc:
+            plan = str(exc)
         if len(_PARSED) >= _PARSED_MAX:
             del _PARSED[next(iter(_PARSED))]
-        _PARSED[key] = ParsedOntology(shapes, mixed_in.encode())
+        _PARSED[key] = ParsedOntology(shapes, mixed_in.encode(), plan)
     return _PARSED[key]
 
 
@@ -327,11 +337,59 @@ def validate_store(store: ox.Store, ontology_dir: str | Path,
 
 
 def validate_ntriples(ntriples: bytes, triples: int, ontology_dir: str | Path,
-                      store: Callable[[], ox.Store]) -> ValidationResult:
+                      store: Callable[[], ox.Store], engine: str = "auto") -> ValidationResult:
     """`validate_store` of a store holding the `triples` triples of `ntriples` (its default
-    graph), without it: `store()` makes one only to name the focus nodes of a report with
-    results, so a graph that conforms is never loaded into a store."""
+    graph), without it. Sorted N-Triples (a build's kg.nt) are checked by `validate_lines`;
+    shapes that engine cannot run go to pyshacl-turbo, where `store()` makes a store only to
+    name the focus nodes of a report with results. `engine` "lines" or "turbo" runs that one
+    only (benchmarks compare them)."""
+    if engine not in ("auto", "lines", "turbo"):
+        raise ValueError(f"no SHACL engine {engine!r}")
+    if engine != "turbo":
+        try:
+            return validate_lines(ntriples, triples, ontology_dir)
+        except shacl_lines.Unsupported:
+            if engine == "lines":
+                raise
     return _validate_text(ntriples, triples, ontology_dir, None, lambda _text: store())
+
+
+def runs_on_lines(ontology_dir: str | Path) -> bool:
+    """Whether kg.rdf.shacl_lines can run the shapes in `ontology_dir` (else `validate_lines`
+    raises shacl_lines.Unsupported, and `validate_ntriples` uses pyshacl-turbo)."""
+    return not isinstance(_parsed_ontology(ontology_dir).plan, str)
+
+
+def validate_lines(ntriples: bytes, triples: int, ontology_dir: str | Path) -> ValidationResult:
+    """Validate N-Triples with kg.rdf.shacl_lines: the same result as the other engines, with
+    no copy of the graph (fastest on sorted lines, as kg.nt's). Raises shacl_lines.Unsupported
+    when the shapes or the data go beyond what that engine does as pySHACL does."""
+    parsed = _parsed_ontology(ontology_dir)
+    if isinstance(parsed.plan, str):
+        raise shacl_lines.Unsupported(parsed.plan)
+    with collector_paused():  # a few objects per triple, freed by reference counting
+        found = shacl_lines.check(ntriples, parsed.mixed_in, parsed.plan)
+    shapes, term = parsed.shapes, shacl_lines.rdflib_term
+    violations, results = set(), set()
+    for focus_term, shape, kind, value_term in found.results:
+        focus = term(focus_term)
+        path = None if shape.path is None else term(shape.path)
+        value = None if value_term is None else term(value_term)
+        messages = sorted(shapes.objects(shape.node, SH.message),
+                          key=lambda m: (getattr(m, "language", "") != "en", str(m)))
+        labels = [term(label) for label in found.labels.get(focus_term, [])]
+        violations.add(Violation(
+            focus=_short(focus),
+            focus_label=_first_label((label.language, str(label)) for label in labels
+                                     if isinstance(label, Literal)),
+            path=_short(path), value=_short(value),
+            message=" / ".join(str(m) for m in messages) or "constraint not met",
+            severity="Violation"))
+        results.add(ShapeResult(
+            focus=_term(focus), path=_term(path), value=_term(value), severity="Violation",
+            shape=_shape_name(shapes, shape.node),
+            component=_shapes_short(shapes, SH[f"{kind}ConstraintComponent"])))
+    return ValidationResult(not results, sorted(violations), triples, frozenset(results))
 
 
 def validate_handed(handed: list[bytes], triples: int,
