@@ -4,10 +4,14 @@ A build is published as one generation, so a reader sees all of the old build or
 new one, or is told the exports are half-published:
 
 0. make a fresh generation folder, OUT/.store/<id>/, seen by no reader, and claim it (an
-   flock on it) while the build fills it; on its second core the build validates (a build
-   with no last build to compare with begins while its first core sorts), then, if the graph
-   conforms, fills the generation's store with kg.nt, kg.trig and the analytics, the first
-   core taking the loads the second has not begun once its own work is done;
+   flock on it) while the build fills it. A full validation by kg's own engine
+   (kg.rdf.shacl_lines, which holds Python's lock) runs on the first core, once kg.nt is
+   sorted, while the second fills the generation's store; a graph that does not conform stops
+   the build there. Other validations (changed nodes only, or pyshacl-turbo for shapes that
+   engine cannot run, begun while the first core sorts) run on the second core first, which
+   then, if the graph conforms, fills the store. The store gets kg.nt, kg.trig and the
+   analytics, the first core taking the loads the second has not begun once its own work is
+   done;
 1. lock OUT (an flock on the folder itself): a second build into OUT waits up to `wait`
    seconds, then gives up with exit code 2;
 2. remove what killed builds left: older generations under OUT/.store/ that no running
@@ -62,8 +66,8 @@ from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, f
                           store_difference,
                           update_store, write_manifest)
 from kg.rdf.validate import (NotConforming, ValidationResult, incoming_predicates,
-                             validate_handed, validate_ntriples, validate_store,
-                             validation_fingerprint)
+                             runs_on_lines, validate_handed, validate_ntriples,
+                             validate_store, validation_fingerprint)
 from kg.seeds.loader import MAX_SEED_BYTES, load_seeds
 
 T = TypeVar("T")
@@ -782,7 +786,10 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         def validate_early(text: bytes) -> None:
             early.append(Background(partial(validate_rows, [text], ontology_dir, progress)))
 
-        in_full = validate and (cold or read_manifest(out / STORE_NAME) is None)
+        # pyshacl-turbo begins early, on the second core; kg's own engine (kg.rdf.shacl_lines,
+        # when it runs the shapes) reads the sorted kg.nt on this core, which is faster still.
+        in_full = validate and (cold or read_manifest(out / STORE_NAME) is None) \
+            and not runs_on_lines(ontology_dir)
         mapped = map_seeds(seeds, base=base, progress=progress,
                            unsorted=validate_early if in_full else None)
         entities, facts, triples = len(seeds.entities), len(seeds.facts), mapped.triple_count
@@ -799,6 +806,11 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         triples = quick.rebuilt.ntriples.count(b"\n")
     validated = "" if not validate else validation_fingerprint(ontology_dir)
     same_shapes = previous is not None and previous.meta.validated == validated
+    checked_since = previous if same_shapes else None  # what validate_changes may build on
+    # A full validation by kg.rdf.shacl_lines holds Python's lock: this core runs it, while
+    # the second loads the store (which does not).
+    here = validate and not early and runs_on_lines(ontology_dir) and (
+        checked_since is None or checked_since.changes is None)
     made = [folder for folder in (out, *out.parents) if not folder.exists()]
     with writing(out):
         out.mkdir(parents=True, exist_ok=True)
@@ -822,13 +834,23 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             second = Background(partial(
                 second_core,
                 [early[0].result if early else
-                 partial(validate_changes, ready["kg.nt"], triples,
-                         previous if same_shapes else None, ontology_dir, progress)]
-                if validate else [],
+                 partial(validate_changes, ready["kg.nt"], triples, checked_since,
+                         ontology_dir, progress)]
+                if validate and not here else [],
                 fills, failed))
             if mapped is not None:
                 with collector_paused():  # rendered now, so the second core can store it early
                     ready["kg.trig"] = trig(mapped.quads())
+            verdict = None
+            if here:
+                began = time.perf_counter()
+                verdict = validate_changes(ready["kg.nt"], triples, None, ontology_dir,
+                                           progress)
+                progress(f"validated {counted(triples, 'triple')} "
+                         f"({triples / max(time.perf_counter() - began, 1e-9):,.0f}/s): "
+                         f"{counted(len(verdict.violations), 'violation')}")
+                if not verdict.conforms:
+                    raise NotConforming(verdict)
 
             def previous_analytics_kept(key: str) -> bytes | None:
                 kept = None if cold else previous_analytics(out, key)
@@ -879,7 +901,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 if fills:
                     # This core is free: it takes the early loads the second has not begun.
                     spare = Background(partial(_run_all, fills[::-1]))
-                result = second.result()
+                result = second.result() or verdict
                 if result is not None:
                     result.triples = triples  # begun early, it counted the mapped rows
                 if result is not None and not result.conforms:

@@ -297,23 +297,33 @@ def test_patched_exports_are_the_whole_files_written_anew(built):
 
 
 EARLY = "while they are sorted"
+FULL = "triples against"  # "validating N triples against .../shapes.ttl"
 
 
 def test_a_build_with_nothing_to_compare_with_validates_while_sorting_and_reports_the_same(
         mini_seeds, tmp_path):
-    """Without a last build (or with --cold) the second core validates the mapped rows as
-    they come, unsorted and some twice; the verdict, the violations (labels included) and the
-    count of triples are those of the sorted kg.nt validated as it is written."""
+    """Without a last build (or with --cold), a build validates everything: on its first core
+    with kg.rdf.shacl_lines once kg.nt is sorted, or, for shapes that engine cannot run, on
+    its second core with pyshacl-turbo, from the mapped rows as they come, unsorted and some
+    twice. The verdict, the violations (labels included) and the count of triples are those
+    of the sorted kg.nt validated as it is written."""
     import pytest
 
     from kg.build import build
-    from kg.rdf.validate import NotConforming, validate_ntriples
+    from kg.rdf.validate import NotConforming, runs_on_lines, validate_ntriples
 
     out = tmp_path / "out"
     said = _build(mini_seeds, out)
-    assert EARLY in said
-    assert EARLY not in _build(mini_seeds, out)  # a last build: only its changes are judged
-    assert EARLY in _build(mini_seeds, out, "--cold")
+    assert FULL in said and EARLY not in said
+    rebuilt = _build(mini_seeds, out)  # a last build: only its changes are judged
+    assert FULL not in rebuilt and EARLY not in rebuilt
+    assert FULL in _build(mini_seeds, out, "--cold")
+    beyond = ontology_with(tmp_path / "beyond", "<urn:test:FewBrands> a sh:NodeShape ; "
+                           "sh:targetClass ipk:Company ;\n  sh:property [ sh:path ipk:hasBrand ; "
+                           "sh:maxCount 100 ] .\n")  # no sh:message: not for shacl_lines
+    assert not runs_on_lines(beyond)
+    said = _build(mini_seeds, tmp_path / "out2", "--ontology", str(beyond))
+    assert EARLY in said and FULL not in said
     strict = ontology_with(tmp_path, "<urn:test:CompanyNeedsABrand> a sh:NodeShape ; "
                            "sh:targetClass ipk:Company ;\n  sh:property [ sh:path ipk:hasBrand ; "
                            "sh:minCount 1 ] .\n")
