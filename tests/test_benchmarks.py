@@ -206,3 +206,16 @@ def test_the_seeds_worker_benchmark_loads_the_same_seeds_both_ways(tiny):
     figures = _load("seeds_worker").measure(tiny, repeat=1)
     assert figures["entities"] > 100 and figures["facts"] > 100 and figures["files"] > 1
     assert figures["alone"] > 0 and figures["beside"] > 0
+
+
+def test_the_shacl_engines_benchmark_finds_both_engines_agree(built, tmp_path):
+    figures = _load("shacl_lines").measure(built / "kg.nt", repeat=1)
+    assert figures["conforms"] and figures["results"] == 0 and figures["triples"] > 1000
+    assert figures["lines_seconds"] > 0 and figures["turbo_seconds"] > 0
+    assert figures["lines_mib"] > 0 and figures["turbo_mib"] > 0
+    # with results to agree on: every quote gone
+    broken = tmp_path / "broken.nt"
+    broken.write_bytes(b"".join(line for line in (built / "kg.nt").read_bytes().splitlines(True)
+                                if b"/ontology/quote>" not in line))
+    figures = _load("shacl_lines").measure(broken, repeat=1)
+    assert not figures["conforms"] and figures["results"] > 100
