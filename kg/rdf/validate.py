@@ -191,6 +191,8 @@ def _parsed_ontology(ontology_dir: str | Path) -> ParsedOntology:
             plan: shacl_lines.Plan | str = shacl_lines.compile_shapes(shapes)
         except shacl_lines.Unsupported as exc:
             plan = str(exc)
+        except RecursionError:  # shapes nested thousands deep
+            plan = "shapes nested too deep"
         if len(_PARSED) >= _PARSED_MAX:
             del _PARSED[next(iter(_PARSED))]
         _PARSED[key] = ParsedOntology(shapes, mixed_in.encode(), plan)
@@ -369,26 +371,47 @@ def validate_lines(ntriples: bytes, triples: int, ontology_dir: str | Path) -> V
         raise shacl_lines.Unsupported(parsed.plan)
     with collector_paused():  # a few objects per triple, freed by reference counting
         found = shacl_lines.check(ntriples, parsed.mixed_in, parsed.plan)
-    shapes, term = parsed.shapes, shacl_lines.rdflib_term
+    return _lines_report(found, parsed.shapes, triples)
+
+
+def _lines_report(found: shacl_lines.Found, shapes: Graph, triples: int) -> ValidationResult:
+    """The report of what shacl_lines found, as `_read_report` makes the other engines'.
+    What a shape says, and each term as text, are made once: a graph broken everywhere has
+    hundreds of thousands of results from a few shapes."""
+    terms: dict[bytes, tuple[str, str]] = {}  # N-Triples -> (as reported, as compared)
+
+    def term(node: bytes | None) -> tuple[str, str]:
+        if node is None:
+            return "", ""
+        made = terms.get(node)
+        if made is None:
+            rdf_term = shacl_lines.rdflib_term(node)
+            made = terms[node] = (_short(rdf_term), _term(rdf_term))
+        return made
+
+    said: dict[tuple[int, str], tuple[str, str, str]] = {}  # -> message, shape, component
+    labels: dict[bytes, str] = {}
     violations, results = set(), set()
     for focus_term, shape, kind, value_term in found.results:
-        focus = term(focus_term)
-        path = None if shape.path is None else term(shape.path)
-        value = None if value_term is None else term(value_term)
-        messages = sorted(shapes.objects(shape.node, SH.message),
-                          key=lambda m: (getattr(m, "language", "") != "en", str(m)))
-        labels = [term(label) for label in found.labels.get(focus_term, [])]
-        violations.add(Violation(
-            focus=_short(focus),
-            focus_label=_first_label((label.language, str(label)) for label in labels
-                                     if isinstance(label, Literal)),
-            path=_short(path), value=_short(value),
-            message=" / ".join(str(m) for m in messages) or "constraint not met",
-            severity="Violation"))
-        results.add(ShapeResult(
-            focus=_term(focus), path=_term(path), value=_term(value), severity="Violation",
-            shape=_shape_name(shapes, shape.node),
-            component=_shapes_short(shapes, SH[f"{kind}ConstraintComponent"])))
+        words = said.get((id(shape), kind))
+        if words is None:
+            messages = sorted(shapes.objects(shape.node, SH.message),
+                              key=lambda m: (getattr(m, "language", "") != "en", str(m)))
+            words = said[(id(shape), kind)] = (
+                " / ".join(str(m) for m in messages) or "constraint not met",
+                _shape_name(shapes, shape.node),
+                _shapes_short(shapes, SH[f"{kind}ConstraintComponent"]))
+        label = labels.get(focus_term)
+        if label is None:
+            named = [shacl_lines.rdflib_term(t) for t in found.labels.get(focus_term, [])]
+            label = labels[focus_term] = _first_label(
+                (n.language, str(n)) for n in named if isinstance(n, Literal))
+        (focus, focus_n3), (path, path_n3) = term(focus_term), term(shape.path)
+        value, value_n3 = term(value_term)
+        violations.add(Violation(focus=focus, focus_label=label, path=path, value=value,
+                                 message=words[0], severity="Violation"))
+        results.add(ShapeResult(focus=focus_n3, path=path_n3, value=value_n3,
+                                severity="Violation", shape=words[1], component=words[2]))
     return ValidationResult(not results, sorted(violations), triples, frozenset(results))
 
 
