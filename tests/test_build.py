@@ -167,3 +167,21 @@ def test_the_store_a_build_fills_early_holds_what_its_files_hold(built, tmp_path
     built_store = open_read_only(store_of(built))
     assert len(built_store) == filled
     assert set(built_store) == set(ox.Store(str(tmp_path / "db")))
+
+
+@pytest.mark.parametrize("pattern", ["_TURTLE_SUBJECT", "_TRIG_BLOCK"])
+def test_blank_lines_put_in_chunk_by_chunk_are_where_the_whole_text_puts_them(pattern):
+    import random
+
+    from kg.rdf import export
+
+    regex = getattr(export, pattern)
+    rng = random.Random(9)
+    for _ in range(3000):  # texts made of what the patterns look at, cut anywhere
+        text = bytes(rng.choice(b"\n\t@}ab") for _ in range(rng.randrange(40)))
+        spaced, start = export._Spaced(regex), 0
+        while start < len(text):
+            end = start + rng.randrange(1, 6)
+            spaced.write(text[start:end])
+            start = end
+        assert spaced.value() == regex.sub(b"\n\n", text), text

@@ -9,6 +9,7 @@ them was written, so a failed build leaves the previous exports as they were.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import operator
@@ -38,10 +39,57 @@ _TURTLE_SUBJECT = re.compile(rb"\n(?=[^\t@\n])")
 _TRIG_BLOCK = re.compile(rb"\n(?=[^\t@}\n]|\t[^\t])")
 
 
-def _serialize(data: Iterable[ox.Triple] | Iterable[ox.Quad], syntax: ox.RdfFormat) -> bytes:
-    out = ox.serialize(data, format=syntax, prefixes=PREFIXES)
-    assert out is not None  # bytes when no output file is given
-    return out
+class _Spaced:
+    r"""A file Oxigraph writes into, chunk by chunk, that puts a blank line where `pattern`
+    finds a line break, as `pattern.sub(b"\n\n", whole)` would; `value()` gives the bytes.
+
+    So a file of 200 MB is never held twice, nor copied out of Oxigraph's buffer. The patterns
+    look at most two bytes ahead, so a line break in a chunk's last two bytes waits for the
+    next chunk; the text before it is judged with it as context, which is exact because the
+    patterns never match a line break followed by another.
+
+    >>> spaced = _Spaced(_TRIG_BLOCK)
+    >>> for chunk in (b"a\n", b"\tb\n", b"\t", b"\tc\n}\nd\n"):
+    ...     _ = spaced.write(chunk)
+    >>> spaced.value() == _TRIG_BLOCK.sub(b"\n\n", b"a\n\tb\n\t\tc\n}\nd\n")
+    True
+    """
+
+    def __init__(self, pattern: re.Pattern[bytes] | None):
+        self.pattern = pattern
+        self.out = io.BytesIO()  # its getvalue() hands its buffer over without a copy
+        self.pending = b""
+
+    def write(self, chunk: bytes) -> int:
+        if self.pattern is None:
+            return self.out.write(chunk)
+        data = self.pending + bytes(chunk)
+        cut = data.rfind(b"\n", len(data) - 2)
+        if cut < 0:
+            self.out.write(self.pattern.sub(b"\n\n", data))
+            self.pending = b""
+        else:  # its two bytes ahead are not all here yet
+            self.out.write(self.pattern.sub(b"\n\n", data[:cut + 1])[:-1])
+            self.pending = data[cut:]
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        if self.pending:
+            assert self.pattern is not None
+            self.out.write(self.pattern.sub(b"\n\n", self.pending))
+            self.pending = b""
+        return self.out.getvalue()
+
+
+def _serialize(data: Iterable[ox.Triple] | Iterable[ox.Quad], syntax: ox.RdfFormat,
+               spaced: re.Pattern[bytes] | None = None) -> bytes:
+    """`data` in `syntax` with our prefixes, a blank line where `spaced` finds a line break."""
+    out = _Spaced(spaced)
+    ox.serialize(data, out, format=syntax, prefixes=PREFIXES)
+    return out.value()
 
 
 def turtle(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> bytes:
@@ -59,13 +107,13 @@ def turtle(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> bytes:
     schema:b rdfs:label "w" .
     <BLANKLINE>
     """
-    return _TURTLE_SUBJECT.sub(b"\n\n", _serialize(triples, ox.RdfFormat.TURTLE))
+    return _serialize(triples, ox.RdfFormat.TURTLE, _TURTLE_SUBJECT)
 
 
 def trig(quads: Iterable[ox.Quad]) -> bytes:
     """TriG with our prefixes, one block per named graph (quads must come graph by graph, as
     Mapped.quads gives them), a blank line before each graph and each subject."""
-    return _TRIG_BLOCK.sub(b"\n\n", _serialize(quads, ox.RdfFormat.TRIG))
+    return _serialize(quads, ox.RdfFormat.TRIG, _TRIG_BLOCK)
 
 
 def ntriples(triples: Iterable[ox.Triple]) -> bytes:
@@ -107,8 +155,17 @@ def jsonld(triples: Iterable[TermTriple]) -> bytes:
     }
     <BLANKLINE>
     """
-    body = ",\n".join(_node_lines(triples))
-    return (_jsonld_head() + body + ("\n" if body else "") + _JSONLD_TAIL).encode("utf-8")
+    out = io.BytesIO()  # line by line: the whole text is never held as str besides
+    out.write(_jsonld_head().encode("utf-8"))
+    separator = b""
+    for line in _node_lines(triples):
+        out.write(separator)
+        out.write(line.encode("utf-8"))
+        separator = b",\n"
+    if separator:
+        out.write(b"\n")
+    out.write(_JSONLD_TAIL.encode("utf-8"))
+    return out.getvalue()
 
 
 _JSONLD_TAIL = " ]\n}\n"
