@@ -46,7 +46,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, Callable, Generic, TypeVar
+from typing import IO, Any, Callable, Generic, NamedTuple, TypeVar
 
 import pyoxigraph as ox
 
@@ -62,9 +62,8 @@ from kg.rdf.incremental import (SortedNTriples, focus_nodes, neighbourhood, pars
                                 sorted_difference)
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
 from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, fill_store,
-                          read_manifest, seeds_digests, seeds_fingerprint, seeds_stat,
-                          store_difference,
-                          update_store, write_manifest)
+                          load_in_pieces, read_manifest, seeds_digests, seeds_fingerprint,
+                          seeds_stat, store_difference, update_store, write_manifest)
 from kg.rdf.validate import (NotConforming, ValidationResult, incoming_predicates,
                              runs_on_lines, validate_handed, validate_ntriples,
                              validate_store, validation_fingerprint)
@@ -214,17 +213,43 @@ def new_generation(out: Path) -> Path:
     return folder
 
 
-def stage_files(folder: Path, rendered: dict[str, bytes],
-                progress: Callable[[str], None]) -> None:
-    """Write every file into the generation folder."""
+class Staged(NamedTuple):
+    """An export written into the generation folder before the rest, its bytes let go."""
+    path: Path
+    digest: str  # sha256, hex
+
+
+Rendered = dict[str, "bytes | Staged"]
+
+
+def stage(folder: Path, name: str, data: bytes | Staged,
+          progress: Callable[[str], None]) -> Staged:
+    """Write one export into the generation folder (unless written already)."""
+    if isinstance(data, Staged):
+        return data
+    _step(f"stage:{name}")
+    write_file(folder, name, data)
+    progress(f"wrote {name} ({len(data):,} bytes)")
+    return Staged(folder / name, hashlib.sha256(data).hexdigest())
+
+
+def content(data: bytes | Staged) -> bytes:
+    """An export's bytes, read back if staged."""
+    return data.path.read_bytes() if isinstance(data, Staged) else data
+
+
+def digest(data: bytes | Staged) -> str:
+    return data.digest if isinstance(data, Staged) else hashlib.sha256(data).hexdigest()
+
+
+def stage_files(folder: Path, rendered: Rendered, progress: Callable[[str], None]) -> None:
+    """Write every file not yet written into the generation folder."""
     for name, data in rendered.items():
-        _step(f"stage:{name}")
-        write_file(folder, name, data)
-        progress(f"wrote {name} ({len(data):,} bytes)")
+        stage(folder, name, data, progress)
     _step("staged")
 
 
-def stage_store(folder: Path, rendered: dict[str, bytes], meta: StoreMeta, with_store: bool,
+def stage_store(folder: Path, rendered: Rendered, meta: StoreMeta, with_store: bool,
                 base: str, progress: Callable[[str], None], loaded: frozenset[str],
                 delta: Callable[[], StoreDelta | None]) -> StoreMeta:
     """Make the generation's store, and return the build's manifest. The store is what
@@ -257,8 +282,7 @@ def stage_store(folder: Path, rendered: dict[str, bytes], meta: StoreMeta, with_
     files = []
     for name in rendered:
         st = (folder / name).stat()
-        files.append((name, hashlib.sha256(rendered[name]).hexdigest(), st.st_ino,
-                      st.st_size, st.st_mtime_ns))
+        files.append((name, digest(rendered[name]), st.st_ino, st.st_size, st.st_mtime_ns))
     return meta._replace(quads=quads, generation=folder.name, store=db,
                          files=tuple(sorted(files)))
 
@@ -423,7 +447,7 @@ def previous_build(out: Path, nt: bytes, triples: int) -> PreviousBuild | None:
     return PreviousBuild(meta, Background(difference))
 
 
-def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild | None,
+def store_delta(out: Path, rendered: Rendered, previous: PreviousBuild | None,
                 base: str, graphs: tuple[bytes, dict[bytes, bytes | None]] | None = None
                 ) -> StoreDelta | None:
     """How the store of `rendered` differs from the store published in `out`, when that is
@@ -446,13 +470,13 @@ def store_delta(out: Path, rendered: dict[str, bytes], previous: PreviousBuild |
             if handle is None:
                 return None
             files[name] = opened.enter_context(handle)
-        if files["analytics.ttl"].read() != rendered["analytics.ttl"]:
+        if files["analytics.ttl"].read() != content(rendered["analytics.ttl"]):
             return None
         if graphs is not None:
             return StoreDelta(db_of(out / STORE_NAME, meta), *difference, *graphs,
                               analytics_graph(base))
         return store_difference(db_of(out / STORE_NAME, meta), *difference,
-                                files["kg.trig"].read(), rendered["kg.trig"],
+                                files["kg.trig"].read(), content(rendered["kg.trig"]),
                                 analytics_graph(base))
 
 
@@ -574,8 +598,7 @@ class EarlyStore:
             if self._store is None:
                 self._store = ox.Store(str(self._db))
             store = self._store
-        store.bulk_load(data, format=syntax, to_graph=None if graph is None else
-                        ox.NamedNode(graph))
+        load_in_pieces(store, data, syntax, graph)
 
     def close(self) -> None:
         """Flush and close the store (a no-op if never opened); call once no load runs."""
@@ -586,7 +609,7 @@ class EarlyStore:
             del store  # closes RocksDB
 
 
-def fill_early(store: EarlyStore, ready: dict[str, bytes], name: str,
+def fill_early(store: EarlyStore, ready: Rendered, name: str,
                wanted: Callable[[], bool], progress: Callable[[str], None],
                stop: threading.Event) -> frozenset[str]:
     """When `wanted()` says the store will be filled whole, load `name` (kg.nt or kg.trig, if
@@ -597,7 +620,7 @@ def fill_early(store: EarlyStore, ready: dict[str, bytes], name: str,
     if name not in ready or not wanted() or stop.is_set():
         return frozenset()
     started = time.perf_counter()
-    store.load(ready[name], SYNTAXES[name])
+    store.load(content(ready[name]), SYNTAXES[name])
     progress(f"stored {name} early ({time.perf_counter() - started:.1f} s)")
     _step("stored early")
     return frozenset({name})
@@ -624,7 +647,7 @@ def fill_analytics_early(store: EarlyStore, into_graph: bool, wanted: Callable[[
     return frozenset({part})
 
 
-def early_fills(store: EarlyStore, ready: dict[str, bytes], wanted: Callable[[], bool],
+def early_fills(store: EarlyStore, ready: Rendered, wanted: Callable[[], bool],
                 analytics: Once[bytes | None], base: str, progress: Callable[[str], None],
                 stop: threading.Event) -> list[RunOnce[frozenset[str]]]:
     """A build's early loads, one job each, which either core takes when free: the second
@@ -796,9 +819,9 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         record = filewise.record_of(seeds, mapped.shared, digests, code.version().hex(), base) \
             if with_store else None
         del seeds  # the records are mapped: their memory goes before the stores are filled
-        ready = {"kg.nt": ntriples(mapped.triples())}
+        ready: Rendered = {"kg.nt": ntriples(mapped.triples())}
         previous = None if cold or not (validate or with_store) else previous_build(
-            out, ready["kg.nt"], mapped.triple_count)
+            out, content(ready["kg.nt"]), mapped.triple_count)
     else:
         ready = {"kg.nt": quick.rebuilt.ntriples, "kg.trig": quick.rebuilt.trig}
         previous, record = quick.previous, quick.rebuilt.record
@@ -834,7 +857,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             second = Background(partial(
                 second_core,
                 [early[0].result if early else
-                 partial(validate_changes, ready["kg.nt"], triples, checked_since,
+                 partial(validate_changes, content(ready["kg.nt"]), triples, checked_since,
                          ontology_dir, progress)]
                 if validate and not here else [],
                 fills, failed))
@@ -844,7 +867,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             verdict = None
             if here:
                 began = time.perf_counter()
-                verdict = validate_changes(ready["kg.nt"], triples, None, ontology_dir,
+                verdict = validate_changes(content(ready["kg.nt"]), triples, None, ontology_dir,
                                            progress)
                 progress(f"validated {counted(triples, 'triple')} "
                          f"({triples / max(time.perf_counter() - began, 1e-9):,.0f}/s): "
@@ -857,10 +880,20 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 analytics_kept.set(kept is not None)
                 return kept
 
+            def stage_ready() -> None:
+                """Write kg.nt and kg.trig into the generation and let their bytes go (an
+                early load still running keeps its own): 0.7 GB at province size."""
+                if mapped is not None:
+                    with writing(out):
+                        for name in ("kg.nt", "kg.trig"):
+                            ready[name] = stage(folder, name, ready[name], progress)
+
+            if previous is None:  # nothing compares kg.nt with the last build's
+                stage_ready()
             progress("computing network analytics (analytics.ttl)")
             try:
-                kept = quick.analytics if quick is not None else \
-                    None if cold else analytics_of_difference(out, previous, ready["kg.nt"])
+                kept = quick.analytics if quick is not None else None if previous is None \
+                    else analytics_of_difference(out, previous, content(ready["kg.nt"]))
                 if kept is not None:
                     analytics, analytics_key = kept
                     analytics_kept.set(True)
@@ -876,19 +909,25 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 analytics_made.set(None)
             if said:
                 progress(f"{said}: its analytics.ttl is kept")
-            patched = quick.patched if quick is not None else \
-                patched_exports(out, previous, ready["kg.nt"])
+            patched = quick.patched if quick is not None else {} if previous is None \
+                else patched_exports(out, previous, content(ready["kg.nt"]))
             if patched:
                 progress(f"{', '.join(patched)}: the last build's, patched where triples changed")
+            rendered: Rendered
             if mapped is not None:
-                progress("serialising")
-                rendered = render(mapped, progress, {**ready, **patched})
+                stage_ready()
+                # Each file is written into the generation as it is made, and its bytes go:
+                # a province's exports are 1.3 GB.
+                with writing(out):
+                    progress("serialising")
+                    rendered = render(mapped, progress, {**ready, **patched},
+                                      partial(stage, folder, progress=progress))
             else:
                 rendered = {**ready, **patched}
             rendered["analytics.ttl"] = analytics
             del mapped  # serialised: the quads' Python objects go before the store is filled
             meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
-                             hashlib.sha256(rendered["kg.ttl"]).hexdigest(),
+                             digest(rendered["kg.ttl"]),
                              validated=validated, analytics=analytics_key,
                              code=code.version().hex())
             with locked(out, wait, notice or progress):

@@ -185,3 +185,16 @@ def test_blank_lines_put_in_chunk_by_chunk_are_where_the_whole_text_puts_them(pa
             spaced.write(text[start:end])
             start = end
         assert spaced.value() == regex.sub(b"\n\n", text), text
+
+
+@pytest.mark.parametrize("name", ["kg.nt", "kg.trig", "kg.ttl", "analytics.ttl"])
+def test_a_store_loaded_in_small_pieces_holds_what_one_load_holds(built, tmp_path, name):
+    from kg.rdf.store import load_in_pieces, pieces
+
+    syntax = ox.RdfFormat.from_extension(name.rsplit(".", 1)[1])
+    data = (built / name).read_bytes()
+    assert len(list(pieces(data, syntax, 2000))) > 5  # it is cut
+    whole, cut = ox.Store(), ox.Store(str(tmp_path / "db"))
+    whole.bulk_load(data, format=syntax)
+    load_in_pieces(cut, data, syntax, None, 2000)
+    assert set(cut) == set(whole) and len(whole) > 500

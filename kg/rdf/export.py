@@ -17,9 +17,9 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import IO, TYPE_CHECKING, Callable, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -31,6 +31,7 @@ from kg.rdf.prefixes import PREFIXES, curie
 if TYPE_CHECKING:  # kg viz writes files through here without mapping anything
     from kg.rdf.mapping import Mapped
 
+T = TypeVar("T")  # what `render` keeps of a file it made
 _RDF_TYPE = PREFIXES["rdf"] + "type"
 _XSD_STRING = PREFIXES["xsd"] + "string"
 # Oxigraph starts each subject on a line of its own (and escapes line breaks in literals):
@@ -88,7 +89,7 @@ def _serialize(data: Iterable[ox.Triple] | Iterable[ox.Quad], syntax: ox.RdfForm
                spaced: re.Pattern[bytes] | None = None) -> bytes:
     """`data` in `syntax` with our prefixes, a blank line where `spaced` finds a line break."""
     out = _Spaced(spaced)
-    ox.serialize(data, out, format=syntax, prefixes=PREFIXES)
+    ox.serialize(data, cast(IO[bytes], out), format=syntax, prefixes=PREFIXES)  # it writes only
     return out.value()
 
 
@@ -310,23 +311,27 @@ def patch_turtle(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
 
 @collector_paused()
 def render(mapped: Mapped, progress: Callable[[str], None] = lambda _: None,
-           ready: dict[str, bytes] | None = None) -> dict[str, bytes]:
-    """Every export as bytes, keyed by file name; those in `ready` are taken as given."""
+           ready: Mapping[str, bytes | T] | None = None,
+           keep: Callable[[str, bytes], T] | None = None) -> dict[str, bytes | T]:
+    """Every export as bytes, keyed by file name; those in `ready` are taken as given. With
+    `keep`, each file's bytes are handed to it once made, and what it gives is kept instead."""
     writers: list[tuple[str, Callable[[], bytes]]] = [
         ("kg.ttl", lambda: turtle(mapped.triples())),
         ("kg.nt", lambda: ntriples(mapped.triples())),
         ("kg.jsonld", lambda: jsonld(mapped.triple_rows())),
         ("kg.trig", lambda: trig(mapped.quads()))]
-    rendered = {}
+    rendered: dict[str, bytes | T] = {}
     for name, write in writers:
         if ready and name in ready:
             rendered[name] = ready[name]
             continue
         start = time.perf_counter()
-        rendered[name] = write()
+        data = write()
         n = len(mapped) if name == "kg.trig" else mapped.triple_count
         rate = n / max(time.perf_counter() - start, 1e-9)
-        progress(f"serialised {name} ({len(rendered[name]):,} bytes, {rate:,.0f} triples/s)")
+        progress(f"serialised {name} ({len(data):,} bytes, {rate:,.0f} triples/s)")
+        rendered[name] = data if keep is None else keep(name, data)
+        del data  # kept or not, its bytes go before the next file is made
     return rendered
 
 
