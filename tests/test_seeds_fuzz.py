@@ -200,11 +200,12 @@ def _alarm(signum, frame):
     raise _Hang
 
 
-def _start() -> None:
+def _start(under: Path) -> None:
     global _ROOT
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     signal.signal(signal.SIGALRM, _alarm)
-    _ROOT = Path(tempfile.mkdtemp(prefix="kg-fuzz-")) / "seeds"
+    # Under the test's own temporary folder: a pool's workers are ended without clean-up.
+    _ROOT = Path(tempfile.mkdtemp(prefix="kg-fuzz-", dir=under)) / "seeds"
     shutil.copytree(SEEDS, _ROOT)
 
 
@@ -256,9 +257,10 @@ def _results(pool, function, cases) -> dict[int, tuple[str, str]]:
 
 @pytest.mark.slow
 @pytest.mark.figures
-def test_the_loader_survives_mutated_seeds():
+def test_the_loader_survives_mutated_seeds(tmp_path):
     cases = make_cases()
-    with multiprocessing.get_context("fork").Pool(2, initializer=_start) as pool:
+    with multiprocessing.get_context("fork").Pool(2, initializer=_start,
+                                                  initargs=(tmp_path,)) as pool:
         results = _results(pool, _run, cases)
         loaded = [c for c in cases if results[c[0]][0] == "loaded" and not c[4]]
         sample = random.Random(RANDOM_SEED).sample(loaded, min(SHACL_SAMPLE, len(loaded)))

@@ -168,47 +168,31 @@ Load = tuple[Path | bytes, ox.RdfFormat, str | None]
 # Oxigraph's bulk loader holds about three times what it is handed while it sorts (1.5 GB
 # more for a province's kg.nt of 530 MB; pyoxigraph has no setting for it). Handed pieces of
 # this size, it holds 0.1 GB more and loads 2.9 million triples in 24 s instead of 20 s.
+# Only line-based text is cut: in a build, the pieces of kg.trig cost half a minute more
+# beside the analytics (the store compacts their overlapping files as they come), for
+# 0.5 GB less at a time that is not the build's peak.
 PIECE = 16 << 20
-# Where a piece may end in the files a build writes (kg.rdf.export, whose Oxigraph escapes
-# line breaks in literals): after a line of N-Triples or N-Quads, after a subject's block of
-# Turtle (a blank line comes before each), after the `}` line that closes a graph of TriG.
-_PIECE_ENDS = {ox.RdfFormat.N_TRIPLES: b"\n", ox.RdfFormat.N_QUADS: b"\n",
-               ox.RdfFormat.TURTLE: b"\n\n", ox.RdfFormat.TRIG: b"\n}\n"}
-_HEAD = re.compile(rb"(?:@prefix [^\n]*\n|#[^\n]*\n|\n)*")  # comments and prefixes
-_DIRECTIVE = re.compile(rb"@prefix|@base|PREFIX|BASE")
+_LINES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 
 
 def pieces(data: bytes, syntax: ox.RdfFormat, size: int = PIECE) -> Iterator[bytes]:
-    """`data` in pieces of about `size` bytes that parse on their own to what `data` parses
-    to: cut where a statement or a graph ends, each piece of Turtle or TriG led by the
-    prefixes. Whole when cutting could change what it says: other syntaxes, a directive
-    after the first statement, and blank node labels (each load names its blank nodes anew).
+    """`data` in pieces of about `size` bytes, cut after a line, that load to what `data`
+    loads to: N-Triples or N-Quads without blank nodes (each load names its blank nodes
+    anew). Anything else comes whole.
 
-    >>> head = b"@prefix a: <http://a/> .\\n\\n"
-    >>> block = b"<http://g/1> {\\n\\ta:s a:p a:o .\\n}\\n\\n"
-    >>> text = head + block + block.replace(b"/1", b"/2")
-    >>> [piece.startswith(head) for piece in pieces(text, ox.RdfFormat.TRIG, 8)]
-    [True, True]
-    >>> len(list(pieces(text.replace(b"a:s", b"_:s"), ox.RdfFormat.TRIG, 8)))
+    >>> [len(piece) for piece in pieces(b"<a> <b> <c> .\\n" * 3, ox.RdfFormat.N_TRIPLES, 20)]
+    [28, 14]
+    >>> len(list(pieces(b"_:a <b> <c> .\\n" * 3, ox.RdfFormat.N_TRIPLES, 20)))
     1
     """
-    end = _PIECE_ENDS.get(syntax)
-    if end is None or len(data) <= size or b"_:" in data:
-        yield data
-        return
-    head = b"" if end == b"\n" else _HEAD.match(data).group()  # type: ignore[union-attr]
-    if head and _DIRECTIVE.search(data, len(head)):
+    if syntax not in _LINES or len(data) <= size or b"_:" in data:
         yield data
         return
     start = 0
     while start < len(data):
-        cut = data.find(end, start + size)
-        stop = len(data) if cut < 0 else cut + len(end)
-        piece = data[start:stop]
-        if start == 0:
-            yield piece
-        elif piece.strip():  # not the blank line after the last statement
-            yield head + piece
+        cut = data.find(b"\n", start + size)
+        stop = len(data) if cut < 0 else cut + 1
+        yield data[start:stop]
         start = stop
 
 
@@ -228,9 +212,9 @@ def fill_store(db_dir: str | Path, loads: Iterable[Load]) -> int:
     source's triples in its named graph, so `GRAPH ?g` queries work too) and analytics.ttl
     into the analytics graph. Returns the number of quads.
 
-    Oxigraph parses the files it was handed: a province's 8.3 million quads load in 55 s, where
-    handing it the same quads as Python objects took 86 s (benchmarks/RESULTS.md and the run
-    before); then the store is compacted, which halves the time of a large query on it
+    Oxigraph parses the files it was handed (`load_in_pieces`): a province's 8.3 million quads
+    load in 55 s, where handing it the same quads as Python objects took 86 s
+    (benchmarks/RESULTS.md and the run before); then the store is compacted, which halves the time of a large query on it
     (2.9 s to 1.6 s). At province size compacting takes 22-28 s, and is still worth it: on
     the build's store left as loaded, three large named queries took 26, 16 and 43 s instead
     of 18, 11 and 30 s. (A store kept open after its loads compacts itself in the background;
