@@ -18,8 +18,8 @@ new one, or is told the exports are half-published:
    seconds, then gives up with exit code 2;
 2. remove what killed builds left: older generations under OUT/.store/ that no running
    build claims, temporaries;
-3. stage every export file not staged yet in the generation, await the verdict (a graph that does not
-   conform removes the generation again), and complete its store;
+3. stage every export file not staged yet in the generation, await the verdict (a graph
+   that does not conform removes the generation again), and complete its store;
 4. publish: rename each file into OUT/, point the link OUT/.store/current (what store_of
    names) at the new store, then write the manifest OUT/.store.json (generation, store,
    sha256 of every file, seeds fingerprint) in one rename, the commit point; then remove the

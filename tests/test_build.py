@@ -184,7 +184,7 @@ def test_blank_lines_put_in_chunk_by_chunk_are_where_the_whole_text_puts_them(pa
             end = start + rng.randrange(1, 6)
             spaced.write(text[start:end])
             start = end
-        assert spaced.value() == regex.sub(b"\n\n", text), text
+        assert spaced.getvalue() == regex.sub(b"\n\n", text), text
 
 
 @pytest.mark.parametrize("name", ["kg.nt", "kg.trig"])

@@ -42,7 +42,7 @@ _TRIG_BLOCK = re.compile(rb"\n(?=[^\t@}\n]|\t[^\t])")
 
 class _Spaced:
     r"""A file Oxigraph writes into, chunk by chunk, that puts a blank line where `pattern`
-    finds a line break, as `pattern.sub(b"\n\n", whole)` would; `value()` gives the bytes.
+    finds a line break, as `pattern.sub(b"\n\n", whole)` would; `getvalue()` gives the bytes.
 
     So a file of 200 MB is never held twice, nor copied out of Oxigraph's buffer. The patterns
     look at most two bytes ahead, so a line break in a chunk's last two bytes waits for the
@@ -52,18 +52,16 @@ class _Spaced:
     >>> spaced = _Spaced(_TRIG_BLOCK)
     >>> for chunk in (b"a\n", b"\tb\n", b"\t", b"\tc\n}\nd\n"):
     ...     _ = spaced.write(chunk)
-    >>> spaced.value() == _TRIG_BLOCK.sub(b"\n\n", b"a\n\tb\n\t\tc\n}\nd\n")
+    >>> spaced.getvalue() == _TRIG_BLOCK.sub(b"\n\n", b"a\n\tb\n\t\tc\n}\nd\n")
     True
     """
 
-    def __init__(self, pattern: re.Pattern[bytes] | None):
+    def __init__(self, pattern: re.Pattern[bytes]):
         self.pattern = pattern
         self.out = io.BytesIO()  # its getvalue() hands its buffer over without a copy
         self.pending = b""
 
     def write(self, chunk: bytes) -> int:
-        if self.pattern is None:
-            return self.out.write(chunk)
         data = self.pending + bytes(chunk)
         cut = data.rfind(b"\n", len(data) - 2)
         if cut < 0:
@@ -77,9 +75,8 @@ class _Spaced:
     def flush(self) -> None:
         pass
 
-    def value(self) -> bytes:
+    def getvalue(self) -> bytes:
         if self.pending:
-            assert self.pattern is not None
             self.out.write(self.pattern.sub(b"\n\n", self.pending))
             self.pending = b""
         return self.out.getvalue()
@@ -88,9 +85,9 @@ class _Spaced:
 def _serialize(data: Iterable[ox.Triple] | Iterable[ox.Quad], syntax: ox.RdfFormat,
                spaced: re.Pattern[bytes] | None = None) -> bytes:
     """`data` in `syntax` with our prefixes, a blank line where `spaced` finds a line break."""
-    out = _Spaced(spaced)
+    out = io.BytesIO() if spaced is None else _Spaced(spaced)
     ox.serialize(data, cast(IO[bytes], out), format=syntax, prefixes=PREFIXES)  # it writes only
-    return out.value()
+    return out.getvalue()
 
 
 def turtle(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> bytes:

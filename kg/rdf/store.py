@@ -196,11 +196,17 @@ def pieces(data: bytes, syntax: ox.RdfFormat, size: int = PIECE) -> Iterator[byt
         start = stop
 
 
-def load_in_pieces(store: ox.Store, data: bytes, syntax: ox.RdfFormat,
+def load_in_pieces(store: ox.Store, data: bytes | Path, syntax: ox.RdfFormat,
                    graph: str | None, size: int = PIECE) -> None:
-    """Bulk-load `data` into `store` (into `graph`, or the default graph) piece by piece
-    (`pieces` of `size`), so the loader's memory stays small."""
+    """Bulk-load `data` (text, or a file) into `store` (into `graph`, or the default graph)
+    piece by piece (`pieces` of `size`), so the loader's memory stays small. A file that is
+    not cut is read by the loader itself."""
     into = None if graph is None else ox.NamedNode(graph)
+    if isinstance(data, Path):
+        if syntax not in _LINES:
+            store.bulk_load(path=str(data), format=syntax, to_graph=into)
+            return
+        data = data.read_bytes()  # its size, where the loader held three times that
     for piece in pieces(data, syntax, size):
         store.bulk_load(piece, format=syntax, to_graph=into)
 
@@ -214,17 +220,16 @@ def fill_store(db_dir: str | Path, loads: Iterable[Load]) -> int:
 
     Oxigraph parses the files it was handed (`load_in_pieces`): a province's 8.3 million quads
     load in 55 s, where handing it the same quads as Python objects took 86 s
-    (benchmarks/RESULTS.md and the run before); then the store is compacted, which halves the time of a large query on it
-    (2.9 s to 1.6 s). At province size compacting takes 22-28 s, and is still worth it: on
-    the build's store left as loaded, three large named queries took 26, 16 and 43 s instead
-    of 18, 11 and 30 s. (A store kept open after its loads compacts itself in the background;
-    the build closes its early store at once, so it does not.) Oxigraph lets go of Python's
-    lock while it loads, so a thread can fill a store beside other work."""
+    (benchmarks/RESULTS.md and the run before); then the store is compacted, which halves the
+    time of a large query on it (2.9 s to 1.6 s). At province size compacting takes 22-28 s,
+    and is still worth it: on the build's store left as loaded, three large named queries took
+    26, 16 and 43 s instead of 18, 11 and 30 s. (A store kept open after its loads compacts
+    itself in the background; the build closes its early store at once, so it does not.)
+    Oxigraph lets go of Python's lock while it loads, so a thread can fill a store beside
+    other work."""
     store = ox.Store(str(db_dir))
     for source, syntax, graph in loads:
-        # Read whole, a file costs its size; the loader handed it whole, three times that.
-        load_in_pieces(store, source.read_bytes() if isinstance(source, Path) else source,
-                       syntax, graph)
+        load_in_pieces(store, source, syntax, graph)
     store.flush()
     store.optimize()
     quads_in_store = len(store)
