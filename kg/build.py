@@ -5,9 +5,10 @@ new one, or is told the exports are half-published:
 
 0. make a fresh generation folder, OUT/.store/<id>/, seen by no reader, and claim it (an
    flock on it) while the build fills it. A full validation by kg's own engine
-   (kg.rdf.shacl_lines, which holds Python's lock) runs on the first core, once kg.nt is
-   sorted, while the second fills the generation's store; a graph that does not conform stops
-   the build there. Other validations (changed nodes only, or pyshacl-turbo for shapes that
+   (kg.rdf.shacl_lines, which holds Python's lock) runs once kg.nt is sorted: in a process of
+   its own for a large graph (kg.rdf.validate_beside), its verdict taken once the analytics are
+   done, else on the first core; meanwhile the second fills the generation's store. A graph
+   that does not conform stops the build there. Other validations (changed nodes only, or pyshacl-turbo for shapes that
    engine cannot run, begun while the first core sorts) run on the second core first, which
    then, if the graph conforms, fills the store. The store gets kg.nt, kg.trig and the
    analytics, the first core taking the loads the second has not begun once its own work is
@@ -58,6 +59,7 @@ from kg.errors import CannotWrite, KgError, counted
 from kg.graph.projection import project_triples, unread_by_analytics
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
+from kg.rdf import validate_beside
 from kg.rdf.export import (PATCH_MAX, ntriples, patch_jsonld, patch_turtle, render, sync_folder,
                            trig, write_file)
 from kg.rdf.incremental import (SortedNTriples, focus_nodes, neighbourhood, parse_lines,
@@ -67,7 +69,7 @@ from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, f
                           load_in_pieces, read_manifest, seeds_digests, seeds_fingerprint,
                           seeds_stat, store_difference, update_store, write_manifest)
 from kg.rdf.validate import (NotConforming, ValidationResult, incoming_predicates,
-                             runs_on_lines, validate_handed, validate_ntriples,
+                             ntriples_store, runs_on_lines, validate_handed, validate_ntriples,
                              validate_store, validation_fingerprint)
 from kg.seeds.loader import MAX_SEED_BYTES, load_seeds
 
@@ -539,7 +541,24 @@ def validate_changes(ntriples: bytes, triples: int, previous: PreviousBuild | No
         result.triples = triples
         return result
     progress(f"validating {counted(triples, 'triple')} against {ontology_dir}/shapes.ttl")
-    return validate_ntriples(ntriples, triples, ontology_dir, partial(_store_of, ntriples))
+    return validate_ntriples(ntriples, triples, ontology_dir, partial(ntriples_store, ntriples))
+
+
+def said_validated(verdict: ValidationResult, triples: int, seconds: float,
+                   progress: Callable[[str], None]) -> None:
+    progress(f"validated {counted(triples, 'triple')} ({triples / max(seconds, 1e-9):,.0f}/s): "
+             f"{counted(len(verdict.violations), 'violation')}")
+
+
+def validated_here(ntriples: bytes, triples: int, ontology_dir: str | Path,
+                   progress: Callable[[str], None]) -> ValidationResult:
+    """A full validation of kg.nt in this process; NotConforming if the graph breaks a shape."""
+    began = time.perf_counter()
+    verdict = validate_changes(ntriples, triples, None, ontology_dir, progress)
+    said_validated(verdict, triples, time.perf_counter() - began, progress)
+    if not verdict.conforms:
+        raise NotConforming(verdict)
+    return verdict
 
 
 def validate_rows(handed: list[bytes], ontology_dir: str | Path,
@@ -552,12 +571,6 @@ def validate_rows(handed: list[bytes], ontology_dir: str | Path,
     progress(f"validating the triples of {counted(lines, 'mapped row')} against "
              f"{ontology_dir}/shapes.ttl, while they are sorted")
     return validate_handed(handed, lines, ontology_dir)
-
-
-def _store_of(ntriples: bytes) -> ox.Store:
-    store = ox.Store()
-    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
-    return store
 
 
 class Once(Generic[T]):
@@ -832,8 +845,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     validated = "" if not validate else validation_fingerprint(ontology_dir)
     same_shapes = previous is not None and previous.meta.validated == validated
     checked_since = previous if same_shapes else None  # what validate_changes may build on
-    # A full validation by kg.rdf.shacl_lines holds Python's lock: this core runs it, while
-    # the second loads the store (which does not).
+    # A full validation by kg.rdf.shacl_lines holds Python's lock: this core (or, for a large
+    # graph, a process of its own) runs it, while the second loads the store (which does not).
     here = validate and not early and runs_on_lines(ontology_dir) and (
         checked_since is None or checked_since.changes is None)
     made = [folder for folder in (out, *out.parents) if not folder.exists()]
@@ -846,6 +859,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     analytics_made: Once[bytes | None] = Once()
     failed = threading.Event()  # tells the early fills to stop
     early_store = EarlyStore(folder / "db")
+    checking: validate_beside.Validating | None = None  # the worker validating kg.nt
     committing = False
     with Claim(folder) as claim:
         try:
@@ -868,12 +882,31 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                     ready["kg.trig"] = trig(mapped.quads())
             verdict = None
             if here:
-                began = time.perf_counter()
-                verdict = validate_changes(content(ready["kg.nt"]), triples, None, ontology_dir,
-                                           progress)
-                progress(f"validated {counted(triples, 'triple')} "
-                         f"({triples / max(time.perf_counter() - began, 1e-9):,.0f}/s): "
-                         f"{counted(len(verdict.violations), 'violation')}")
+                # A province's: a second process validates it (kg/rdf/validate_beside.py)
+                # while this one runs the analytics, as Python's lock allows one at a time.
+                checking = validate_beside.start(content(ready["kg.nt"]), triples, ontology_dir)
+                if checking is None:
+                    verdict = validated_here(content(ready["kg.nt"]), triples, ontology_dir,
+                                             progress)
+                else:
+                    progress(f"validating {counted(triples, 'triple')} against "
+                             f"{ontology_dir}/shapes.ttl, in a second process")
+
+            def judged(wait: bool = True) -> None:
+                """Take the worker's verdict (when it is in, unless `wait`): raise
+                NotConforming on a broken graph; a failed worker's graph is validated here."""
+                nonlocal checking, verdict
+                if checking is None or not (wait or checking.done()):
+                    return
+                answer = checking.result()
+                checking.close()
+                checking = None
+                if answer is None:
+                    verdict = validated_here(content(ready["kg.nt"]), triples, ontology_dir,
+                                             progress)
+                    return
+                verdict, seconds = answer
+                said_validated(verdict, triples, seconds, progress)
                 if not verdict.conforms:
                     raise NotConforming(verdict)
 
@@ -913,6 +946,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 progress(f"{said}: its analytics.ttl is kept")
             patched = quick.patched if quick is not None else {} if previous is None \
                 else patched_exports(out, previous, content(ready["kg.nt"]))
+            judged(wait=False)  # a broken graph is told before the serialising, if known
             if patched:
                 progress(f"{', '.join(patched)}: the last build's, patched where triples changed")
             rendered: Rendered
@@ -942,6 +976,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 if fills:
                     # This core is free: it takes the early loads the second has not begun.
                     spare = Background(partial(_run_all, fills[::-1]))
+                judged()
                 result = second.result() or verdict
                 if result is not None:
                     result.triples = triples  # begun early, it counted the mapped rows
@@ -969,6 +1004,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 except OSError:
                     pass
         except BaseException as exc:
+            if checking is not None:
+                checking.close()
             if not committing:
                 if second is not None:
                     failed.set()

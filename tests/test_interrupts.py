@@ -45,6 +45,12 @@ def ctrl_c_once(args: list[str], ready: str, env: dict[str, str] | None = None,
     return job.returncode, err
 
 
+def running(command: str) -> set[str]:
+    """The ids of the processes whose command line holds `command`."""
+    return set(subprocess.run(["pgrep", "-f", command], capture_output=True,
+                              text=True).stdout.split())
+
+
 @pytest.mark.slow
 def test_ctrl_c_stops_kg_serve_and_its_workers_without_a_traceback(built):
     code, err = ctrl_c_once(["serve", "--port", str(free_port()), "--graph",
@@ -71,9 +77,7 @@ def test_ctrl_c_while_the_seeds_worker_parses_stops_both_without_a_traceback(tmp
     minute): exit 130 at once, and the worker, in a session of its own (Ctrl-C does not reach
     it), is stopped by the build."""
     def workers() -> set[str]:
-        found = subprocess.run(["pgrep", "-f", "kg.seeds.beside_worker"], capture_output=True,
-                               text=True).stdout.split()
-        return set(found)
+        return running("kg.seeds.beside_worker")
 
     before = workers()
     started = time.monotonic()
@@ -84,3 +88,24 @@ def test_ctrl_c_while_the_seeds_worker_parses_stops_both_without_a_traceback(tmp
     assert code == 130 and "interrupted" in err
     assert time.monotonic() - started < 30  # not the worker's minute
     assert workers() <= before
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_build_waits_for_its_validating_worker_stops_both(tmp_path):
+    """Ctrl-C while the build waits for the verdict of kg/rdf/validate_beside.py's worker (made
+    to wait a minute): exit 130 at once, nothing published, and the worker, in a session of its
+    own, is stopped by the build."""
+    def workers() -> set[str]:
+        return running("kg.rdf.validate_beside")
+
+    before = workers()
+    started = time.monotonic()
+    code, err = ctrl_c_once(["build", "--seeds", str(SEEDS), "--ontology", str(ONTOLOGY),
+                             "--out", str(tmp_path / "out"), "-v"], "wrote analytics.ttl",
+                            {"KG_TEST_VALIDATE_BESIDE": "pause"},
+                            lambda: bool(workers() - before))
+    assert "Traceback" not in err, err
+    assert code == 130 and "interrupted" in err
+    assert time.monotonic() - started < 30  # not the worker's minute
+    assert workers() <= before
+    assert not (tmp_path / "out").exists()

@@ -356,6 +356,15 @@ def validate_ntriples(ntriples: bytes, triples: int, ontology_dir: str | Path,
     return _validate_text(ntriples, triples, ontology_dir, None, lambda _text: store())
 
 
+def ntriples_store(ntriples: bytes) -> ox.Store:
+    """A store of N-Triples, made only to label the focus nodes of a report with results."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
 def runs_on_lines(ontology_dir: str | Path) -> bool:
     """Whether kg.rdf.shacl_lines can run the shapes in `ontology_dir` (else `validate_lines`
     raises shacl_lines.Unsupported, and `validate_ntriples` uses pyshacl-turbo)."""
