@@ -129,6 +129,17 @@ def test_a_child_is_measured_alone_and_stopped_at_its_limit(tmp_path):
     assert stopped.timed_out and not stopped.ok
 
 
+def test_a_child_with_a_worker_is_measured_as_both_at_once(tmp_path):
+    """A build's workers hold memory beside it: the peak is their sum, not the largest one
+    (which is what wait4 gives)."""
+    touch = "x = bytearray(200 << 20); x[::4096] = b'1' * len(x[::4096])"
+    worker = touch + "; import time; time.sleep(1.5)"
+    both = run.run_child([sys.executable, "-c", f"{touch}\nimport subprocess, sys\n"
+                          f"subprocess.run([sys.executable, '-c', {worker!r}], check=True)"],
+                         tmp_path)
+    assert both.ok and both.rss >= 400, both
+
+
 def test_naive_stages_report_stopped_not_run_and_skipped(tiny, tmp_path):
     out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "naive.py"), "--seeds",
                           str(tiny), "--out", str(tmp_path), "--timeout", "60",
