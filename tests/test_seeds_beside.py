@@ -120,3 +120,11 @@ def test_small_seeds_are_read_in_one_process(monkeypatch):
     monkeypatch.delenv(beside.TEST, raising=False)
     with beside.parsed_beside(SEEDS, seed_files(SEEDS)) as worker:
         assert worker == {}
+
+
+def test_loaded_seeds_hold_no_marks_once_checked(province):
+    """Where each value stood serves the checks alone: the records come back without it, so
+    its memory (half of theirs) goes before the mapping."""
+    seeds = load_seeds(province)
+    records = [*seeds.entities.values(), *seeds.facts, *seeds.tables.values()]
+    assert records and all(record.marks is None for record in records)
