@@ -138,7 +138,7 @@ wall = time.perf_counter() - started
 done.set()
 with open(sys.argv[1], "w") as fh:
     json.dump({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-               "rss": max(usage.ru_maxrss, tree[0]) / 1024, "tree": tree[0] / 1024,
+               "rss": max(usage.ru_maxrss, tree[0]) / 1024,
                "code": os.waitstatus_to_exitcode(status)}, fh)
 """
 
