@@ -76,18 +76,16 @@ def test_ctrl_c_while_the_seeds_worker_parses_stops_both_without_a_traceback(tmp
     """Ctrl-C while the build waits for the worker of kg/seeds/beside.py (made to wait a
     minute): exit 130 at once, and the worker, in a session of its own (Ctrl-C does not reach
     it), is stopped by the build."""
-    def workers() -> set[str]:
-        return running("kg.seeds.beside_worker")
-
-    before = workers()
+    worker = "kg.seeds.beside_worker"
+    before = running(worker)
     started = time.monotonic()
     code, err = ctrl_c_once(["build", "--seeds", str(SEEDS), "--ontology", str(ONTOLOGY),
                              "--out", str(tmp_path / "out"), "-v"], "loading and checking seeds",
-                            {"KG_TEST_BESIDE": "pause"}, lambda: bool(workers() - before))
+                            {"KG_TEST_BESIDE": "pause"}, lambda: bool(running(worker) - before))
     assert "Traceback" not in err, err
     assert code == 130 and "interrupted" in err
     assert time.monotonic() - started < 30  # not the worker's minute
-    assert workers() <= before
+    assert running(worker) <= before
 
 
 @pytest.mark.slow
@@ -95,17 +93,15 @@ def test_ctrl_c_while_the_build_waits_for_its_validating_worker_stops_both(tmp_p
     """Ctrl-C while the build waits for the verdict of kg/rdf/validate_beside.py's worker (made
     to wait a minute): exit 130 at once, nothing published, and the worker, in a session of its
     own, is stopped by the build."""
-    def workers() -> set[str]:
-        return running("kg.rdf.validate_beside")
-
-    before = workers()
+    worker = "kg.rdf.validate_beside"
+    before = running(worker)
     started = time.monotonic()
     code, err = ctrl_c_once(["build", "--seeds", str(SEEDS), "--ontology", str(ONTOLOGY),
                              "--out", str(tmp_path / "out"), "-v"], "wrote analytics.ttl",
                             {"KG_TEST_VALIDATE_BESIDE": "pause"},
-                            lambda: bool(workers() - before))
+                            lambda: bool(running(worker) - before))
     assert "Traceback" not in err, err
     assert code == 130 and "interrupted" in err
     assert time.monotonic() - started < 30  # not the worker's minute
-    assert workers() <= before
+    assert running(worker) <= before
     assert not (tmp_path / "out").exists()
