@@ -8,9 +8,9 @@ new one, or is told the exports are half-published:
    (kg.rdf.shacl_lines, which holds Python's lock) runs once kg.nt is sorted: in a process of
    its own for a large graph (kg.rdf.validate_beside), its verdict taken once the analytics are
    done, else on the first core; meanwhile the second fills the generation's store. A graph
-   that does not conform stops the build there. Other validations (changed nodes only, or pyshacl-turbo for shapes that
-   engine cannot run, begun while the first core sorts) run on the second core first, which
-   then, if the graph conforms, fills the store. The store gets kg.nt, kg.trig and the
+   that does not conform stops the build there. Other validations (changed nodes only, or
+   pyshacl-turbo for shapes that engine cannot run, begun while the first core sorts) run on
+   the second core first, which then, if the graph conforms, fills the store. The store gets kg.nt, kg.trig and the
    analytics, the first core taking the loads the second has not begun once its own work is
    done. A first build (nothing to compare with) writes kg.nt and kg.trig into the
    generation before the analytics, and every other export as soon as it is made, and lets

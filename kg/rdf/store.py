@@ -168,9 +168,9 @@ Load = tuple[Path | bytes, ox.RdfFormat, str | None]
 # Oxigraph's bulk loader holds about three times what it is handed while it sorts (1.5 GB
 # more for a province's kg.nt of 530 MB; pyoxigraph has no setting for it). Handed pieces of
 # this size, it holds 0.1 GB more and loads 2.9 million triples in 24 s instead of 20 s.
-# Only line-based text is cut: in a build, the pieces of kg.trig cost half a minute more
-# beside the analytics (the store compacts their overlapping files as they come), for
-# 0.5 GB less at a time that is not the build's peak.
+# Only line-based text is cut: in a build, kg.trig in pieces lowered the peak by about 1 GB
+# but cost 60-70 s more CPU beside the analytics (the store compacts the pieces'
+# overlapping files as they come); see the README, "Where the province stands".
 PIECE = 16 << 20
 _LINES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 
