@@ -60,8 +60,8 @@ from kg.graph.projection import project_triples, unread_by_analytics
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
 from kg.rdf import validate_beside
-from kg.rdf.export import (PATCH_MAX, ntriples, patch_jsonld, patch_turtle, render, sync_folder,
-                           trig, write_file)
+from kg.rdf.export import (PATCH_MAX, ReadBack, ntriples, patch_jsonld, patch_turtle, render,
+                           sync_folder, trig, write_file)
 from kg.rdf.incremental import (SortedNTriples, focus_nodes, neighbourhood, parse_lines,
                                 sorted_difference)
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
@@ -240,6 +240,12 @@ def stage(folder: Path, name: str, data: bytes | Staged,
 def content(data: bytes | Staged) -> bytes:
     """An export's bytes, read back if staged."""
     return data.path.read_bytes() if isinstance(data, Staged) else data
+
+
+def kept_as(rendered: Rendered, name: str) -> bytes | Path:
+    """An export as kept now: its bytes, or the file it was staged as."""
+    data = rendered[name]
+    return data.path if isinstance(data, Staged) else data
 
 
 def digest(data: bytes | Staged) -> str:
@@ -877,9 +883,14 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                          ontology_dir, progress)]
                 if validate and not here else [],
                 fills, failed))
+            union: ReadBack | None = None  # what is serialised and projected, once rendered
             if mapped is not None:
                 with collector_paused():  # rendered now, so the second core can store it early
                     ready["kg.trig"] = trig(mapped.quads())
+                # The rest is read back from kg.nt: the rows' Python objects (1 GB for a
+                # province) go before the analytics, the serialising and the store's loads.
+                union = ReadBack(partial(kept_as, ready, "kg.nt"), mapped.triple_count)
+                mapped = None
             verdict = None
             if here:
                 # A province's: a second process validates it (kg/rdf/validate_beside.py)
@@ -934,9 +945,9 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                     analytics_kept.set(True)
                     said = "nothing analytics.ttl reads changed since the last build"
                 else:
-                    assert mapped is not None  # a rebuild from the changed files keeps them
+                    assert union is not None  # a rebuild from the changed files keeps them
                     analytics, analytics_key, reused = analytics_for(
-                        project_triples(mapped.triple_rows()), base, previous_analytics_kept)
+                        project_triples(union.triple_rows()), base, previous_analytics_kept)
                     said = "the projected graph is as the last build's" if reused else ""
                 analytics_made.set(analytics)
             finally:  # unless told so far: the second core must not wait forever
@@ -950,18 +961,17 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             if patched:
                 progress(f"{', '.join(patched)}: the last build's, patched where triples changed")
             rendered: Rendered
-            if mapped is not None:
+            if union is not None:
                 stage_ready()
                 # Each file is written into the generation as it is made, and its bytes go:
                 # a province's exports are 1.3 GB.
                 with writing(out):
                     progress("serialising")
-                    rendered = render(mapped, progress, {**ready, **patched},
+                    rendered = render(union, progress, {**ready, **patched},
                                       partial(stage, folder, progress=progress))
             else:
                 rendered = {**ready, **patched}
             rendered["analytics.ttl"] = analytics
-            del mapped  # serialised: the quads' Python objects go before the store is filled
             meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
                              digest(rendered["kg.ttl"]),
                              validated=validated, analytics=analytics_key,

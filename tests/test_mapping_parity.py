@@ -10,7 +10,10 @@ import pytest
 from rdflib.compare import isomorphic
 
 from helpers import ROOT, SEEDS
+from test_projection import as_lists
+from kg.graph.projection import project_triples
 from kg.rdf.adapter import as_rdflib_dataset, as_rdflib_graph
+from kg.rdf.export import ReadBack, ntriples, render
 from kg.rdf.mapping import map_seeds
 from kg.seeds.loader import load_seeds
 
@@ -58,3 +61,18 @@ def test_rows_come_sorted_and_once():
     assert mapped.triple_count == len(lines) < len(mapped)  # one triple sits in two graphs
     graphs = [str(q.graph_name) for q in mapped.quads()]
     assert graphs == sorted(graphs)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_what_is_read_back_from_kg_nt_serialises_and_projects_as_the_rows(name, tmp_path):
+    """A build lets its mapped rows go once kg.nt and kg.trig are made, and reads the rest
+    back from kg.nt (ReadBack): each file and the projection come out the same."""
+    mapped = map_seeds(load_seeds(CASES[name]))
+    nt = ntriples(mapped.triples())
+    (tmp_path / "kg.nt").write_bytes(nt)
+    from_rows = render(mapped)
+    for source in (nt, tmp_path / "kg.nt"):
+        back = ReadBack(lambda source=source: source, mapped.triple_count)
+        assert render(back, ready={"kg.trig": from_rows["kg.trig"]}) == from_rows
+        assert as_lists(project_triples(back.triple_rows())) \
+            == as_lists(project_triples(mapped.triple_rows()))

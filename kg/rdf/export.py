@@ -114,9 +114,35 @@ def trig(quads: Iterable[ox.Quad]) -> bytes:
     return _serialize(quads, ox.RdfFormat.TRIG, _TRIG_BLOCK)
 
 
-def ntriples(triples: Iterable[ox.Triple]) -> bytes:
+def ntriples(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> bytes:
     """Canonical N-Triples, one triple a line, in the order given (Mapped.triples: sorted)."""
     return _serialize(triples, ox.RdfFormat.N_TRIPLES)
+
+
+class ReadBack:
+    """The union's triples read back from kg.nt's sorted lines (`source()`: its bytes, or the
+    file staged), parsed anew each time they are asked for: what a build serialises and
+    projects once it has let its mapped rows go (a province's hold 1 GB of Python objects;
+    a parse of its kg.nt takes seconds). Written from the rows, kg.nt gives back their
+    triples in their order, so every file made from either is the same."""
+
+    def __init__(self, source: Callable[[], bytes | Path], triple_count: int):
+        self._source = source
+        self.triple_count = triple_count
+
+    def __len__(self) -> int:
+        return self.triple_count
+
+    def triples(self) -> Iterator[ox.Quad]:
+        """The triples, as quads in the default graph."""
+        found = self._source()
+        if isinstance(found, Path):
+            return ox.parse(path=found, format=ox.RdfFormat.N_TRIPLES)
+        return ox.parse(found, format=ox.RdfFormat.N_TRIPLES)
+
+    def triple_rows(self) -> Iterator[TermTriple]:
+        for quad in self.triples():
+            yield quad.subject, quad.predicate, quad.object
 
 
 def jsonld_context() -> dict[str, str]:
@@ -307,7 +333,7 @@ def patch_turtle(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
 
 
 @collector_paused()
-def render(mapped: Mapped, progress: Callable[[str], None] = lambda _: None,
+def render(mapped: Mapped | ReadBack, progress: Callable[[str], None] = lambda _: None,
            ready: Mapping[str, bytes | T] | None = None,
            keep: Callable[[str, bytes], T] | None = None) -> dict[str, bytes | T]:
     """Every export as bytes, keyed by file name; those in `ready` are taken as given. With
@@ -316,7 +342,7 @@ def render(mapped: Mapped, progress: Callable[[str], None] = lambda _: None,
         ("kg.ttl", lambda: turtle(mapped.triples())),
         ("kg.nt", lambda: ntriples(mapped.triples())),
         ("kg.jsonld", lambda: jsonld(mapped.triple_rows())),
-        ("kg.trig", lambda: trig(mapped.quads()))]
+        ("kg.trig", lambda: trig(cast("Mapped", mapped).quads()))]  # read back: given
     rendered: dict[str, bytes | T] = {}
     for name, write in writers:
         if ready and name in ready:
