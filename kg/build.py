@@ -614,7 +614,7 @@ class EarlyStore:
         self._lock = threading.Lock()
         self._store: ox.Store | None = None
 
-    def load(self, data: bytes, syntax: ox.RdfFormat, graph: str | None = None) -> None:
+    def load(self, data: bytes | Path, syntax: ox.RdfFormat, graph: str | None = None) -> None:
         with self._lock:
             if self._store is None:
                 self._store = ox.Store(str(self._db))
@@ -641,7 +641,7 @@ def fill_early(store: EarlyStore, ready: Rendered, name: str,
     if name not in ready or not wanted() or stop.is_set():
         return frozenset()
     started = time.perf_counter()
-    store.load(content(ready[name]), SYNTAXES[name])
+    store.load(kept_as(ready, name), SYNTAXES[name])  # a file staged is read piece by piece
     progress(f"stored {name} early ({time.perf_counter() - started:.1f} s)")
     _step("stored early")
     return frozenset({name})

@@ -165,50 +165,115 @@ class StoreMeta(NamedTuple):
 Load = tuple[Path | bytes, ox.RdfFormat, str | None]
 
 
-# Oxigraph's bulk loader holds about three times what it is handed while it sorts (1.5 GB
-# more for a province's kg.nt of 530 MB; pyoxigraph has no setting for it). Handed pieces of
-# this size, it holds 0.1 GB more and loads 2.9 million triples in 24 s instead of 20 s.
-# Only line-based text is cut: in a build, kg.trig in pieces lowered the peak by about 1 GB
-# but cost 60-70 s more CPU beside the analytics (the store compacts the pieces'
-# overlapping files as they come); see the README, "Where the province stands".
-PIECE = 16 << 20
-_LINES = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
+# Oxigraph's bulk loader holds several times what it is handed while it sorts: 1.5 GB more
+# for a province's kg.nt of 530 MB, 1.6 GB for its kg.trig of 214 MB (pyoxigraph has no
+# setting for it). Handed pieces, it holds a fraction of that: kg.nt in pieces of 16 MB loads
+# with 0.1 GB more in 24 s instead of 20 s; kg.trig in pieces of 32 MB took, loaded alone and
+# then compacted, 68 s of CPU against 69 s whole, with half the peak.
+PIECE = {ox.RdfFormat.N_TRIPLES: 16 << 20, ox.RdfFormat.N_QUADS: 16 << 20,
+         ox.RdfFormat.TRIG: 32 << 20}
+# Where a piece may end in the files a build writes (kg.rdf.export, whose Oxigraph escapes
+# line breaks in literals and writes the prefixes first): after a line of N-Triples or
+# N-Quads, after the `}` line that closes a graph of TriG.
+_PIECE_ENDS = {ox.RdfFormat.N_TRIPLES: b"\n", ox.RdfFormat.N_QUADS: b"\n",
+               ox.RdfFormat.TRIG: b"\n}\n"}
+_HEAD = re.compile(rb"(?:@prefix [^\n]*\n|#[^\n]*\n|\n)*")  # comments and prefixes
+_DIRECTIVE = re.compile(rb"^(?:@prefix|@base|prefix|base)\b", re.M | re.I)
+_OVERLAP = 16  # bytes of a chunk searched again with the next: a match may straddle them
 
 
-def pieces(data: bytes, syntax: ox.RdfFormat, size: int = PIECE) -> Iterator[bytes]:
-    """`data` in pieces of about `size` bytes, cut after a line, that load to what `data`
-    loads to: N-Triples or N-Quads without blank nodes (each load names its blank nodes
-    anew). Anything else comes whole.
+def _chunks(source: bytes | Path, size: int) -> Iterator[bytes]:
+    """`source` (text, or a file) `size` bytes at a time: a file is never read whole."""
+    if isinstance(source, Path):
+        with open(source, "rb") as f:
+            while chunk := f.read(size):
+                yield chunk
+    else:
+        view = memoryview(source)
+        for at in range(0, len(source), size):
+            yield bytes(view[at:at + size])
+
+
+def _cuttable(source: bytes | Path, syntax: ox.RdfFormat, size: int) -> bool:
+    """Whether `source` is larger than `size` and its pieces load to what it loads to: in a
+    syntax cut by `_PIECE_ENDS`, without blank node labels (each load names its blank nodes
+    anew) or, in TriG, a directive after the first statement."""
+    end = _PIECE_ENDS.get(syntax)
+    length = source.stat().st_size if isinstance(source, Path) else len(source)
+    if end is None or length <= size:
+        return False
+    tail, head_end = b"", -1
+    for chunk in _chunks(source, size):
+        text = tail + chunk
+        if b"_:" in text:
+            return False
+        if end != b"\n":
+            if head_end < 0:  # the prefixes lead the first chunk
+                head_end = _HEAD.match(text).end()  # type: ignore[union-attr]
+            if _DIRECTIVE.search(text, head_end if not tail else 0):
+                return False
+        tail = text[-_OVERLAP:]
+    return True
+
+
+def pieces(source: bytes | Path, syntax: ox.RdfFormat, size: int | None = None
+           ) -> Iterator[bytes]:
+    """`source` (text, or a file read a chunk at a time) in pieces of about `size` bytes
+    (default `PIECE`) that load to what it loads to (`_cuttable`), each piece of TriG led by
+    the prefixes; else whole.
 
     >>> [len(piece) for piece in pieces(b"<a> <b> <c> .\\n" * 3, ox.RdfFormat.N_TRIPLES, 20)]
-    [28, 14]
+    [14, 14, 14]
     >>> len(list(pieces(b"_:a <b> <c> .\\n" * 3, ox.RdfFormat.N_TRIPLES, 20)))
     1
+    >>> head = b"@prefix a: <http://a/> .\\n\\n"
+    >>> block = b"<http://g/1> {\\n\\ta:s a:p a:o .\\n}\\n\\n"
+    >>> text = head + block + block.replace(b"/1", b"/2")
+    >>> [piece.startswith(head) for piece in pieces(text, ox.RdfFormat.TRIG, 40)]
+    [True, True]
     """
-    if syntax not in _LINES or len(data) <= size or b"_:" in data:
-        yield data
-        return
-    start = 0
-    while start < len(data):
-        cut = data.find(b"\n", start + size)
-        stop = len(data) if cut < 0 else cut + 1
-        yield data[start:stop]
-        start = stop
+    size = size or PIECE.get(syntax, 0)
+    if _cuttable(source, syntax, size):
+        yield from _cut(source, syntax, size)
+    else:
+        yield source.read_bytes() if isinstance(source, Path) else source
+
+
+def _cut(source: bytes | Path, syntax: ox.RdfFormat, size: int) -> Iterator[bytes]:
+    """`pieces` of a `source` known to be `_cuttable`."""
+    end = _PIECE_ENDS[syntax]
+    head: bytes | None = None
+    rest = b""
+    for chunk in _chunks(source, size):
+        text = rest + chunk
+        cut = text.rfind(end)
+        if cut < 0:
+            rest = text
+            continue
+        piece, rest = text[:cut + len(end)], text[cut + len(end):]
+        if head is None:
+            head = b"" if end == b"\n" else _HEAD.match(piece).group()  # type: ignore[union-attr]
+            yield piece
+        elif piece.strip():
+            yield head + piece
+    if rest.strip():
+        yield (head or b"") + rest
 
 
 def load_in_pieces(store: ox.Store, data: bytes | Path, syntax: ox.RdfFormat,
-                   graph: str | None, size: int = PIECE) -> None:
+                   graph: str | None, size: int | None = None) -> None:
     """Bulk-load `data` (text, or a file) into `store` (into `graph`, or the default graph)
     piece by piece (`pieces` of `size`), so the loader's memory stays small. A file that is
     not cut is read by the loader itself."""
     into = None if graph is None else ox.NamedNode(graph)
-    if isinstance(data, Path):
-        if syntax not in _LINES:
-            store.bulk_load(path=str(data), format=syntax, to_graph=into)
-            return
-        data = data.read_bytes()  # its size, where the loader held three times that
-    for piece in pieces(data, syntax, size):
-        store.bulk_load(piece, format=syntax, to_graph=into)
+    size = size or PIECE.get(syntax, 0)
+    if _cuttable(data, syntax, size):
+        for piece in _cut(data, syntax, size):
+            store.bulk_load(piece, format=syntax, to_graph=into)
+    elif isinstance(data, Path):
+        store.bulk_load(path=str(data), format=syntax, to_graph=into)
+    else:
+        store.bulk_load(data, format=syntax, to_graph=into)
 
 
 def fill_store(db_dir: str | Path, loads: Iterable[Load]) -> int:
