@@ -54,7 +54,7 @@ from typing import IO, Any, Callable, Generic, NamedTuple, TypeVar
 import pyoxigraph as ox
 
 from kg import code, filewise
-from kg.collector import collector_paused
+from kg.collector import collector_paused, memory_released
 from kg.errors import CannotWrite, KgError, counted
 from kg.graph.projection import project_triples, unread_by_analytics
 from kg.graph.scores import analytics_for
@@ -772,7 +772,7 @@ def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base
     return Quick(rebuilt, previous, analytics, patched, generation)
 
 
-def keep_record(folder: Path, record: filewise.FileRecord, seeds_dir: Path,
+def keep_record(folder: Path, record: filewise.Packed, seeds_dir: Path,
                 quick: Quick | None) -> str:
     """Keep the build's record of its seeds files in its generation `folder` (kg.filewise);
     its sha256 for the manifest, "" when it cannot be kept (the next build reads every file)."""
@@ -837,15 +837,17 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         mapped = map_seeds(seeds, base=base, progress=progress,
                            unsorted=validate_early if in_full else None)
         entities, facts, triples = len(seeds.entities), len(seeds.facts), mapped.triple_count
-        record = filewise.record_of(seeds, mapped.shared, digests, code.version().hex(), base) \
+        taken = filewise.record_of(seeds, mapped.shared, digests, code.version().hex(), base) \
             if with_store else None
+        record = None if taken is None else filewise.packed(taken)  # what the record took
+        del taken
         del seeds  # the records are mapped: their memory goes before the stores are filled
         ready: Rendered = {"kg.nt": ntriples(mapped.triples())}
         previous = None if cold or not (validate or with_store) else previous_build(
             out, content(ready["kg.nt"]), mapped.triple_count)
     else:
         ready = {"kg.nt": quick.rebuilt.ntriples, "kg.trig": quick.rebuilt.trig}
-        previous, record = quick.previous, quick.rebuilt.record
+        previous, record = quick.previous, filewise.packed(quick.rebuilt.record)
         entities, facts = quick.rebuilt.entities, quick.rebuilt.facts
         triples = quick.rebuilt.ntriples.count(b"\n")
     validated = "" if not validate else validation_fingerprint(ontology_dir)
@@ -869,9 +871,28 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     committing = False
     with Claim(folder) as claim:
         try:
+            def stage_ready() -> None:
+                """Write kg.nt and kg.trig into the generation and let their bytes go (an
+                early load still running keeps its own): 0.7 GB at province size."""
+                if quick is None:  # else they are the last build's, patched
+                    with writing(out):
+                        for name in ("kg.nt", "kg.trig"):
+                            ready[name] = stage(folder, name, ready[name], progress)
+
+            union: ReadBack | None = None  # what is serialised and projected, once rendered
+            if mapped is not None:
+                with collector_paused():
+                    ready["kg.trig"] = trig(mapped.quads())
+                # The rest is read back from kg.nt: the rows' Python objects (1 GB for a
+                # province) go before the analytics, the serialising and the store's loads.
+                union = ReadBack(partial(kept_as, ready, "kg.nt"), mapped.triple_count)
+                mapped = None
+                if previous is None:  # nothing compares kg.nt with the last build's
+                    stage_ready()  # the store and the worker read the files a piece at a time
+                memory_released()
             # The second core validates (pyshacl-turbo, in Rust, without Python's lock) and
             # then fills the store with what is rendered by then, beside the analytics and
-            # the serialising, which only read the mapped triples and kg.nt's bytes.
+            # the serialising, which only read kg.nt and the analytics.
             # Handed over in a list the thread empties: a graph goes when its verdict is in.
             fills = early_fills(early_store, ready,
                                 partial(full_fill_expected, previous, analytics_kept),
@@ -883,19 +904,11 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                          ontology_dir, progress)]
                 if validate and not here else [],
                 fills, failed))
-            union: ReadBack | None = None  # what is serialised and projected, once rendered
-            if mapped is not None:
-                with collector_paused():  # rendered now, so the second core can store it early
-                    ready["kg.trig"] = trig(mapped.quads())
-                # The rest is read back from kg.nt: the rows' Python objects (1 GB for a
-                # province) go before the analytics, the serialising and the store's loads.
-                union = ReadBack(partial(kept_as, ready, "kg.nt"), mapped.triple_count)
-                mapped = None
             verdict = None
             if here:
                 # A province's: a second process validates it (kg/rdf/validate_beside.py)
                 # while this one runs the analytics, as Python's lock allows one at a time.
-                checking = validate_beside.start(content(ready["kg.nt"]), triples, ontology_dir)
+                checking = validate_beside.start(kept_as(ready, "kg.nt"), triples, ontology_dir)
                 if checking is None:
                     verdict = validated_here(content(ready["kg.nt"]), triples, ontology_dir,
                                              progress)
@@ -926,16 +939,6 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 analytics_kept.set(kept is not None)
                 return kept
 
-            def stage_ready() -> None:
-                """Write kg.nt and kg.trig into the generation and let their bytes go (an
-                early load still running keeps its own): 0.7 GB at province size."""
-                if quick is None:  # else they are the last build's, patched
-                    with writing(out):
-                        for name in ("kg.nt", "kg.trig"):
-                            ready[name] = stage(folder, name, ready[name], progress)
-
-            if previous is None:  # nothing compares kg.nt with the last build's
-                stage_ready()
             progress("computing network analytics (analytics.ttl)")
             try:
                 kept = quick.analytics if quick is not None else None if previous is None \
@@ -953,6 +956,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             finally:  # unless told so far: the second core must not wait forever
                 analytics_kept.set(False)
                 analytics_made.set(None)
+            if kept is None:
+                memory_released()  # the projected graph's, before the files are serialised
             if said:
                 progress(f"{said}: its analytics.ttl is kept")
             patched = quick.patched if quick is not None else {} if previous is None \

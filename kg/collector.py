@@ -35,3 +35,18 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def memory_released() -> None:
+    """Collect the cycles a paused collector left behind (a province's projected graph held
+    0.3 GB in them), then hand the C heap's free pages back to the system: glibc keeps what
+    was freed for reuse (0.7 GB more after a province's analytics), so the process would go
+    on holding it while the store loads beside. A no-op for the heap without glibc."""
+    gc.collect()
+    import ctypes  # only here: kg's start-up stays light
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)

@@ -231,20 +231,22 @@ def test_text_that_pieces_would_change_loads_whole(tmp_path, spoiler):
 
 def test_the_mapped_rows_are_let_go_before_the_analytics(tmp_path, monkeypatch):
     """Once kg.nt and kg.trig are made, the rest is read back from kg.nt (ReadBack): no
-    mapped rows are alive while the graph is projected, analysed and serialised."""
+    mapped rows are alive while the graph is projected, analysed and serialised, nor the
+    seeds files' record as objects (kept packed: kg.filewise.Packed)."""
     import gc
 
     import kg.build
+    from kg.filewise import FileRecord
     from kg.rdf.mapping import Mapped
 
     alive = []
     project = kg.build.project_triples
 
     def projecting(triples):
-        alive.append(sum(isinstance(o, Mapped) for o in gc.get_objects()))
+        alive.append(sum(isinstance(o, (Mapped, FileRecord)) for o in gc.get_objects()))
         return project(triples)
 
     monkeypatch.setattr(kg.build, "project_triples", projecting)
-    kg.build.build(SEEDS, tmp_path / "out", ONTOLOGY, with_store=False)
+    kg.build.build(SEEDS, tmp_path / "out", ONTOLOGY)
     assert alive == [0]
     assert (tmp_path / "out" / "kg.ttl").read_bytes() == (EXPORTS / "kg.ttl").read_bytes()

@@ -48,17 +48,33 @@ def test_the_worker_answers_the_verdict_a_validation_here_gives(tmp_path):
     count = nt.count(b"\n")
     for ontology in (ONTOLOGY, ontology_with(tmp_path, NEEDS_A_BRAND)):
         here = validate_ntriples(nt, count, ontology, lambda: ntriples_store(nt))
-        worker = validate_beside.Validating(nt, count, ontology)
-        try:
-            answer = worker.result()
-        finally:
-            worker.close()
-        assert answer is not None
-        there, seconds = answer
-        assert seconds > 0
-        assert (there.conforms, there.violations, there.results, there.triples) == \
-            (here.conforms, here.violations, here.results, here.triples)
+        for fed in (nt, tmp_path / "out" / "kg.nt"):  # its bytes, or the file a piece at a time
+            answer = answered(fed, count, ontology)
+            assert answer is not None
+            there, seconds = answer
+            assert seconds > 0
+            assert (there.conforms, there.violations, there.results, there.triples) == \
+                (here.conforms, here.violations, here.results, here.triples)
     assert there.violations and not there.conforms  # the brand shape was broken
+
+
+def answered(fed, count: int, ontology: Path):
+    worker = validate_beside.Validating(fed, count, ontology)
+    try:
+        return worker.result()
+    finally:
+        worker.close()
+
+
+def test_a_worker_fed_part_of_kg_nt_gives_no_verdict(tmp_path):
+    """Fewer lines than the build counted (a feed cut short): no verdict on a part of the
+    graph; the build then validates the whole in its own process."""
+    build(SEEDS, tmp_path / "out", ONTOLOGY, cold=True)
+    nt = (tmp_path / "out" / "kg.nt").read_bytes()
+    count = nt.count(b"\n")
+    half = nt[:nt.index(b"\n", len(nt) // 2) + 1]
+    assert answered(half, count, ONTOLOGY) is None
+    assert answered(half, half.count(b"\n"), ONTOLOGY) is not None
 
 
 def test_a_build_validated_beside_writes_what_a_build_validated_here_writes(tmp_path,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import threading
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kg.rdf.validate import ValidationResult
 
+PIECE = 1 << 20  # bytes of a file fed at a time
 # Below this much N-Triples, a process's start-up (rdflib, the shapes) costs more than it frees.
 MIN_BYTES = 32 << 20
 # Tests only: "always" uses the worker whatever the size; "crash" also makes it die before it
@@ -39,7 +41,7 @@ class Validating:
     """The worker, fed kg.nt by one thread and read by another, so that neither process ever
     waits on a full pipe; `result()` waits for its answer."""
 
-    def __init__(self, ntriples: bytes, triples: int, ontology_dir: str | Path):
+    def __init__(self, ntriples: bytes | Path, triples: int, ontology_dir: str | Path):
         # This process's import path, in its order: the worker imports the same kg.
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self.process = subprocess.Popen(
@@ -52,12 +54,16 @@ class Validating:
         self._feeder.start()
         self._reader.start()
 
-    def _feed(self, head: bytes, ntriples: bytes) -> None:
+    def _feed(self, head: bytes, ntriples: bytes | Path) -> None:
         stdin = self.process.stdin
         assert stdin is not None
         try:
             stdin.write(head)
-            stdin.write(ntriples)
+            if isinstance(ntriples, Path):  # a piece at a time: this process never holds it
+                with open(ntriples, "rb") as source:
+                    shutil.copyfileobj(source, stdin, PIECE)
+            else:
+                stdin.write(ntriples)
         except (OSError, ValueError):  # it died, or `close` closed the pipe
             pass
         finally:
@@ -108,10 +114,15 @@ class Validating:
         self._reader.join()
 
 
-def start(ntriples: bytes, triples: int, ontology_dir: str | Path) -> Validating | None:
-    """A worker validating `ntriples` (sorted, as kg.nt), or None where one would not pay:
-    below MIN_BYTES, on one core, or when no process can be started."""
-    if len(ntriples) < MIN_BYTES and not os.environ.get(TEST):
+def start(ntriples: bytes | Path, triples: int, ontology_dir: str | Path) -> Validating | None:
+    """A worker validating `ntriples` (sorted, as kg.nt: its bytes, or the file), or None
+    where one would not pay: below MIN_BYTES, on one core, or when no process can be started
+    (or the file read)."""
+    try:
+        size = ntriples.stat().st_size if isinstance(ntriples, Path) else len(ntriples)
+    except OSError:
+        return None
+    if size < MIN_BYTES and not os.environ.get(TEST):
         return None
     if (os.cpu_count() or 1) < 2 or not sys.executable:
         return None
@@ -127,6 +138,8 @@ def main() -> None:
     try:
         head = json.loads(stdin.readline())
         ntriples = stdin.read()
+        if ntriples.count(b"\n") != int(head["triples"]):  # cut short: no verdict on a part
+            sys.exit(1)
         if os.environ.get(TEST) == "crash":
             os._exit(1)
         if os.environ.get(TEST) == "pause":
