@@ -471,3 +471,33 @@ def test_large_graphs_estimate_betweenness_from_a_fixed_sample(monkeypatch):
     assert analyze(g)["graph"]["betweenness"] == (
         f"estimated from 5 sources, seed 42: each value within ±{bound:.3f} of exact "
         f"(probability ≥ 95%)")
+
+
+def test_analytics_lines_parsed_a_chunk_at_a_time_are_the_lines_parsed_whole(graph, analysis):
+    """analytics.ttl is parsed from its lines in chunks (a province's are 1.5 million): the
+    same triples in the same order as one parse of the whole text, whatever the chunk."""
+    from kg.graph.scores import _parsed, analytics_lines
+
+    lines = analytics_lines(graph, analysis, "https://w3id.org/industrial-park-kg/resource/")
+    whole = list(ox.parse("".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES))
+    assert len(whole) == len(lines) > 900
+    for chunk in (1, 7, len(lines)):
+        assert list(_parsed(lines, chunk)) == whole
+
+
+def test_a_projection_reads_each_predicate_once_and_lets_its_terms_go():
+    """The triples a build projects are read as values, or grouped by object, once: their
+    terms go then, and a second reading of them whole is an error, never an empty answer."""
+    from kg.graph.projection import _QUOTE, _TYPE, _TripleScan
+
+    s, o = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/o")
+    scan = _TripleScan([(s, ox.NamedNode(_QUOTE), ox.Literal("q")),
+                        (s, ox.NamedNode(_TYPE), o)])
+    assert scan.values(_QUOTE) == {s.value: ["q"]}
+    assert scan.values(_QUOTE) == {s.value: ["q"]}  # kept as values
+    with pytest.raises(KeyError):
+        scan.pairs(_QUOTE)
+    assert list(scan.pairs(_TYPE, o.value)) == [(s, o)]
+    assert list(scan.pairs(_TYPE, o.value)) == [(s, o)]
+    with pytest.raises(KeyError):
+        scan.pairs(_TYPE)
