@@ -839,7 +839,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         entities, facts, triples = len(seeds.entities), len(seeds.facts), mapped.triple_count
         taken = filewise.record_of(seeds, mapped.shared, digests, code.version().hex(), base) \
             if with_store else None
-        record = None if taken is None else filewise.packed(taken)  # what the record took
+        record = None if taken is None else filewise.packed(taken)  # its objects go now
         del taken
         del seeds  # the records are mapped: their memory goes before the stores are filled
         ready: Rendered = {"kg.nt": ntriples(mapped.triples())}
