@@ -139,16 +139,13 @@ class _TripleScan(_Scan):
         """As `_Scan.pairs`. A predicate's terms go once read as values or grouped by object
         (a province's projection held both, and peaked at 2.2 GB): asked for again whole,
         they are a KeyError, as a predicate READ misses is, never an empty answer."""
-        if obj is not None and predicate in self._by_object:
-            return self._by_object[predicate].get(obj, [])
-        found = self._pairs[predicate]
         if obj is None:
-            return found
-        grouped = self._by_object[predicate] = {}  # rdf:type, asked once per class
-        for s, o in found:
-            grouped.setdefault(_text(o), []).append((s, o))
-        del self._pairs[predicate]
-        return grouped.get(obj, [])
+            return self._pairs[predicate]
+        if predicate not in self._by_object:  # rdf:type, asked once per class: grouped once
+            grouped = self._by_object[predicate] = {}
+            for s, o in self._pairs.pop(predicate):
+                grouped.setdefault(_text(o), []).append((s, o))
+        return self._by_object[predicate].get(obj, [])
 
     def values(self, predicate: str) -> dict[str, list[str]]:
         found = super().values(predicate)
