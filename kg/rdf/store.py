@@ -203,7 +203,7 @@ def _cuttable(source: bytes | Path, syntax: ox.RdfFormat, size: int) -> bool:
     if end is None or length <= size:
         return False
     tail, head_end = b"", -1
-    for chunk in _chunks(source, size):
+    for chunk in _chunks(source, size) if isinstance(source, Path) else (source,):
         text = tail + chunk
         if b"_:" in text:
             return False
