@@ -950,14 +950,16 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 else:
                     assert union is not None  # a rebuild from the changed files keeps them
                     analytics, analytics_key, reused = analytics_for(
-                        project_triples(union.triple_rows()), base, previous_analytics_kept)
+                        # triple_rows is a generator: kg.nt is read when the graph is made
+                        partial(project_triples, union.triple_rows(), provenance=False),
+                        base, previous_analytics_kept)
                     said = "the projected graph is as the last build's" if reused else ""
                 analytics_made.set(analytics)
             finally:  # unless told so far: the second core must not wait forever
                 analytics_kept.set(False)
                 analytics_made.set(None)
             if kept is None:
-                memory_released()  # the projected graph's, before the files are serialised
+                memory_released()  # the analytics' text, before the files are serialised
             if said:
                 progress(f"{said}: its analytics.ttl is kept")
             patched = quick.patched if quick is not None else {} if previous is None \

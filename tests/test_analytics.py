@@ -497,7 +497,42 @@ def test_a_projection_reads_each_predicate_once_and_lets_its_terms_go():
     assert scan.values(_QUOTE) == {s.value: ["q"]}  # kept as values
     with pytest.raises(KeyError):
         scan.pairs(_QUOTE)
-    assert list(scan.pairs(_TYPE, o.value)) == [(s, o)]
-    assert list(scan.pairs(_TYPE, o.value)) == [(s, o)]
+    assert list(scan.pairs(_TYPE, o.value)) == [(s.value, o.value)]
+    assert list(scan.pairs(_TYPE, o.value)) == [(s.value, o.value)]
     with pytest.raises(KeyError):
         scan.pairs(_TYPE)
+
+
+def test_analytics_for_lets_the_graph_go_before_the_turtle_is_made(built, monkeypatch):
+    """A build's analytics hold the projected graph only while analysing it: it is gone
+    (cycles and all) when the Turtle is made, and the bytes are what the graph gives."""
+    import weakref
+
+    from kg.graph import scores
+    from kg.graph.projection import project_triples
+    from kg.rdf.mapping import DEFAULT_BASE
+
+    triples = [(q.subject, q.predicate, q.object) for q in ox.parse(
+        (built / "kg.nt").read_bytes(), format=ox.RdfFormat.N_TRIPLES)]
+    made = []
+
+    def projected():
+        g = project_triples(triples, provenance=False)
+        made.append(weakref.ref(g))
+        return g
+
+    alive = []
+    turtle = scores.turtle
+
+    def turtle_of(quads):
+        alive.append(made[0]() is not None)
+        return turtle(quads)
+
+    monkeypatch.setattr(scores, "turtle", turtle_of)
+    ttl, key, reused = scores.analytics_for(projected, DEFAULT_BASE)
+    assert alive == [False] and not reused
+    monkeypatch.undo()
+    g = project_triples(triples)
+    assert ttl == scores.analytics_turtle(g, analyze(g), DEFAULT_BASE)
+    assert key == scores.analytics_key(g, DEFAULT_BASE)
+    assert ttl == (built / "analytics.ttl").read_bytes()

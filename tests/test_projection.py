@@ -169,6 +169,65 @@ def test_several_values_give_a_fixed_answer():
     assert as_lists(project_triples(default_triples(s))) == as_lists(g)
 
 
+PROVENANCE_CASES = EDGE_CASES + """
+<http://x/statement/3> ipk:quote "乙与甲合作", "甲乙合作" ;
+    <http://www.w3.org/ns/prov#wasDerivedFrom> <http://x/article/one>, <http://x/article/two> .
+<http://x/company/a> ipk:quote "甲公司" ; <http://www.w3.org/ns/prov#wasDerivedFrom> <http://x/article/one> .
+"""
+
+
+def without_provenance(g):
+    """`g` with every quote, source and statement IRI left empty, as a lean projection has them."""
+    lean = g.copy()
+    for _n, d in lean.nodes(data=True):
+        d.update(quote="", source="")
+    for _u, _v, d in lean.edges(data=True):
+        d.update(quote="", source="", statement=None)
+    return lean
+
+
+@pytest.mark.parametrize("case", ["seeds", "edge cases"])
+def test_a_lean_projection_is_the_projection_without_provenance(store, case):
+    """What a build analyses (provenance=False): the same nodes and edges, as many and keyed
+    alike (a statement with two quotes and two sources is four edges either way), with the
+    same analytics_key and the same analytics.ttl."""
+    import pyoxigraph as ox
+
+    from kg.graph.analytics import analyze
+    from kg.graph.scores import analytics_key, analytics_turtle
+    from kg.rdf.mapping import DEFAULT_BASE
+
+    if case == "edge cases":
+        store = ox.Store()
+        store.load(PROVENANCE_CASES, format=ox.RdfFormat.TURTLE)
+    full = project(store)
+    lean = project_triples(default_triples(store), provenance=False)
+    assert as_lists(lean) == as_lists(without_provenance(full)) != as_lists(full)
+    assert as_lists(project(store, provenance=False)) == as_lists(lean)
+    if case == "edge cases":
+        assert [k for _u, _v, k in full.out_edges("b", keys=True)] == [
+            "partner", "partner#2", "partner#3", "partner#4", "partner#5"]
+    assert analytics_key(lean, DEFAULT_BASE) == analytics_key(full, DEFAULT_BASE)
+    assert analytics_turtle(lean, analyze(lean), DEFAULT_BASE) \
+        == analytics_turtle(full, analyze(full), DEFAULT_BASE)
+
+
+def test_a_scan_of_triples_in_hand_holds_their_values_not_terms(store):
+    """The scan keeps IRIs and literals as strings (a label with its language), each IRI
+    held once however many triples name it."""
+    import pyoxigraph as ox
+
+    from kg.graph.projection import _LABEL, _TripleScan
+
+    scan = _TripleScan(default_triples(store))
+    held = [(p, pair) for p, pairs in scan._pairs.items() for pair in pairs]
+    assert held and all(isinstance(s, str) for _p, (s, _o) in held)
+    assert all(isinstance(o, ox.Literal) if p == _LABEL else isinstance(o, str)
+               for p, (_s, o) in held)
+    subjects = {}
+    assert all(subjects.setdefault(s, s) is s for _p, (s, _o) in held)
+
+
 def _changed(triples: set, edit) -> tuple[set, list, list, object]:
     """The graph after `edit` (a function of the triple set), what it added and removed,
     and its sorted lines as a build holds them."""

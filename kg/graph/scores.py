@@ -15,17 +15,17 @@ PageRank in a park (README, "Analytics"). What it holds:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import Graph
 
 from kg import code
-from kg.collector import collector_paused
+from kg.collector import collector_paused, memory_released
 from kg.graph.analytics import DIGITS, analyze
 from kg.graph.projection import NAMES_UNREAD
-from kg.graph.records import Analysis, node_data
+from kg.graph.records import Analysis, NodeData, all_nodes
 from kg.rdf.adapter import as_rdflib_graph
 from kg.rdf.export import turtle
 from kg.rdf.mapping import RDF_TYPE, RDFS_LABEL, XSD_DECIMAL, XSD_INTEGER, en, ipk, zh
@@ -55,13 +55,18 @@ def analytics_lines(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> list[s
     >>> [line for line in analytics_lines(g, analyze(g), "http://x/") if "degree" in line]
     ['<http://x/company/a> <https://w3id.org/industrial-park-kg/ontology/degree> "0"^^<http://www.w3.org/2001/XMLSchema#integer> .\\n']
     """
+    return _lines(dict(all_nodes(g)), analysis, base)
+
+
+def _lines(nodes: Mapping[str, NodeData], analysis: Analysis, base: str) -> list[str]:
+    """`analytics_lines` from the projected graph's nodes alone (id → attributes)."""
     lines: set[str] = set()
     iris: dict[str, str] = {}
     predicates: dict[str | ox.NamedNode, str] = {}
 
     def iri(n: str) -> str:
         if n not in iris:
-            iris[n] = str(ox.NamedNode(node_data(g, n)["iri"]))
+            iris[n] = str(ox.NamedNode(nodes[n]["iri"]))
         return iris[n]
 
     def add(s: str, p: str | ox.NamedNode, o: str) -> None:
@@ -96,8 +101,8 @@ def analytics_lines(g: nx.MultiDiGraph, analysis: Analysis, base: str) -> list[s
             add(a, "companyCount", _INTEGER.format(seg["inputs"]["companies"]))
             add(a, "anchorCount", _INTEGER.format(seg["inputs"]["anchors"]))
             add(a, "inferredCount", _INTEGER.format(seg["inputs"]["inferred_memberships"]))
-            names_en = [node_data(g, cov["park"]).get("label_en") or cov["park"],
-                        node_data(g, cov["chain"]).get("label_en") or cov["chain"],
+            names_en = [nodes[cov["park"]].get("label_en") or cov["park"],
+                        nodes[cov["chain"]].get("label_en") or cov["chain"],
                         seg["label_en"] or seg["id"]]
             add(a, RDFS_LABEL, str(en(f"{' · '.join(names_en)}: {seg['rating_en']}")))
             for c in seg["companies"]:
@@ -189,14 +194,23 @@ def analytics_key(g: nx.MultiDiGraph, base: str) -> str:
 
 
 @collector_paused()
-def analytics_for(g: nx.MultiDiGraph, base: str,
+def analytics_for(projected: Callable[[], nx.MultiDiGraph], base: str,
                   previous: Callable[[str], bytes | None] = lambda _key: None
                   ) -> tuple[bytes, str, bool]:
-    """analytics.ttl's bytes for a projected graph (kg.graph.projection), with their
-    `analytics_key` and whether they were reused: `previous(key)` gives the bytes an earlier
-    build made under the same key (or None), else the graph is analysed."""
+    """analytics.ttl's bytes for the graph `projected()` gives (kg.graph.projection), with
+    their `analytics_key` and whether they were reused: `previous(key)` gives the bytes an
+    earlier build made under the same key (or None), else the graph is analysed. Only its
+    nodes stay while the analysis is written out as lines, and then the analysis goes too:
+    a province's graph and analysis held 0.9 GB."""
+    g = projected()
     key = analytics_key(g, base)
     reused = previous(key)
     if reused is not None:
         return reused, key, True
-    return analytics_turtle(g, analyze(g), base), key, False
+    analysis, nodes = analyze(g), dict(all_nodes(g))
+    del g
+    memory_released()  # the graph's cycles, and the heap's pages its objects held
+    lines = _lines(nodes, analysis, base)
+    del analysis, nodes
+    memory_released()
+    return HEADER + turtle(_parsed(lines)), key, False
