@@ -60,8 +60,8 @@ from kg.graph.projection import project_triples, unread_by_analytics
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
 from kg.rdf import validate_beside
-from kg.rdf.export import (PATCH_MAX, ReadBack, ntriples, patch_jsonld, patch_turtle, render,
-                           sync_folder, trig, write_file)
+from kg.rdf.export import (PATCH_MAX, Hashing, ReadBack, ntriples, patch_jsonld, patch_turtle,
+                           render, sync_folder, trig, write_file, write_ntriples)
 from kg.rdf.incremental import (SortedNTriples, focus_nodes, neighbourhood, parse_lines,
                                 sorted_difference)
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
@@ -235,6 +235,16 @@ def stage(folder: Path, name: str, data: bytes | Staged,
     write_file(folder, name, data)
     progress(f"wrote {name} ({len(data):,} bytes)")
     return Staged(folder / name, hashlib.sha256(data).hexdigest())
+
+
+def stage_made(folder: Path, name: str, write: Callable[[IO[bytes]], None],
+               progress: Callable[[str], None]) -> Staged:
+    """Write one export into the generation folder as `write` makes it, never whole in memory."""
+    _step(f"stage:{name}")
+    hashing = Hashing()
+    path = write_file(folder, name, lambda into: write(hashing.through(into)))
+    progress(f"wrote {name} ({hashing.size:,} bytes)")
+    return Staged(path, hashing.hashed.hexdigest())
 
 
 def content(data: bytes | Staged) -> bytes:
@@ -842,9 +852,12 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         record = None if taken is None else filewise.packed(taken)  # its objects go now
         del taken
         del seeds  # the records are mapped: their memory goes before the stores are filled
-        ready: Rendered = {"kg.nt": ntriples(mapped.triples())}
-        previous = None if cold or not (validate or with_store) else previous_build(
-            out, content(ready["kg.nt"]), mapped.triple_count)
+        ready: Rendered = {}
+        if cold or not (validate or with_store):
+            previous = None  # kg.nt is written into the generation as it is made (below)
+        else:
+            ready["kg.nt"] = ntriples(mapped.triples())
+            previous = previous_build(out, content(ready["kg.nt"]), mapped.triple_count)
     else:
         ready = {"kg.nt": quick.rebuilt.ntriples, "kg.trig": quick.rebuilt.trig}
         previous, record = quick.previous, filewise.packed(quick.rebuilt.record)
@@ -882,6 +895,10 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             union: ReadBack | None = None  # what is serialised and projected, once rendered
             if mapped is not None:
                 with collector_paused():
+                    if "kg.nt" not in ready:  # a province's are 0.5 GB: never whole in memory
+                        with writing(out):
+                            ready["kg.nt"] = stage_made(folder, "kg.nt", partial(
+                                write_ntriples, mapped.triples()), progress)
                     ready["kg.trig"] = trig(mapped.quads())
                 # The rest is read back from kg.nt: the rows' Python objects (1 GB for a
                 # province) go before the analytics, the serialising and the store's loads.

@@ -9,6 +9,7 @@ them was written, so a failed build leaves the previous exports as they were.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import json
@@ -117,6 +118,35 @@ def trig(quads: Iterable[ox.Quad]) -> bytes:
 def ntriples(triples: Iterable[ox.Triple] | Iterable[ox.Quad]) -> bytes:
     """Canonical N-Triples, one triple a line, in the order given (Mapped.triples: sorted)."""
     return _serialize(triples, ox.RdfFormat.N_TRIPLES)
+
+
+def write_ntriples(triples: Iterable[ox.Triple] | Iterable[ox.Quad], into: IO[bytes]) -> None:
+    """`ntriples` written into a file as they are made: a province's are 0.5 GB."""
+    ox.serialize(triples, into, format=ox.RdfFormat.N_TRIPLES)
+
+
+class Hashing:
+    """What is written through it into a file, hashed (sha256) and counted."""
+
+    def __init__(self) -> None:
+        self._into: IO[bytes] | None = None
+        self.size = 0
+        self.hashed = hashlib.sha256()
+
+    def through(self, into: IO[bytes]) -> IO[bytes]:
+        """This, writing into `into`: what a writer is given."""
+        self._into = into
+        return cast(IO[bytes], self)
+
+    def write(self, data: bytes) -> int:
+        assert self._into is not None, "through() gives the file"
+        self.hashed.update(data)
+        self.size += len(data)
+        return self._into.write(data)
+
+    def flush(self) -> None:
+        assert self._into is not None, "through() gives the file"
+        self._into.flush()
 
 
 class ReadBack:
@@ -364,8 +394,10 @@ def _umask() -> int:
     return mask
 
 
-def write_file(folder: Path, name: str, data: bytes, temporary: bool = False) -> Path:
-    """Write `data` durably into `folder`: to `name`, or to a fresh temporary beside it."""
+def write_file(folder: Path, name: str, data: bytes | Callable[[IO[bytes]], None],
+               temporary: bool = False) -> Path:
+    """Write `data` durably into `folder`: to `name`, or to a fresh temporary beside it.
+    `data` is the bytes, or what writes them into the open file."""
     if temporary:
         fd, path = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     else:
@@ -374,7 +406,10 @@ def write_file(folder: Path, name: str, data: bytes, temporary: bool = False) ->
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # 0600 so far; exports are for sharing
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
