@@ -394,3 +394,13 @@ def test_a_renamed_statement_beside_another_of_the_same_link_is_not_unread_by_an
     new, added, removed, graph = _changed(triples, rename)
     assert analytics_key(project_triples(new), DEFAULT_BASE) != key  # the years swapped
     assert not unread_by_analytics(added, removed, graph)
+
+
+def test_a_lean_projection_of_a_graph_without_quotes_or_sources():
+    """No quote and no source anywhere: counted as none, not read again (a KeyError)."""
+    import pyoxigraph as ox
+
+    s = ox.Store()
+    s.load(EDGE_CASES, format=ox.RdfFormat.TURTLE)
+    assert as_lists(project_triples(default_triples(s), provenance=False)) \
+        == as_lists(without_provenance(project(s)))

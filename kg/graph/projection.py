@@ -184,7 +184,9 @@ class _TripleScan(_Scan):
         return found
 
     def counts(self, predicate: str) -> Mapping[str, int]:
-        return self._counted.get(predicate) or super().counts(predicate)
+        if predicate in self._counted:  # counted as read, though no subject has one
+            return self._counted[predicate]
+        return super().counts(predicate)
 
 
 def qualifier_attrs(values: dict[str, str | None] | None) -> Qualifiers:
@@ -249,7 +251,7 @@ READ = frozenset((_TYPE, _LABEL, _ALT_LABEL, _IN_SCHEME, _QUOTE, _DERIVED_FROM, 
 
 # What the projection keeps of these only as PROVENANCE attributes (kg.graph.scores): a node's
 # or a fact's quote and source, and how many a statement has (each is one edge).
-_PROVENANCE_READ = frozenset((_QUOTE, _DERIVED_FROM))
+_PROVENANCE_READ = frozenset(_FACT_PROVENANCE)
 # The classes whose names (labels, aliases) analytics.ttl never writes: it names only what it
 # assesses (parks and other places, chains, segments; industries and clusters, which may develop
 # chains, are kept to be safe), so a company or a product renamed leaves it as it was
