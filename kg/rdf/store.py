@@ -168,10 +168,11 @@ Load = tuple[Path | bytes, ox.RdfFormat, str | None]
 # Oxigraph's bulk loader holds several times what it is handed while it sorts: 1.5 GB more
 # for a province's kg.nt of 530 MB, 1.6 GB for its kg.trig of 214 MB (pyoxigraph has no
 # setting for it). Handed pieces, it holds a fraction of that: kg.nt in pieces of 16 MB loads
-# with 0.1 GB more in 24 s instead of 20 s; kg.trig in pieces of 32 MB took, loaded alone and
-# then compacted, 68 s of CPU against 69 s whole, with half the peak.
+# with 0.1 GB more in 24 s instead of 20 s. kg.trig, loaded alone then compacted, took 69 s
+# of CPU whole; in pieces of 32 MB, 72 s and a peak of 0.68 GB; of 16 MB, 75 s and 0.34 GB
+# (of 8 MB: 76 s, 0.22 GB). It loads while the analytics run: the build's peak.
 PIECE = {ox.RdfFormat.N_TRIPLES: 16 << 20, ox.RdfFormat.N_QUADS: 16 << 20,
-         ox.RdfFormat.TRIG: 32 << 20}
+         ox.RdfFormat.TRIG: 16 << 20}
 # Where a piece may end in the files a build writes (kg.rdf.export, whose Oxigraph escapes
 # line breaks in literals and writes the prefixes first): after a line of N-Triples or
 # N-Quads, after the `}` line that closes a graph of TriG.
