@@ -842,8 +842,10 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
 
         # pyshacl-turbo begins early, on the second core; kg's own engine (kg.rdf.shacl_lines,
         # when it runs the shapes) reads the sorted kg.nt on this core, which is faster still.
-        in_full = validate and (cold or read_manifest(out / STORE_NAME) is None) \
-            and not runs_on_lines(ontology_dir)
+        # A last build published in out, that this one compares its kg.nt with.
+        beside_last = not cold and (validate or with_store) \
+            and read_manifest(out / STORE_NAME) is not None
+        in_full = validate and not beside_last and not runs_on_lines(ontology_dir)
         mapped = map_seeds(seeds, base=base, progress=progress,
                            unsorted=validate_early if in_full else None)
         entities, facts, triples = len(seeds.entities), len(seeds.facts), mapped.triple_count
@@ -853,7 +855,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         del taken
         del seeds  # the records are mapped: their memory goes before the stores are filled
         ready: Rendered = {}
-        if cold or not (validate or with_store):
+        if not beside_last:
             previous = None  # kg.nt is written into the generation as it is made (below)
         else:
             ready["kg.nt"] = ntriples(mapped.triples())

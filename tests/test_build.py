@@ -270,6 +270,9 @@ def test_a_cold_build_writes_kg_nt_as_it_is_made(tmp_path, monkeypatch):
         return whole(triples)
 
     monkeypatch.setattr(kg.build, "ntriples", ntriples)
+    kg.build.build(SEEDS, tmp_path / "first", ONTOLOGY)  # a first build, not told cold
+    assert made == []
+    assert (tmp_path / "first" / "kg.nt").read_bytes() == (EXPORTS / "kg.nt").read_bytes()
     kg.build.build(SEEDS, tmp_path / "out", ONTOLOGY, cold=True)
     assert made == []
     nt = (tmp_path / "out" / "kg.nt").read_bytes()
