@@ -260,7 +260,8 @@ class Mapped:
         self.shared: dict[str, dict[str, int]] = {}
         starts = np.flatnonzero(~same_triple)
         ends = np.append(starts[1:], len(keys))[:len(starts)]
-        for start, end in zip(*(a[ends - starts > 1].tolist() for a in (starts, ends))):
+        several = ends - starts > 1
+        for start, end in zip(starts[several].tolist(), ends[several].tolist()):
             counts: dict[str, int] = {}
             for i in order[start:end].tolist():
                 graph = str(rows[i][3])
