@@ -74,6 +74,10 @@ class Run:
     stdout: str
     stderr: str
     timed_out: bool = False
+    # How the peak came about: "largest" (MiB, wait4: the largest one process), "tree" (MiB, the
+    # sampled sum over the process tree), "tree_at" (s after the start), "tree_each" (MiB per
+    # process at that moment, the command's own first); {} when the launcher wrote no report.
+    peak: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -100,24 +104,25 @@ def child_env(cache: Path | None = None) -> dict[str, str]:
 # counts the memory of the process it was forked from, which would be run.py's (or pytest's).
 # wait4 gives the peak of the largest process, not of several at once (a build's workers), so
 # a thread also sums the resident sets of the command's process tree every 0.1 s: the peak
-# is the larger of the two (the sampling may miss a short spike; wait4 does not).
+# is the larger of the two (the sampling may miss a short spike; wait4 does not). The sampled
+# peak keeps when it came and each process's share, so a report can say which step made it.
 LAUNCHER = """
 import json, os, sys, threading, time
 
 def tree_rss(pid):
-    total, todo = 0, [pid]
+    sizes, todo = {}, [pid]
     while todo:
         p = todo.pop()
         try:
             with open(f"/proc/{p}/status") as f:
-                total += next((int(line.split()[1]) for line in f
-                               if line.startswith("VmRSS:")), 0)
+                sizes[p] = next((int(line.split()[1]) for line in f
+                                 if line.startswith("VmRSS:")), 0)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     todo += [int(c) for c in f.read().split()]
         except (OSError, ValueError):
             pass
-    return total
+    return sizes
 
 started = time.perf_counter()
 pid = os.fork()
@@ -126,11 +131,14 @@ if pid == 0:
         os.execvp(sys.argv[2], sys.argv[2:])
     finally:
         os._exit(127)
-tree, done = [0], threading.Event()
+tree, done = {"kb": 0, "at": 0.0, "kb_each": []}, threading.Event()
 
 def sample():
     while not done.wait(0.1):
-        tree[0] = max(tree[0], tree_rss(pid))
+        sizes = tree_rss(pid)
+        if sum(sizes.values()) > tree["kb"]:
+            tree.update(kb=sum(sizes.values()), at=time.perf_counter() - started,
+                        kb_each=[sizes.pop(pid, 0)] + sorted(sizes.values(), reverse=True))
 
 threading.Thread(target=sample, daemon=True).start()
 _pid, status, usage = os.wait4(pid, 0)
@@ -138,7 +146,9 @@ wall = time.perf_counter() - started
 done.set()
 with open(sys.argv[1], "w") as fh:
     json.dump({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-               "rss": max(usage.ru_maxrss, tree[0]) / 1024,
+               "rss": max(usage.ru_maxrss, tree["kb"]) / 1024,
+               "largest": usage.ru_maxrss / 1024, "tree": tree["kb"] / 1024,
+               "tree_at": tree["at"], "tree_each": [kb / 1024 for kb in tree["kb_each"]],
                "code": os.waitstatus_to_exitcode(status)}, fh)
 """
 
@@ -172,7 +182,9 @@ def run_child(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
             "wall": elapsed, "cpu": 0.0, "rss": 0.0, "code": proc.returncode}
         stdout = "" if stdout_file else out_path.read_bytes().decode("utf-8", "replace")
         return Run(usage["wall"], usage["cpu"], usage["rss"], usage["code"], stdout,
-                   err_path.read_bytes().decode("utf-8", "replace"), timed_out)
+                   err_path.read_bytes().decode("utf-8", "replace"), timed_out,
+                   {k: usage[k] for k in ("largest", "tree", "tree_at", "tree_each")
+                    if k in usage})
 
 
 def py_child(name: str, payload: dict, cwd: Path, timeout: float | None = None,
@@ -267,19 +279,46 @@ def target_text(target: str) -> str:
 STEP = re.compile(r"^\W*?\s*(\d+(?:\.\d+)?)\s*s\s{1,}(\S.*)$")
 
 
-def parse_steps(stderr: str, total: float) -> list[tuple[str, float]]:
-    """The build's -v progress lines ('·   10.5 s  validating …') as (step, seconds spent in
-    it), the last step running to `total`; [] when the output has no such lines."""
+def progress_marks(stderr: str) -> list[tuple[float, str]]:
+    """The build's -v progress lines ('·   10.5 s  validating …') as (seconds, text)."""
     marks = []
     for line in re.split(r"[\r\n]+", stderr):
         m = STEP.match(line.strip())
         if m:
             marks.append((float(m.group(1)), m.group(2).strip()))
+    return marks
+
+
+def parse_steps(stderr: str, total: float) -> list[tuple[str, float]]:
+    """The build's -v progress as (step, seconds spent in it), the last step running to
+    `total`; [] when the output has no such lines."""
+    marks = progress_marks(stderr)
     steps = []
     for i, (t, msg) in enumerate(marks):
         end = marks[i + 1][0] if i + 1 < len(marks) else max(total, t)
         steps.append((_short_step(msg), max(0.0, end - t)))
     return steps
+
+
+def peak_when(run: Run) -> str:
+    """When a build's sampled memory peak came: the -v step then running, and each process's
+    share; "" when the launcher sampled nothing. The launcher's clock starts at the fork, the
+    build's own a start-up (0.1 s) later: close enough to name the step."""
+    peak = run.peak
+    if not peak.get("tree"):
+        return ""
+    before = [msg for t, msg in progress_marks(run.stderr) if t <= peak["tree_at"]]
+    during = f"during “{_short_step(before[-1])}”" if before else "before its first step"
+    own, *others = peak["tree_each"] or [0.0]
+    split = f"the build's own process {mib(own)}" + (
+        f", its second process{'es' if len(others) > 1 else ''} "
+        f"{', '.join(mib(x) for x in others)}" if others else "")
+    text = (f"its processes together peaked at {mib(peak['tree'])}, {secs(peak['tree_at'])} "
+            f"after its start, {during} ({split})")
+    if peak.get("largest", 0) > 1.02 * peak["tree"]:  # a spike between two samples
+        text += (f"; one process alone reached {mib(peak['largest'])} (wait4) between two "
+                 f"samples")
+    return text
 
 
 def _short_step(msg: str) -> str:
@@ -448,6 +487,7 @@ def measure_cold(work: Path, seeds: Path, repeat: int) -> dict:
             shutil.rmtree(project)
     first = runs[0]
     return {"wall": wall, "cpu": cpu, "rss": rss, "first": first.wall,
+            "peak_when": peak_when(first),
             "sizes": parse_built(first.stdout), "steps": parse_steps(first.stderr, first.wall),
             "project": work / "cold-1"}
 
@@ -511,7 +551,7 @@ def measure_floor(work: Path, seeds: Path, nt: Path, repeat: int, start: Figure)
 
 
 def measure_rebuild(project: Path, repeat: int) -> dict:
-    wall, rss, changes, steps = Figure(), Figure(), [], []
+    wall, rss, changes, steps, when = Figure(), Figure(), [], [], ""
     for r in range(repeat):
         changes.append(touch_one_file(project / "seeds", r))
         say(f"rebuild {r + 1}/{repeat} after: {changes[-1]}")
@@ -522,7 +562,8 @@ def measure_rebuild(project: Path, repeat: int) -> dict:
         wall.values.append(run.wall)
         rss.values.append(run.rss)
         steps = parse_steps(run.stderr, run.wall)
-    return {"wall": wall, "rss": rss, "changes": changes, "steps": steps}
+        when = peak_when(run)
+    return {"wall": wall, "rss": rss, "changes": changes, "steps": steps, "peak_when": when}
 
 
 def measure_queries(project: Path, seeds: Path, repeat: int, limit: float) -> dict:
@@ -1014,7 +1055,9 @@ def render(r: dict) -> str:
     sections += table(["", "rebuild", "cold build (same folder)", "rebuild / cold", "target",
                        "status"], [["wall"] + cells])
     sections += ["", "Changes:", ""] + [f"- {c}" for c in rb["changes"]] + [""]
-    sections += [f"Peak memory of the rebuild: {spread(rb['rss'], mib)}.", ""]
+    sections += [f"Peak memory of the rebuild: {spread(rb['rss'], mib)}"
+                 + (f"; in the last rebuild {rb['peak_when']}" if rb.get("peak_when") else "")
+                 + ".", ""]
     sections += [f"What dominates the rebuild (last run's `-v`): "
                  f"{dominates(rb['steps'], rb['wall'].values[-1])}.", ""]
 
@@ -1171,6 +1214,8 @@ def render(r: dict) -> str:
                      "into `pyoxigraph.Store()` (in memory) and nothing else.", ""]
         sections += table(["", "cold build", "pyoxigraph store", "build / store", "target",
                            "status"], [["peak RSS"] + cells])
+        if cold.get("peak_when"):
+            sections += ["", f"When, in the first cold build: {cold['peak_when']}."]
         if mem.get("validation"):
             alone = mem["validation"].median
             sections += ["", f"The build's SHACL engine alone, kg.rdf.shacl_lines validating "

@@ -138,6 +138,26 @@ def test_a_child_with_a_worker_is_measured_as_both_at_once(tmp_path):
                           f"subprocess.run([sys.executable, '-c', {worker!r}], check=True)"],
                          tmp_path)
     assert both.ok and both.rss >= 400, both
+    own, worker_rss = both.peak["tree_each"]  # when the peak came, both were there
+    assert own >= 200 and worker_rss >= 200, both.peak
+    assert 0 < both.peak["tree_at"] < both.wall
+
+
+def test_the_peak_is_placed_in_the_step_that_was_running():
+    err = "·    0.0 s  loading\n·    2.5 s  validating 10 triples in a second process\n" \
+          "·    3.0 s  writing\n"
+    build = run.Run(4.0, 4.0, 900.0, 0, "", err, peak={
+        "largest": 600.0, "tree": 900.0, "tree_at": 2.7, "tree_each": [600.0, 300.0]})
+    assert run.peak_when(build) == (
+        "its processes together peaked at 900 MiB, 2.70 s after its start, during "
+        "“validating 10 triples in a second process” (the build's own process 600 MiB, its "
+        "second process 300 MiB)")
+    spike = run.Run(4.0, 4.0, 950.0, 0, "", err, peak={
+        "largest": 950.0, "tree": 900.0, "tree_at": 0.5, "tree_each": [900.0]})
+    assert "during “loading” (the build's own process 900 MiB)" in run.peak_when(spike)
+    assert run.peak_when(spike).endswith("one process alone reached 950 MiB (wait4) between "
+                                         "two samples")
+    assert run.peak_when(run.Run(1.0, 1.0, 0.0, 0, "", err)) == ""  # nothing sampled
 
 
 def test_naive_stages_report_stopped_not_run_and_skipped(tiny, tmp_path):
@@ -202,6 +222,9 @@ def test_run_writes_every_section_with_numbers(tmp_path):
     memory = text.split("## 6.", 1)[1].split("\n## ", 1)[0]
     assert re.search(r"The build's SHACL engine alone.* peaks at [\d,.]+ MiB: [\d.]+× the "
                      r"store", memory), memory
+    assert re.search(r"When, in the first cold build: its processes together peaked at "
+                     r"[\d,]+ MiB, [\d.]+ s after its start, during “[^”]+” \(the build's own "
+                     r"process [\d,]+ MiB", memory), memory
     naive = text.split("## 1.", 1)[1].split("\n## ", 1)[0]
     assert "conforms=True" in naive
     assert re.search(r"\| shacl \| \d", naive), naive
