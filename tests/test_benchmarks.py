@@ -242,6 +242,27 @@ def test_the_seeds_worker_benchmark_loads_the_same_seeds_both_ways(tiny):
     assert figures["alone"] > 0 and figures["beside"] > 0
 
 
+def test_the_build_parts_benchmark_times_what_a_cold_build_does(tiny, tmp_path):
+    """Its parts make what a cold build makes: the same kg.nt and kg.trig, and a store of as
+    many quads (the union, a graph per source, the analytics twice)."""
+    import pyoxigraph as ox
+
+    from kg.build import build
+    from kg.project import STORE_NAME
+    from kg.rdf.store import store_db
+
+    parts = _load("build_parts")
+    figures = parts.measure(tiny, tmp_path / "parts", ROOT / "ontology")
+    out = tmp_path / "exports"
+    build(tiny, out, ROOT / "ontology", cold=True)
+    for name in ("kg.nt", "kg.trig"):
+        assert (tmp_path / "parts" / name).read_bytes() == (out / name).read_bytes(), name
+    assert figures["quads"] == len(ox.Store.read_only(str(store_db(out / STORE_NAME))))
+    assert len(figures["parts"]) == 13 and all(cpu > 0 for *_, cpu in figures["parts"][:2])
+    assert re.search(r"spread perfectly over \d+ cores: [\d.]+ s, [\d.]+× the floor",
+                     parts.report(figures))
+
+
 def test_the_shacl_engines_benchmark_finds_both_engines_agree(built, tmp_path):
     figures = _load("shacl_lines").measure(built / "kg.nt", repeat=1)
     assert figures["conforms"] and figures["results"] == 0 and figures["triples"] > 1000
