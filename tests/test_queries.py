@@ -15,7 +15,8 @@ from rdflib import Graph
 from helpers import ROOT, SEEDS, canonical
 from kg.sparql import engines
 from kg.cli import main
-from kg.sparql.queries import bind_params, load_queries
+from kg.errors import InputError, KgError
+from kg.sparql.queries import bind_params, find_query, load_queries
 from kg.sparql.run import bind, literal, render
 
 QUERIES = load_queries(ROOT / "queries")
@@ -396,3 +397,26 @@ def test_the_name_index_is_kept_beside_the_store_and_read_back(mini_seeds, tmp_p
     again = generation_of(store_db(store_of(out)))
     assert again is not None and again != folder and not folder.exists()
     assert not (again / queries.NAMES_FILE).exists()
+
+
+def test_a_named_query_is_found_as_loading_them_all_would_find_it(tmp_path):
+    """find_query reads only the file of that name: the same query as load_queries gives, the
+    last folder's first; an unrelated broken file no longer stops it, a broken one named does."""
+    shipped = ROOT / "queries"
+    every = load_queries(shipped)
+    assert all(find_query(name, [shipped]) == query for name, query in every.items())
+    own = tmp_path / "own"
+    own.mkdir()
+    text = (shipped / "park-companies.rq").read_text(encoding="utf-8")
+    (own / "park-companies.rq").write_text(text.replace("# title: ", "# title: MINE ", 1),
+                                           encoding="utf-8")
+    (own / "broken.rq").write_text("# title: no questions\nSELECT * {}\n", encoding="utf-8")
+    found = find_query("park-companies", [shipped, own])
+    assert found.title.startswith("MINE") and found.path == own / "park-companies.rq"
+    assert find_query("park-companies", [own, shipped]).path == shipped / "park-companies.rq"
+    with pytest.raises(InputError) as broken:
+        find_query("broken", [shipped, own])
+    assert "broken.rq" in str(broken.value) and "question-zh" in str(broken.value)
+    with pytest.raises(KgError, match="no named query 'park-companys'.*park-companies"):
+        find_query("park-companys", [shipped])
+

@@ -138,6 +138,18 @@ def find_query(name: str, folders: list[Path]) -> NamedQuery:
             raise NotFound(path)
         return parse_query_file(path, []) or NamedQuery(
             path.stem, path, "", "", "", [], [], path.read_text(encoding="utf-8"))
+    # The file of that name, the last folder's first, as load_queries would pick it: parsing
+    # every query only to take one cost a small `kg query` 5% of its time.
+    listed = folders if isinstance(folders, list) else [Path(folders)]
+    named = [Path(folder) / f"{name}.rq" for folder in reversed(listed)] \
+        if re.fullmatch(r"[\w-]+", name) else []
+    for candidate in named:
+        if candidate.is_file():
+            problems: list[Problem] = []
+            parsed = parse_query_file(candidate, problems)
+            if parsed is None:
+                raise InputError(problems)
+            return parsed
     available = load_queries(folders)
     if name not in available:
         hint = did_you_mean(name, available, otherwise="")
