@@ -303,7 +303,7 @@ def patch_jsonld(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
     pieces = splice_parts(old, begin, end, b",\n", _node_key, _changes(
         nodes, lambda s: [line.encode("utf-8") for line in _node_lines(nodes[s])]))
     body = b",\n".join(pieces)
-    return head + body + (b"\n" if body else b"") + tail
+    return b"".join((head, body, b"\n" if body else b"", tail))  # one copy, not three
 
 
 def _block_key(data: bytes, start: int) -> bytes:
@@ -359,7 +359,7 @@ def patch_turtle(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
             return None
         written[subject] = text[found[0]:found[1]].split(b"\n\n") if text else []
     pieces = splice_parts(old, *where, b"\n\n", _block_key, _changes(nodes, written.__getitem__))
-    return head + b"\n\n".join(pieces) + b"\n" if pieces else b""
+    return b"".join((head, b"\n\n".join(pieces), b"\n")) if pieces else b""
 
 
 @collector_paused()

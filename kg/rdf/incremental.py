@@ -129,7 +129,8 @@ def apply_difference(data: bytes, added: list[bytes], removed: list[bytes]) -> b
     pieces = splice_parts(data, 0, end, b"\n", _line_at,
                           sorted([(line, [line]) for line in set(added)]
                                  + [(line, []) for line in removed]))
-    return b"\n".join(pieces) + b"\n" if pieces else b""
+    # the last line's break joined on too: `+ b"\n"` would copy a province's 0.5 GB once more
+    return b"\n".join([*pieces, b""]) if pieces else b""
 
 
 def _line_at(data: bytes, start: int) -> bytes:
