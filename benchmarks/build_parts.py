@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from kg.graph.projection import project_triples
 from kg.graph.scores import analytics_for
-from kg.rdf.export import jsonld, trig, turtle, write_ntriples
+from kg.rdf.export import ReadBack, jsonld, trig, turtle, write_ntriples
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
 from kg.rdf.store import analytics_graph, load_in_pieces
 from kg.rdf.validate import ntriples_store, validate_ntriples
@@ -66,11 +66,6 @@ class Parts:
         return result
 
 
-def triple_rows(nt: Path):
-    for quad in ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES):
-        yield quad.subject, quad.predicate, quad.object
-
-
 def measure(seeds: Path, work: Path, ontology: Path,
             say: Callable[[str], None] = lambda _: None) -> dict:
     """Each part's (name, wall, CPU), the floor's parts, and the cores counted."""
@@ -95,11 +90,11 @@ def measure(seeds: Path, work: Path, ontology: Path,
     if not verdict.conforms:
         raise SystemExit("build_parts.py: the graph does not conform; not a build's parts")
     del text
+    union = ReadBack(lambda: nt, triples)  # read back from kg.nt, as the build does
     analytics = parts.timed("analytics (project, compute, write)", lambda: analytics_for(
-        lambda: project_triples(triple_rows(nt), provenance=False), DEFAULT_BASE)[0])
-    parts.timed("write kg.ttl", lambda: len(turtle(
-        ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES))))
-    parts.timed("write kg.jsonld", lambda: len(jsonld(triple_rows(nt))))
+        lambda: project_triples(union.triple_rows(), provenance=False), DEFAULT_BASE)[0])
+    parts.timed("write kg.ttl", lambda: len(turtle(union.triples())))
+    parts.timed("write kg.jsonld", lambda: len(jsonld(union.triple_rows())))
     db = work / "db"
     shutil.rmtree(db, ignore_errors=True)
     store = ox.Store(str(db))
