@@ -38,7 +38,7 @@ from kg.rdf.validate import ntriples_store, validate_ntriples
 from kg.seeds.loader import load_seeds
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import child_floor  # noqa: E402  (the floor exactly as RESULTS.md measures it)
+from run import child_floor, floor_seconds  # noqa: E402  (the floor as RESULTS.md's)
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -116,8 +116,7 @@ def measure(seeds: Path, work: Path, ontology: Path,
 
 def report(r: dict) -> str:
     floor = r["floor"]
-    floor_wall = min(floor["yaml_load"], floor["yaml_compose"]) + floor["load"] \
-        + floor["dump_ttl"] + floor["dump_nt"]
+    floor_wall = floor_seconds(floor)
     cpu = sum(c for _n, _w, c in r["parts"])
     spread = cpu / r["cores"]
     lines = [f"{r['triples']:,} triples, {r['quads']:,} quads in the store; {r['cores']} cores.",
