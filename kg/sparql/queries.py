@@ -140,8 +140,7 @@ def find_query(name: str, folders: list[Path]) -> NamedQuery:
             path.stem, path, "", "", "", [], [], path.read_text(encoding="utf-8"))
     # The file of that name, the last folder's first, as load_queries would pick it: parsing
     # every query only to take one cost a small `kg query` 7 ms (of 0.23 s, profiled).
-    listed = folders if isinstance(folders, list) else [Path(folders)]
-    named = [Path(folder) / f"{name}.rq" for folder in reversed(listed)] \
+    named = [Path(folder) / f"{name}.rq" for folder in reversed(folders)] \
         if re.fullmatch(r"[\w-]+", name) else []
     for candidate in named:
         if candidate.is_file():
