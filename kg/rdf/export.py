@@ -303,7 +303,7 @@ def patch_jsonld(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
     pieces = splice_parts(old, begin, end, b",\n", _node_key, _changes(
         nodes, lambda s: [line.encode("utf-8") for line in _node_lines(nodes[s])]))
     body = b",\n".join(pieces)
-    return b"".join((head, body, b"\n" if body else b"", tail))  # one copy, not three
+    return b"".join((head, body, b"\n" if body else b"", tail))  # body copied once, not thrice
 
 
 def _block_key(data: bytes, start: int) -> bytes:
