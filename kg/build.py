@@ -494,10 +494,11 @@ def store_delta(out: Path, rendered: Rendered, previous: PreviousBuild | None,
             return None
         if graphs is not None:
             return StoreDelta(db_of(out / STORE_NAME, meta), *difference, *graphs,
-                              analytics_graph(base))
-        return store_difference(db_of(out / STORE_NAME, meta), *difference,
-                                files["kg.trig"].read(), content(rendered["kg.trig"]),
-                                analytics_graph(base))
+                              analytics_graph(base), meta.quads or -1)
+        delta = store_difference(db_of(out / STORE_NAME, meta), *difference,
+                                 files["kg.trig"].read(), content(rendered["kg.trig"]),
+                                 analytics_graph(base))
+        return None if delta is None else delta._replace(quads=meta.quads or -1)
 
 
 def analytics_of_difference(out: Path, previous: PreviousBuild | None,

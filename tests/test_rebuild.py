@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from helpers import EXPORTS, ONTOLOGY, SEEDS, ontology_with
 from kg.cli import main
+from kg.rdf.store import read_manifest
 
 CHANGE = ("    quote: 于2011年落户丽水经开区\n", "    quote: 2011年落户丽水经开区\n")
 KEPT = "its analytics.ttl is kept"
@@ -61,6 +62,9 @@ def test_a_rebuild_validates_the_change_and_writes_what_a_cold_build_writes(mini
     assert KEPT not in cold_said and UPDATED not in cold_said and PATCHED not in cold_said
     assert _exports(warm) == _exports(cold)
     assert _quads(warm) == _quads(cold)
+    # the updated store's count, taken from the last one's, is what the cold build counted
+    assert read_manifest(warm / ".store").quads == read_manifest(cold / ".store").quads \
+        == len(_quads(cold))
     unchanged = _build(mini_seeds, warm)
     assert "0 triples added and 0 removed" in unchanged and "the 0 nodes" in unchanged
 
@@ -232,6 +236,11 @@ def test_a_store_updated_by_its_delta_holds_what_a_filled_one_holds(built, tmp_p
     assert set(delta.graphs) >= {gone.encode(), changed.encode(), b"https://example.org/graph/new"}
     assert delta.graphs[gone.encode()] is None
     assert update_store(tmp_path / "updated-db", delta) == filled
+    # counted from the previous store's count, as a build does from its manifest's
+    before = len(ox.Store.read_only(str(tmp_path / "old-db")))
+    assert update_store(tmp_path / "counted-db", delta._replace(quads=before)) == filled
+    assert set(ox.Store.read_only(str(tmp_path / "counted-db"))) == set(
+        ox.Store.read_only(str(tmp_path / "new-db")))
     updated = set(ox.Store.read_only(str(tmp_path / "updated-db")))
     assert updated == set(ox.Store.read_only(str(tmp_path / "new-db")))
     # the previous store is as it was: its files were linked or copied, never written

@@ -342,6 +342,9 @@ class StoreDelta(NamedTuple):
     # The analytics, also in the default graph: a triple removed from the union stays there
     # when this graph holds it.
     kept: str
+    # Quads in the store at `previous` (its manifest's count); -1 when unknown: the updated
+    # store is then counted, 2 s for a province's 8 million quads.
+    quads: int = -1
 
 
 def store_difference(previous: Path, added: list[bytes], removed: list[bytes], old_trig: bytes,
@@ -393,20 +396,32 @@ def update_store(db_dir: str | Path, delta: StoreDelta) -> int:
     store = ox.Store(str(db_dir))
     default = ox.DefaultGraph()
     kept = ox.NamedNode(delta.kept)
+    change = 0  # quads added less quads removed
+
+    def quads_in(graph: ox.NamedNode) -> int:
+        return sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+
     for q in ox.parse(b"\n".join(delta.removed), format=ox.RdfFormat.N_TRIPLES):
-        if next(store.quads_for_pattern(q.subject, q.predicate, q.object, kept), None) is None:
-            store.remove(ox.Quad(q.subject, q.predicate, q.object, default))
+        quad = ox.Quad(q.subject, q.predicate, q.object, default)
+        if next(store.quads_for_pattern(q.subject, q.predicate, q.object, kept), None) is None \
+                and quad in store:
+            store.remove(quad)
+            change -= 1
     if delta.added:
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in
-                     ox.parse(b"\n".join(delta.added), format=ox.RdfFormat.N_TRIPLES))
+        added = {ox.Quad(q.subject, q.predicate, q.object, default) for q in
+                 ox.parse(b"\n".join(delta.added), format=ox.RdfFormat.N_TRIPLES)}
+        change += sum(1 for quad in added if quad not in store)
+        store.extend(added)
     for iri, block in sorted(delta.graphs.items()):
         graph = ox.NamedNode(iri.decode())
         if store.contains_named_graph(graph):
+            change -= quads_in(graph)
             store.remove_graph(graph)
         if block is not None:
             store.load(delta.prefixes + block, format=ox.RdfFormat.TRIG)
+            change += quads_in(graph)
     store.flush()
-    quads_in_store = len(store)
+    quads_in_store = len(store) if delta.quads < 0 else delta.quads + change
     del store  # closes RocksDB
     return quads_in_store
 
