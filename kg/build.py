@@ -49,7 +49,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, Callable, Generic, NamedTuple, TypeVar
+from typing import IO, Any, Callable, Generic, NamedTuple, TypeVar, cast
 
 import pyoxigraph as ox
 
@@ -62,8 +62,8 @@ from kg.project import CURRENT, STORE_NAME, store_of
 from kg.rdf import validate_beside
 from kg.rdf.export import (PATCH_MAX, Hashing, ReadBack, ntriples, patch_jsonld, patch_turtle,
                            render, sync_folder, trig, write_file, write_ntriples)
-from kg.rdf.incremental import (SortedNTriples, focus_nodes, neighbourhood, parse_lines,
-                                sorted_difference)
+from kg.rdf.incremental import (SortedNTriples, Spliced, focus_nodes, neighbourhood,
+                                parse_lines, sorted_difference)
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
 from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, fill_store,
                           load_in_pieces, read_manifest, seeds_digests, seeds_fingerprint,
@@ -223,14 +223,17 @@ class Staged(NamedTuple):
     digest: str  # sha256, hex
 
 
-Rendered = dict[str, "bytes | Staged"]
+Rendered = dict[str, "bytes | Spliced | Staged"]
 
 
-def stage(folder: Path, name: str, data: bytes | Staged,
+def stage(folder: Path, name: str, data: bytes | Spliced | Staged,
           progress: Callable[[str], None]) -> Staged:
-    """Write one export into the generation folder (unless written already)."""
+    """Write one export into the generation folder (unless written already); a Spliced one
+    piece by piece, hashed as it goes."""
     if isinstance(data, Staged):
         return data
+    if isinstance(data, Spliced):
+        return stage_made(folder, name, data.write_to, progress)
     _step(f"stage:{name}")
     write_file(folder, name, data)
     progress(f"wrote {name} ({len(data):,} bytes)")
@@ -247,25 +250,35 @@ def stage_made(folder: Path, name: str, write: Callable[[IO[bytes]], None],
     return Staged(path, hashing.hashed.hexdigest())
 
 
-def content(data: bytes | Staged) -> bytes:
+def content(data: bytes | Spliced | Staged) -> bytes:
     """An export's bytes, read back if staged."""
-    return data.path.read_bytes() if isinstance(data, Staged) else data
+    if isinstance(data, Staged):
+        return data.path.read_bytes()
+    return bytes(data) if isinstance(data, Spliced) else data
 
 
 def kept_as(rendered: Rendered, name: str) -> bytes | Path:
     """An export as kept now: its bytes, or the file it was staged as."""
     data = rendered[name]
-    return data.path if isinstance(data, Staged) else data
+    return data.path if isinstance(data, Staged) else content(data)
 
 
-def digest(data: bytes | Staged) -> str:
-    return data.digest if isinstance(data, Staged) else hashlib.sha256(data).hexdigest()
+def digest(data: bytes | Spliced | Staged) -> str:
+    if isinstance(data, Staged):
+        return data.digest
+    if isinstance(data, Spliced):
+        hashed = hashlib.sha256()
+        for piece in data.pieces:
+            hashed.update(piece)
+        return hashed.hexdigest()
+    return hashlib.sha256(data).hexdigest()
 
 
 def stage_files(folder: Path, rendered: Rendered, progress: Callable[[str], None]) -> None:
-    """Write every file not yet written into the generation folder."""
+    """Write every file not yet written into the generation folder; `rendered` then holds
+    each as staged, its hash taken once."""
     for name, data in rendered.items():
-        stage(folder, name, data, progress)
+        rendered[name] = stage(folder, name, data, progress)
     _step("staged")
 
 
@@ -515,7 +528,7 @@ def analytics_of_difference(out: Path, previous: PreviousBuild | None,
 
 
 def patched_exports(out: Path, previous: PreviousBuild | None,
-                    ntriples: bytes) -> dict[str, bytes]:
+                    ntriples: bytes) -> dict[str, Spliced]:
     """The exports this build can make by patching the last build's, when the same kg made
     them and few triples changed since: kg.ttl and kg.jsonld, each with the part of every
     subject whose triples changed written anew (`patch_turtle`, `patch_jsonld`);
@@ -721,7 +734,7 @@ class Quick:
     rebuilt: filewise.Rebuilt
     previous: PreviousBuild
     analytics: tuple[bytes, str]
-    patched: dict[str, bytes]
+    patched: dict[str, Spliced]
     generation: Path  # the last build's, whose copies of the unchanged seeds files are linked
 
 
@@ -982,11 +995,15 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 memory_released()  # the analytics' text, before the files are serialised
             if said:
                 progress(f"{said}: its analytics.ttl is kept")
+            staged: dict[str, Staged] = {}
             patched = quick.patched if quick is not None else {} if previous is None \
                 else patched_exports(out, previous, content(ready["kg.nt"]))
             judged(wait=False)  # a broken graph is told before the serialising, if known
             if patched:
                 progress(f"{', '.join(patched)}: the last build's, patched where triples changed")
+                with writing(out):  # piece by piece, never joined in memory
+                    staged = {name: stage(folder, name, data, progress)
+                              for name, data in patched.items()}
             rendered: Rendered
             if union is not None:
                 stage_ready()
@@ -994,10 +1011,11 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 # a province's exports are 1.3 GB.
                 with writing(out):
                     progress("serialising")
-                    rendered = render(union, progress, {**ready, **patched},
-                                      partial(stage, folder, progress=progress))
+                    # mypy solves render's T as object here, from the union in `ready`
+                    rendered = cast(Rendered, render(union, progress, {**ready, **staged},
+                                                     partial(stage, folder, progress=progress)))
             else:
-                rendered = {**ready, **patched}
+                rendered = {**ready, **staged}
             rendered["analytics.ttl"] = analytics
             meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
                              digest(rendered["kg.ttl"]),

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from kg.collector import collector_paused
 from kg.rdf.export import trig
-from kg.rdf.incremental import SortedNTriples, apply_difference
+from kg.rdf.incremental import SortedNTriples, Spliced, apply_difference
 from kg.rdf.mapping import EntityIris, Minter, RecordMapper, Row
 from kg.rdf.store import trig_graphs
 from kg.seeds.loader import Fact, Seeds, load_part, read_file_records, seed_files
@@ -176,7 +176,7 @@ class Rebuilt:
     """A build's graph made from the last one and the files that changed."""
 
     ntriples: bytes
-    trig: bytes
+    trig: bytes | Spliced  # the last build's, its changed graphs' blocks written anew
     added: list[bytes]  # kg.nt lines
     removed: list[bytes]
     entities: int
@@ -428,7 +428,7 @@ def _block_at(data: bytes, iri: bytes) -> tuple[int, int] | None:
 
 
 def _patch_trig(old: bytes, changes: Mapping[str, tuple[list[Row], set[str]]]
-                ) -> tuple[bytes, bytes, dict[bytes, bytes | None]]:
+                ) -> tuple[Spliced, bytes, dict[bytes, bytes | None]]:
     """kg.trig with each graph of `changes` written anew: its quads as the last file has them,
     but the lines gone, and the rows added (each block as `trig` writes it alone); with its
     prefix lines, and the new block of each changed graph. A graph's block is found by
@@ -459,10 +459,12 @@ def _patch_trig(old: bytes, changes: Mapping[str, tuple[list[Row], set[str]]]
         blocks[iri] = written[iri]
     if not all(iri in spans for iri in blocks) or not all(blocks.values()):
         raise _Unsure  # a graph comes or goes: only with a source, and so a source file
-    pieces, at = [], 0  # each block replaced where it stands
+    view = memoryview(old)
+    pieces: list[bytes | memoryview] = []
+    at = 0  # each block replaced where it stands
     for iri in sorted(spans, key=spans.__getitem__):
         start, end = spans[iri]
-        pieces += [old[at:start], blocks[iri] or b""]
+        pieces += [view[at:start], blocks[iri] or b""]
         at = end
-    pieces.append(old[at:])
-    return b"".join(pieces), head, blocks
+    pieces.append(view[at:])
+    return Spliced(pieces), head, blocks

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from kg.collector import collector_paused
 from kg.errors import CannotWrite
-from kg.rdf.incremental import splice_parts
+from kg.rdf.incremental import Spliced, joined, splice_parts
 from kg.rdf.prefixes import PREFIXES, curie
 
 if TYPE_CHECKING:  # kg viz writes files through here without mapping anything
@@ -274,7 +274,7 @@ def _changes(nodes: dict[ox.NamedNode, list[TermTriple]],
     return sorted((f"{s.value}>".encode("utf-8"), write(s) if nodes[s] else []) for s in nodes)
 
 
-def patch_jsonld(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> bytes | None:
+def patch_jsonld(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> Spliced | None:
     """The kg.jsonld of a graph that differs from the one `old` was written from only in the
     triples of the subjects `nodes` holds (each with its triples now, sorted as kg.nt's lines;
     none for a subject gone): `old` with their lines replaced, inserted or removed, the rest
@@ -284,10 +284,10 @@ def patch_jsonld(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
     >>> a, b = ox.NamedNode("http://x/a"), ox.NamedNode("http://x/b")
     >>> p = ox.NamedNode("http://x/p")
     >>> old = jsonld([(a, p, ox.Literal("1"))])
-    >>> patch_jsonld(old, {b: [(b, p, ox.Literal("2"))]}) == jsonld(
+    >>> bytes(patch_jsonld(old, {b: [(b, p, ox.Literal("2"))]})) == jsonld(
     ...     [(a, p, ox.Literal("1")), (b, p, ox.Literal("2"))])
     True
-    >>> patch_jsonld(old, {a: []}) == jsonld([])
+    >>> bytes(patch_jsonld(old, {a: []})) == jsonld([])
     True
     """
     head, tail = _jsonld_head().encode("utf-8"), _JSONLD_TAIL.encode("utf-8")
@@ -302,8 +302,7 @@ def patch_jsonld(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
             return None
     pieces = splice_parts(old, begin, end, b",\n", _node_key, _changes(
         nodes, lambda s: [line.encode("utf-8") for line in _node_lines(nodes[s])]))
-    body = b",\n".join(pieces)
-    return b"".join((head, body, b"\n" if body else b"", tail))  # body copied once, not thrice
+    return joined(pieces, b",\n", head, (b"\n" if any(pieces) else b"") + tail)
 
 
 def _block_key(data: bytes, start: int) -> bytes:
@@ -335,16 +334,16 @@ def _turtle_blocks(text: bytes, head: bytes) -> tuple[int, int] | None:
     return len(head), len(text) - 1
 
 
-def patch_turtle(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> bytes | None:
+def patch_turtle(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> Spliced | None:
     """`patch_jsonld` for kg.ttl: the blocks of the subjects in `nodes` written anew.
 
     >>> a, b = ox.NamedNode("http://x/a"), ox.NamedNode("http://x/b")
     >>> p = ox.NamedNode(PREFIXES["rdfs"] + "label")
     >>> one, two = ox.Triple(a, p, ox.Literal("1")), ox.Triple(b, p, ox.Literal("2"))
     >>> old = turtle([one])
-    >>> patch_turtle(old, {b: [(b, p, ox.Literal("2"))]}) == turtle([one, two])
+    >>> bytes(patch_turtle(old, {b: [(b, p, ox.Literal("2"))]})) == turtle([one, two])
     True
-    >>> patch_turtle(old, {a: []})
+    >>> bytes(patch_turtle(old, {a: []}))
     b''
     """
     head = _turtle_head()
@@ -359,7 +358,7 @@ def patch_turtle(old: bytes, nodes: dict[ox.NamedNode, list[TermTriple]]) -> byt
             return None
         written[subject] = text[found[0]:found[1]].split(b"\n\n") if text else []
     pieces = splice_parts(old, *where, b"\n\n", _block_key, _changes(nodes, written.__getitem__))
-    return b"".join((head, b"\n\n".join(pieces), b"\n")) if pieces else b""
+    return joined(pieces, b"\n\n", head, b"\n") if pieces else Spliced([])
 
 
 @collector_paused()

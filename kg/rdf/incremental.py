@@ -85,28 +85,75 @@ def first_part(data: bytes, begin: int, end: int, sep: bytes,
     return lo
 
 
+class Spliced:
+    """A file's bytes as the pieces they are made of, in order: runs of the last build's file
+    (views into its bytes, never copies) and parts written anew. Written piece by piece
+    (`write_to`): a province's patched kg.jsonld, 0.26 GB, joined took 3.6 s of a rebuild.
+    `bytes(spliced)` joins them.
+
+    >>> old = b"a,b,c"
+    >>> spliced = Spliced([memoryview(old)[:2], b"x", memoryview(old)[3:]])
+    >>> bytes(spliced), len(spliced)
+    (b'a,x,c', 5)
+    """
+
+    __slots__ = ("pieces",)
+
+    def __init__(self, pieces: list[bytes | memoryview]):
+        self.pieces = pieces
+
+    def __len__(self) -> int:
+        return sum(len(piece) for piece in self.pieces)  # bytes views: len counts bytes
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self.pieces)
+
+    def write_to(self, into: IO[bytes]) -> None:
+        for piece in self.pieces:
+            into.write(piece)
+
+
+def joined(pieces: list[bytes | memoryview], sep: bytes, before: bytes = b"",
+           after: bytes = b"") -> Spliced:
+    """`before`, the pieces with `sep` between them, and `after`, as a Spliced (not copied).
+
+    >>> bytes(joined([b"a", memoryview(b"bc")], b", ", b"[", b"]"))
+    b'[a, bc]'
+    """
+    out: list[bytes | memoryview] = [before] if before else []
+    for i, piece in enumerate(pieces):
+        if i:
+            out.append(sep)
+        out.append(piece)
+    if after:
+        out.append(after)
+    return Spliced(out)
+
+
 def splice_parts(data: bytes, begin: int, end: int, sep: bytes,
                  key: Callable[[bytes, int], bytes],
-                 changes: list[tuple[bytes, list[bytes]]]) -> list[bytes]:
+                 changes: list[tuple[bytes, list[bytes]]]) -> list[bytes | memoryview]:
     """What data[begin:end] becomes, as pieces to join with `sep`: it holds parts joined by
     `sep`, sorted by `key(data, start of the part)`, and each change (a key and the parts now
     standing for it, none when gone; sorted by key) replaces the part of its key or goes where
-    it sorts. Found by bisection: the parts in between stay runs of bytes, never split."""
+    it sorts. Found by bisection: the parts in between stay runs of bytes, never split, each
+    a view into `data` (a province's kg.nt is 0.5 GB: copies of it cost a second)."""
     def below(wanted: bytes, start: int, _stop: int) -> bool:
         return key(data, start) < wanted
 
-    pieces: list[bytes] = []
+    view = memoryview(data)
+    pieces: list[bytes | memoryview] = []
     done = begin  # where the parts not yet taken start
     for wanted, parts in changes:
         at = first_part(data, done, end, sep, functools.partial(below, wanted))
         if at > done:  # the parts before this one, untouched
-            pieces.append(data[done:at - len(sep)] if at < end else data[done:end])
+            pieces.append(view[done:at - len(sep)] if at < end else view[done:end])
         pieces.extend(parts)
         done = at
         if at < end and key(data, at) == wanted:  # replaced: its old part is skipped
             done = min(part_end(data, at, end, sep) + len(sep), end)
     if done < end:
-        pieces.append(data[done:end])
+        pieces.append(view[done:end])
     return pieces
 
 
