@@ -150,6 +150,20 @@ def test_help_and_light_commands_load_nothing_heavy():
     assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_the_executable_loads_kg_with_the_collector_off_and_its_objects_frozen():
+    """`kg` (kg.__main__.run) loads kg.cli before Python's cyclic collector may walk what
+    start-up made, freezes those objects, and runs the command with the collector on."""
+    probe = ("import gc, sys\nfrom kg.__main__ import run\n"
+             "sys.argv = ['kg', '--version']\nseen = []\n"
+             "gc.callbacks.append(lambda phase, info: seen.append(gc.get_freeze_count()))\n"
+             "try:\n    run()\nexcept SystemExit:\n    pass\n"
+             "print(gc.isenabled(), gc.get_freeze_count() > 10_000, 0 in seen)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    # no collection before the freeze: while kg.cli loaded, the collector was off
+    assert done.stdout.strip().splitlines()[-1] == "True True False"
+
+
 def test_a_query_on_the_store_loads_only_what_it_needs_and_ends_with_its_whole_answer(tmp_path):
     """`kg query` from a project's store is a small query's price: no rdflib, YAML, hashlib (the
     seeds are told unchanged by their stat), schema, mapping or name folding is loaded; and the
