@@ -264,14 +264,7 @@ def kept_as(rendered: Rendered, name: str) -> bytes | Path:
 
 
 def digest(data: bytes | Spliced | Staged) -> str:
-    if isinstance(data, Staged):
-        return data.digest
-    if isinstance(data, Spliced):
-        hashed = hashlib.sha256()
-        for piece in data.pieces:
-            hashed.update(piece)
-        return hashed.hexdigest()
-    return hashlib.sha256(data).hexdigest()
+    return data.digest if isinstance(data, Staged) else hashlib.sha256(content(data)).hexdigest()
 
 
 def stage_files(folder: Path, rendered: Rendered, progress: Callable[[str], None]) -> None:
