@@ -137,6 +137,13 @@ def test_readme_query_output_is_real():
     assert printed.getvalue() == shown
 
 
+def _last_line_printed(probe: str) -> str:
+    """The last line `probe` prints, run by a Python of its own in the repository."""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
 def test_help_and_light_commands_load_nothing_heavy():
     """kg --help starts fast: rdflib, pyoxigraph, pyshacl, networkx, pyvis, igraph, and even
     urllib.request and wcwidth, load only in the commands that use them."""
@@ -145,9 +152,7 @@ def test_help_and_light_commands_load_nothing_heavy():
              "heavy = {'rdflib', 'pyoxigraph', 'pyshacl', 'pyshacl_turbo', 'networkx', 'pyvis',"
              " 'yaml', 'igraph', 'urllib.request', 'wcwidth'}\n"
              "print(sorted(heavy & ({m.split('.')[0] for m in sys.modules} | set(sys.modules))))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert _last_line_printed(probe) == "[]"
 
 
 def test_the_executable_loads_kg_with_the_collector_off_and_its_objects_frozen():
@@ -158,10 +163,8 @@ def test_the_executable_loads_kg_with_the_collector_off_and_its_objects_frozen()
              "gc.callbacks.append(lambda phase, info: seen.append(gc.get_freeze_count()))\n"
              "try:\n    run()\nexcept SystemExit:\n    pass\n"
              "print(gc.isenabled(), gc.get_freeze_count() > 10_000, 0 in seen)")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0, done.stderr
     # no collection before the freeze: while kg.cli loaded, the collector was off
-    assert done.stdout.strip().splitlines()[-1] == "True True False"
+    assert _last_line_printed(probe) == "True True False"
 
 
 def test_a_query_on_the_store_loads_only_what_it_needs_and_ends_with_its_whole_answer(tmp_path):
