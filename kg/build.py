@@ -736,28 +736,39 @@ def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base
     """The build of `seeds_dir` made from the one published in `out` and the seeds files that
     changed since, when the same kg made it, it kept a record (kg.filewise), and everything
     else can be kept: its analytics (only provenance changed) and its kg.ttl and kg.jsonld
-    (patched). None otherwise: every file is read."""
+    (patched). None otherwise: every file is read, and `progress` is told why when there is
+    a last build."""
     meta = read_manifest(out / STORE_NAME)
-    if meta is None or not meta.rebuild or meta.code != code.version().hex():
+    if meta is None:
+        return None  # a first build: nothing to say
+
+    def every_file(reason: str) -> Quick | None:
+        progress(f"every seeds file is read: {reason}")
         return None
+
+    if not meta.rebuild:
+        return every_file("the last build kept no record of its seeds files")
+    if meta.code != code.version().hex():
+        return every_file("another version of kg made the last build")
     generation = out / STORE_NAME / meta.generation
     place = generation / filewise.FOLDER
+    unreadable = "the last build's record of its seeds files is not as it was written"
     try:
         with open(place / filewise.RECORD, "rb") as record_file:
             data = record_file.read(filewise.RECORD_LIMIT + 1)
         if len(data) > filewise.RECORD_LIMIT or hashlib.sha256(data).hexdigest() != meta.rebuild:
-            return None
+            return every_file(unreadable)
         with collector_paused():
             record = filewise.read_record(json.loads(data))
     except (OSError, ValueError, RecursionError):
-        return None
+        return every_file(unreadable)
     if record is None:
-        return None
+        return every_file(unreadable)
     graphs = {}
     for name in ("kg.nt", "kg.trig"):
         handle = published_file(out, name, meta)
         if handle is None:
-            return None
+            return every_file(f"{out.name}/{name} is not the file the last build published")
         with handle:
             graphs[name] = handle.read()
 
@@ -769,16 +780,22 @@ def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base
             return None
 
     rebuilt = filewise.rebuild(seeds_dir, record, digests, copy_of, graphs["kg.nt"],
-                               graphs["kg.trig"], base, code.version().hex())
+                               graphs["kg.trig"], base, code.version().hex(), why=every_file)
     if rebuilt is None:
         return None
     del graphs
     difference = (rebuilt.added, rebuilt.removed)
     previous = PreviousBuild(meta, Background(lambda: difference))
     analytics = analytics_of_difference(out, previous, rebuilt.ntriples)
-    patched = patched_exports(out, previous, rebuilt.ntriples) if analytics else {}
-    if analytics is None or set(patched) != {"kg.ttl", "kg.jsonld"}:
-        return None
+    if analytics is None:
+        return every_file("the analytics cannot be kept: what changed is read by them (a "
+                          "link, its attributes, or the name of a park, chain or segment), or "
+                          "the last analytics.ttl is not the file published; they are computed "
+                          "anew on the whole graph")
+    patched = patched_exports(out, previous, rebuilt.ntriples)
+    if set(patched) != {"kg.ttl", "kg.jsonld"}:
+        return every_file("kg.ttl and kg.jsonld cannot be patched: too many subjects changed, "
+                          "or the last ones are not the files published")
     changed = rebuilt.changed
     progress(("no seeds file changed since the last build" if not changed else
               f"{counted(len(changed), 'seeds file')} changed since the last build "

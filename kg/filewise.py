@@ -189,7 +189,8 @@ class Rebuilt:
 
 
 class _Unsure(Exception):
-    """The rebuild cannot be sure of its answer: every file is read instead."""
+    """The rebuild cannot be sure of its answer: every file is read instead. Its text says
+    why, for the build's progress."""
 
 
 def _row_counts(rows: list[Row]) -> tuple[dict[str, dict[str, int]], dict[str, Row]]:
@@ -209,13 +210,17 @@ def _row_counts(rows: list[Row]) -> tuple[dict[str, dict[str, int]], dict[str, R
 @collector_paused()
 def rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
             copy_of: Callable[[str], bytes | None], old_nt: bytes, old_trig: bytes,
-            base: str, code: str) -> Rebuilt | None:
+            base: str, code: str, why: Callable[[str], object] | None = None
+            ) -> Rebuilt | None:
     """The graph of the seeds in `seeds_dir`, whose files are now `files` (as seeds_digests
     gives them), made from the last build's (`record`, its kg.nt and kg.trig, and
-    `copy_of(name)`, the bytes of a seeds file as it read them); None when unsure."""
+    `copy_of(name)`, the bytes of a seeds file as it read them); None when unsure, and
+    `why` is told the reason."""
     try:
         return _rebuild(seeds_dir, record, files, copy_of, old_nt, old_trig, base, code)
-    except _Unsure:
+    except _Unsure as unsure:
+        if why is not None:
+            why(str(unsure))
         return None
 
 
@@ -223,12 +228,21 @@ def _changed_files(seeds_dir: Path, record: FileRecord, files: dict[str, str]) -
     """The top-level YAML files changed, added or removed since `record`."""
     changed = sorted(name for name in files.keys() | record.files.keys()
                      if files.get(name) != record.files.get(name))
-    if any("/" in name or not name.endswith((".yaml", ".yml")) for name in changed):
-        raise _Unsure  # a source text, a table, a subfolder: every file is read
+    for name in changed:
+        if "/" in name or not name.endswith((".yaml", ".yml")):
+            raise _Unsure(f"{name} changed: only top-level YAML files are read alone, not a "
+                          "source text, a table or a subfolder's file")
     sizes = {f.name: f.stat().st_size for f in seed_files(seeds_dir)}
     if sum(sizes.get(n, 0) for n in changed) > CHANGED_SHARE * max(sum(sizes.values()), 1):
-        raise _Unsure
+        raise _Unsure(f"more than {CHANGED_SHARE:.0%} of the seeds' YAML bytes changed "
+                      f"({_names(changed)})")
     return changed
+
+
+def _names(names: list[str]) -> str:
+    """A few file names for a message: the first three, and how many more."""
+    more = len(names) - 3
+    return ", ".join(names[:3]) + (f" and {more} more" if more > 0 else "")
 
 
 def _last_versions(root: Path, record: FileRecord, changed: list[str],
@@ -241,14 +255,14 @@ def _last_versions(root: Path, record: FileRecord, changed: list[str],
             continue  # a new file
         data = copy_of(name)
         if data is None or hashlib.sha256(data).hexdigest() != record.files[name]:
-            raise _Unsure
+            raise _Unsure(f"the last build's copy of {name} is missing or not as it was read")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise _Unsure from None
+            raise _Unsure(f"the last build's copy of {name} is not UTF-8") from None
         part = read_file_records(root, root / name, text, f"{root.name}/{name}")
         if part is None:
-            raise _Unsure
+            raise _Unsure(f"the last build's copy of {name} no longer reads")
         old.pages.update(part.pages)
         old.articles.update(part.articles)
         old.tables.update(part.tables)
@@ -272,24 +286,26 @@ def _new_versions(root: Path, record: FileRecord, changed: list[str],
         return root / found[0] if found is not None and found[1] == "" else None
 
     new = load_part(root, [root / name for name in present], known, defined_in)
-    if new is None:
-        raise _Unsure
+    if new is None:  # reading every file reports the problems as a cold build does
+        raise _Unsure(f"{_names(present)} {'has' if len(present) == 1 else 'have'} problems")
     if any(new.digests.get(name) != files.get(name) for name in present):
-        raise _Unsure  # changed while read
+        raise _Unsure("a seeds file changed while it was read")
     return _only_from(new, changed_set)  # not the sources read from other files
 
 
 def _others_unaffected(old: Seeds, new: Seeds, new_ids: dict[str, tuple[str, str]]) -> None:
     """Raise _Unsure unless the files not read stay as they were checked: no id of the changed
     files goes or changes its type, and no source of theirs changes (others may name them)."""
-    for ident, _name, kind in defined_ids(old):
-        if ident not in new_ids or new_ids[ident][1] != kind:
-            raise _Unsure
+    for ident, name, kind in defined_ids(old):
+        if ident not in new_ids:
+            raise _Unsure(f"'{ident}' is no longer defined in {name} (other files may name it)")
+        if new_ids[ident][1] != kind:
+            raise _Unsure(f"'{ident}' changed its type (other files may name it)")
     for mine, theirs in ((old.pages, new.pages), (old.articles, new.articles),
                          (old.tables, new.tables)):
         for ident, rec in mine.items():
             if ident not in theirs or _source_key(rec) != _source_key(theirs[ident]):
-                raise _Unsure  # changed, or now another kind of source
+                raise _Unsure(f"the source '{ident}' changed or went (other files may cite it)")
 
 
 @dataclass
@@ -321,9 +337,9 @@ def _count(old_rows: list[Row], new_rows: list[Row], shared_before: dict[str, di
         elif was_mine:
             before = dict(was_mine)
             if sum(before.values()) != 1:
-                raise _Unsure  # the record would have counted it
-        elif last_graph.holds(line.encode("utf-8")):
-            raise _Unsure  # given by another file, in a graph the record does not say
+                raise _Unsure("the record does not count a triple as the changed files gave it")
+        elif last_graph.holds(line.encode("utf-8")):  # in a graph the record does not say
+            raise _Unsure("a triple the changed files now give is given by another file too")
         else:
             before = {}
         after = dict(before)
@@ -332,7 +348,7 @@ def _count(old_rows: list[Row], new_rows: list[Row], shared_before: dict[str, di
         for g, n in now_mine.items():
             after[g] = after.get(g, 0) + n
         if any(n < 0 for n in after.values()):
-            raise _Unsure
+            raise _Unsure("the record's counts of a triple do not add up")
         after = {g: n for g, n in after.items() if n}
         if sum(after.values()) > 1:
             shared[line] = after
@@ -357,7 +373,7 @@ def _rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
              copy_of: Callable[[str], bytes | None], old_nt: bytes, old_trig: bytes,
              base: str, code: str) -> Rebuilt:
     if record.code != code or record.base != base:
-        raise _Unsure
+        raise _Unsure("the last build's record was made by another kg or for another base IRI")
     changed = _changed_files(seeds_dir, record, files)
     changed_set = set(changed)
     old = _last_versions(seeds_dir, record, changed, copy_of)
@@ -368,8 +384,8 @@ def _rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
     new_facts = {fact_digest(f) for f in new.facts}
     others = record.facts - old_facts
     if len(old_facts) != len(old.facts) or len(new_facts) != len(new.facts) \
-            or new_facts & others:
-        raise _Unsure  # stated in another file too: the loader of every file says where
+            or new_facts & others:  # reading every file says where
+        raise _Unsure("a fact of the changed files is stated twice, or in another file too")
 
     # What each gave, row by row.
     mint = Minter(base)
@@ -380,12 +396,13 @@ def _rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
     try:
         old_mapper.records(old)
         new_mapper.records(new)
-    except KeyError:
-        raise _Unsure from None  # an id the record does not know
+    except KeyError as missing:
+        raise _Unsure(f"the changed files name {missing}, which the record does not know") \
+            from None
     counted = _count(old_mapper.rows, new_mapper.rows, record.shared, old_nt)
     ntriples = apply_difference(old_nt, counted.added, counted.removed)
     if ntriples is None:
-        raise _Unsure
+        raise _Unsure("the last kg.nt does not hold the triples the record says it holds")
     new_trig, head, blocks = _patch_trig(old_trig, counted.graphs) if counted.graphs \
         else (old_trig, _trig_head(old_trig), {})
 
@@ -447,7 +464,8 @@ def _patch_trig(old: bytes, changes: Mapping[str, tuple[list[Row], set[str]]]
                     if f"{q.subject} {q.predicate} {q.object} ." not in gone:
                         quads.append(q)
             except (SyntaxError, ValueError):
-                raise _Unsure from None  # not a block as `trig` writes them
+                raise _Unsure("a graph's block in the last kg.trig is not as kg writes it") \
+                    from None
         quads.extend(ox.Quad(s, p, o, graph) for s, p, o, graph in rows)
         if not quads:
             blocks[iri] = None
@@ -455,10 +473,10 @@ def _patch_trig(old: bytes, changes: Mapping[str, tuple[list[Row], set[str]]]
         quads.sort(key=lambda q: (str(q.subject), str(q.predicate), str(q.object)))
         new_head, written = trig_graphs(trig(quads))
         if new_head != head or list(written) != [iri]:
-            raise _Unsure
+            raise _Unsure("a graph's new block does not come out as kg.trig's blocks do")
         blocks[iri] = written[iri]
     if not all(iri in spans for iri in blocks) or not all(blocks.values()):
-        raise _Unsure  # a graph comes or goes: only with a source, and so a source file
+        raise _Unsure("a source's graph comes or goes")
     view = memoryview(old)
     pieces: list[bytes | memoryview] = []
     at = 0  # each block replaced where it stands

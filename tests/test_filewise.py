@@ -52,9 +52,17 @@ class Build:
         self.copies = {f.name: f.read_bytes() for f in seed_files(seeds)}
 
 
-def rebuilt(seeds: Path, last: Build) -> filewise.Rebuilt | None:
-    return filewise.rebuild(seeds, last.record, seeds_digests(seeds)[1], last.copies.get,
-                            last.nt, last.trig, DEFAULT_BASE, code.version().hex())
+def rebuilt(seeds: Path, last: Build, reasons: list[str] | None = None
+            ) -> filewise.Rebuilt | None:
+    """The rebuild of `seeds` from `last`; when it gives up it says why, into `reasons`."""
+    said: list[str] = []
+    made = filewise.rebuild(seeds, last.record, seeds_digests(seeds)[1], last.copies.get,
+                            last.nt, last.trig, DEFAULT_BASE, code.version().hex(),
+                            why=said.append)
+    assert len(said) == (made is None) and all(said), said
+    if reasons is not None:
+        reasons += said
+    return made
 
 
 def sections(file: Path) -> dict:
@@ -251,7 +259,9 @@ def test_a_fact_stated_again_in_another_file_is_left_to_the_loader(tmp_path):
     common = sections(seeds / "common.yaml")
     common.setdefault("facts", []).append(fact)
     write(seeds / "common.yaml", common)
-    assert rebuilt(seeds, last) is None
+    reasons: list[str] = []
+    assert rebuilt(seeds, last, reasons) is None
+    assert reasons == ["a fact of the changed files is stated twice, or in another file too"]
     assert "the same fact is stated twice" in str(Build(seeds).problems)
 
 
@@ -268,7 +278,9 @@ def test_counts_the_rows_cannot_have_are_not_believed(tmp_path, monkeypatch):
     data = sections(file)
     data["facts"] = [f for f in data["facts"] if f["relation"] != "appliesInitiative"]
     write(file, data)
-    assert rebuilt(seeds, last) is None
+    reasons: list[str] = []
+    assert rebuilt(seeds, last, reasons) is None
+    assert reasons == ["the record's counts of a triple do not add up"]
 
 
 def test_an_unchanged_folder_gives_the_last_graph(tmp_path):
@@ -296,9 +308,15 @@ def test_a_record_or_copy_not_as_written_is_not_trusted(tmp_path, spoil):
         last.record.files[changed] = "0" * 64
     else:
         base = "https://example.org/other/"
+    reasons: list[str] = []
     made = filewise.rebuild(seeds, last.record, seeds_digests(seeds)[1], last.copies.get,
-                            last.nt, last.trig, base, code.version().hex())
+                            last.nt, last.trig, base, code.version().hex(), why=reasons.append)
     assert made is None
+    assert reasons == [{"copy": f"the last build's copy of {changed} is missing or not as it "
+                                "was read",
+                        "digest": f"the last build's copy of {changed} is missing or not as it "
+                                  "was read"}.get(spoil, "the last build's record was made by "
+                                                         "another kg or for another base IRI")]
 
 
 @pytest.mark.parametrize("data", [None, [], {"format": 2}, {"format": 1, "files": []},
@@ -374,6 +392,8 @@ def test_a_company_renamed_is_rebuilt_from_its_file_alone_keeping_the_analytics(
         renamed_company = cls == "Company"
         assert ("1 seeds file changed since the last build" in run.stderr) == renamed_company
         assert ("its analytics.ttl is kept" in run.stderr) == renamed_company, run.stderr
+        assert ("every seeds file is read: the analytics cannot be kept" in run.stderr) \
+            != renamed_company
         cold = tmp_path / f"cold-{cls}"
         assert kg_build(seeds, cold, "--cold").exit_code == 0
         assert exports(out) == exports(cold)
@@ -391,7 +411,10 @@ def test_kg_build_with_an_error_in_a_changed_file_reports_as_a_cold_build(tmp_pa
     file.write_text(text.replace("quote: ", "quote: 不在原文", 1), "utf-8")
     run, cold = kg_build(seeds, out), kg_build(seeds, tmp_path / "cold", "--cold")
     assert run.exit_code == cold.exit_code == 2
-    assert run.stderr.splitlines()[1:] == cold.stderr.splitlines()[1:]  # but the first line
+    said = run.stderr.splitlines()
+    # the same report, but the first line and the rebuild's word on why it reads every file
+    assert said[1].endswith("every seeds file is read: art2-clusters.yaml has problems")
+    assert said[2:] == cold.stderr.splitlines()[1:]
     assert "quote not found" in run.stderr
 
 
@@ -419,6 +442,10 @@ def test_kg_build_does_not_use_a_record_or_copy_changed_since(tmp_path, monkeypa
     run = kg_build(seeds, out)
     assert run.exit_code == 0, run.output
     assert "seeds file changed since the last build" not in run.stderr
+    assert "every seeds file is read: " + {
+        "record": "the last build's record of its seeds files is not as it was written",
+        "copy": f"the last build's copy of {name} is missing or not as it was read"}[spoil] \
+        in run.stderr
     assert kg_build(seeds, tmp_path / "cold", "--cold").exit_code == 0
     assert exports(out) == exports(tmp_path / "cold")
     again = kg_build(seeds, out)  # the record this build kept is used
