@@ -369,3 +369,24 @@ def test_kg_check_reports_hostile_seeds_with_exit_2_and_no_traceback(mini_seeds)
     lines = result.output.strip().splitlines()
     assert lines[-1].endswith("problems found; nothing was written.")
     assert all(LINE.match(line) for line in lines[:-1]), lines
+
+
+def test_a_seeds_file_named_with_control_characters_is_shown_escaped(mini_seeds, tmp_path):
+    """A file's name is no seeds text the loader checks: the problems and the progress that
+    quote it print it escaped (color=True: click strips nothing, as on a terminal)."""
+    from click.testing import CliRunner
+
+    from helpers import ONTOLOGY
+    from kg.cli import main
+
+    out = tmp_path / "out"
+    build = ["build", "--seeds", str(mini_seeds), "--out", str(out), "--ontology", str(ONTOLOGY),
+             "-v"]
+    assert CliRunner().invoke(main, build).exit_code == 0
+    shutil.copy(mini_seeds / "facts.yaml", mini_seeds / "x\x1b[31mred.yaml")
+    result = CliRunner().invoke(main, build, color=True)
+    assert result.exit_code == 2, result.output
+    assert "\x1b" not in result.stderr
+    assert "every seeds file is read: more than 25% of the seeds' YAML bytes changed " \
+           "(x\\x1b[31mred.yaml)" in result.stderr
+    assert "seeds/x\\x1b[31mred.yaml:" in result.stderr
