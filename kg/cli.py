@@ -46,9 +46,9 @@ class KgGroup(click.Group):
 def _warn(text: str) -> None:
     """`text` on stderr, each line's control characters escaped: a name it quotes from the
     seeds (a file's, an id's) cannot move the cursor or recolour the terminal."""
-    from kg.tables import escape_controls
+    from kg.tables import escape_lines
 
-    click.echo("\n".join(escape_controls(line) for line in text.split("\n")), err=True)
+    click.echo(escape_lines(text), err=True)
 
 
 # -- where things are ---------------------------------------------------------------------------

@@ -28,6 +28,28 @@ def escape_controls(text: str) -> str:
     return _UNSAFE.sub(one, text)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~:$@^])")  # @: no mentions in a PR
+
+
+def md_escape(text: str) -> str:
+    r"""Text safe in Markdown and in the HTML a wiki or a PR comment renders: every ASCII
+    punctuation that could start markup is backslash-escaped, control characters shown escaped.
+
+    >>> md_escape("<img src=x> *a*")
+    '\\<img src=x\\> \\*a\\*'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", escape_controls(text))
+
+
+def escape_lines(text: str) -> str:
+    r"""Each line's control characters escaped, its line breaks kept: text for a terminal.
+
+    >>> escape_lines("a\x1b[2J\nb")
+    'a\\x1b[2J\nb'
+    """
+    return "\n".join(escape_controls(line) for line in text.split("\n"))
+
+
 def text_width(text: str) -> int:
     from wcwidth import wcswidth  # 8 ms at start-up: only printed tables load it
 

@@ -83,3 +83,25 @@ def test_validate_reads_every_built_format(mini_queries_built, name):
     result = kg("validate", str(mini_queries_built / name), "--ontology", str(ONTOLOGY))
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Conforms:")
+
+
+@pytest.mark.parametrize("args, shown", [
+    (["analyze", "GRAPH"], "丽水\\x1b[31m经开区<img src=x>"),
+    (["analyze", "GRAPH", "--format", "md"], "丽水\\\\x1b\\[31m经开区\\<img src=x\\>"),
+    (["path", "lishui-edz", "teer-valve", "--graph", "GRAPH"], "丽水\\x1b[31m经开区<img src=x>"),
+])
+def test_labels_from_a_graph_file_are_shown_escaped(built, tmp_path, args, shown):
+    """Any graph file's labels reach the report: a terminal gets their control characters
+    escaped, Markdown (rendered as HTML by a wiki) its markup too. color=True: click strips
+    nothing, as on a terminal."""
+    text = (built / "kg.ttl").read_text(encoding="utf-8")
+    hostile = text.replace('"丽水经开区"@zh', '"丽水\\u001b[31m经开区<img src=x>"@zh')
+    assert hostile != text
+    graph = tmp_path / "hostile.ttl"
+    graph.write_text(hostile, encoding="utf-8")
+    result = CliRunner().invoke(main, [str(graph) if a == "GRAPH" else a for a in args],
+                                color=True)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and shown in result.output
+    if "md" in args:  # no markup a wiki would render: every < escaped
+        assert result.output.count("<img") == result.output.count("\\<img") > 0

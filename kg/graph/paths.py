@@ -23,6 +23,7 @@ from kg.names import NameIndex
 from kg.rdf.store import select
 from kg.seeds import schema
 from kg.sparql.run import PROLOGUE
+from kg.tables import escape_lines
 
 INFERRED_COST = 0.001  # an inferred hop costs a little more, so stated facts win ties
 
@@ -150,11 +151,12 @@ def hop_sentence(f: Fact, titles: dict[str, str] | None = None) -> str:
 
 def explain_path(g: nx.MultiDiGraph, a: str, b: str, hops: list[Fact],
                  titles: dict[str, str] | None = None) -> str:
-    """The whole answer: a heading, then one numbered sentence per hop."""
+    """The whole answer: a heading, then one numbered sentence per hop; for a terminal, each
+    line's control characters escaped (labels and quotes come from any graph file)."""
     la, lb = node_data(g, a).get("label", a), node_data(g, b).get("label", b)
     if not hops:
-        return f"{la} ({a}) and {lb} ({b}) are the same entity."
+        return escape_lines(f"{la} ({a}) and {lb} ({b}) are the same entity.")
     lines = [f"{la} → {lb}: {counted(len(hops), 'hop')}"]
     for i, f in enumerate(hops, 1):
         lines.append(f"{i}. {hop_sentence(f, titles)}")
-    return "\n".join(lines)
+    return escape_lines("\n".join(lines))

@@ -9,15 +9,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from collections.abc import Sequence
+from typing import cast
 
 from kg.seeds import schema
 from kg.graph.analytics import ANCHOR_RULE, SCORE_RULE, STRENGTH
 from kg.errors import counted
 from kg.graph.records import (Analysis, ChainCoverage, Entity, Honour, KeyEnterprise,
                               NamedEnterprise, Route, SegmentCompany, SegmentReport)
-from kg.tables import format_table
+from kg.tables import escape_lines, format_table, md_escape
 
 LEVEL_ZH = {"national": "国家级", "provincial": "省级", "municipal": "市级"}
 SHOWN_MEMBERS = 8
@@ -220,14 +222,30 @@ def render_text(analysis: Analysis, top: int = 15) -> str:
         if k["inferred_inputs"]:
             out.append("   inferred inputs: " + "; ".join(k["inferred_inputs"]))
     out += ["", f"Score rule: {SCORE_RULE}"]
-    return "\n".join(out) + "\n"
+    return escape_lines("\n".join(out)) + "\n"  # labels come from any graph file
 
 
 # -- Markdown -------------------------------------------------------------------------------------
 
 
 def _md_cell(value: object) -> str:
-    return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+    """A table cell: its pipes escaped, but those escaped already (by `md_escape`)."""
+    return "" if value is None else _PIPE.sub(r"\\|", str(value)).replace("\n", " ")
+
+
+_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _md_escaped(value: object) -> object:
+    """The analysis with every text in it escaped for Markdown (`md_escape`): its labels,
+    quotes and names come from any graph file, and a wiki renders Markdown as HTML."""
+    if isinstance(value, str):
+        return md_escape(value)
+    if isinstance(value, dict):
+        return {k: _md_escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_md_escaped(v) for v in value]
+    return value
 
 
 def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -245,6 +263,7 @@ def md_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def render_md(analysis: Analysis, top: int = 15) -> str:
     """The same report as Markdown, for a wiki or an issue."""
+    analysis = cast(Analysis, _md_escaped(analysis))
     out = ["# Network analytics", "", _summary(analysis), "",
            f"## Centrality (top {top} by PageRank)", "",
            md_table(CENTRALITY_HEADERS, _centrality_rows(analysis, top)), "",

@@ -34,7 +34,7 @@ from kg.errors import KgError, NotFound, counted
 from kg.rdf.mapping import DEFAULT_BASE
 from kg.rdf.prefixes import PREFIXES, curie
 from kg.seeds import schema
-from kg.tables import escape_controls
+from kg.tables import escape_controls, md_escape
 
 Node = ox.NamedNode | ox.BlankNode
 Term = Node | ox.Literal | ox.Triple
@@ -521,19 +521,6 @@ def render_text(diff: Diff) -> str:
                     lines.append(e(f"      {_qualifier_text(fact)}"))
                 lines.append(e(f"      quote: {fact.quote}"))
     return "\n".join(lines) + "\n"
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~:$@^])")  # @: no mentions in a PR
-
-
-def md_escape(text: str) -> str:
-    r"""Text safe in Markdown and in the HTML a PR comment renders: every ASCII punctuation
-    that could start markup is backslash-escaped, control characters shown escaped.
-
-    >>> md_escape("<img src=x> *a*")
-    '\\<img src=x\\> \\*a\\*'
-    """
-    return _MD_SPECIAL.sub(r"\\\1", escape_controls(text))
 
 
 def render_md(diff: Diff) -> str:
