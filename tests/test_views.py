@@ -293,6 +293,31 @@ def test_viz_writes_index_linking_every_view_one_line_each(built, tmp_path):
     assert 'href="focus-jingrui-electronics.html">聚焦 Focus: 晶睿电子' in index  # still linked
 
 
+@pytest.mark.parametrize("ident", ["p" * 300, "lishui\u202eedz", "lishui#edz", "丽水经开区"])
+def test_a_park_or_focus_id_from_any_graph_file_gets_a_page_name_that_links(built, tmp_path,
+                                                                             ident):
+    """Too long for a file name, a bidirectional override, a "#" that would cut the link, or
+    not ASCII: the page is named by its plain characters and a digest, and every link to it
+    finds it; the index still names an earlier focus page by its label."""
+    text = (built / "kg.ttl").read_text(encoding="utf-8")
+    graph = tmp_path / "odd.ttl"
+    graph.write_text(text.replace("/lishui-edz>", f"/{ident}>"), encoding="utf-8")
+    out = tmp_path / "views"
+    viz = ["viz", str(graph), "--out", str(out), "--ontology", str(ONTOLOGY)]
+    result = CliRunner().invoke(main, viz + ["--focus", "丽水经开区"])
+    assert result.exit_code == 0, result.output
+    names = [p.name for p in out.iterdir()]
+    odd = [n for n in names if n.startswith(("park-", "focus-")) and "biomed" not in n]
+    assert len(odd) == 2 and all(re.fullmatch(r"[a-z]+-[\w.-]+\.html", n) for n in odd), odd
+    assert all(len(n.encode()) < 100 for n in odd), odd
+    for page in ("matrix.html", "index.html"):
+        hrefs = re.findall(r'href="((?:park|focus)-[^"]+)"', (out / page).read_text("utf-8"))
+        assert hrefs and all(h.split("#")[0] in names for h in hrefs), (page, hrefs)
+    assert CliRunner().invoke(main, viz).exit_code == 0  # the focus page is an earlier one now
+    assert re.search(r'href="focus-[^"]+">聚焦 Focus: 丽水经开区<',
+                     (out / "index.html").read_text("utf-8"))
+
+
 @pytest.mark.slow
 def test_viz_output_is_byte_identical_from_run_to_run(built, tmp_path):
     for run, seed in (("a", "1"), ("b", "2")):

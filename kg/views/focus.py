@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from kg.views.layout import DEFAULT_DEPTH, MAX_NODES
-from kg.views.model import View
+from kg.views.model import View, page_name
 from kg.views.parts import Context, Node, top_view
 
 
@@ -19,7 +19,7 @@ def focus(ctx: Context, centre: Node, depth: int = DEFAULT_DEPTH,
     ranked = sorted(dist, key=lambda n: (dist[n], -g.degree(n), str(n)))
     label = ctx.label(centre)
     return top_view(
-        ctx, f"focus-{centre}", f"聚焦 Focus: {label}",
+        ctx, page_name("focus", centre), f"聚焦 Focus: {label}",
         f"{label} 及 {depth} 步以内的实体 / {label} and the entities within {depth} links of it",
         ranked, max_nodes,
         ("按距离、再按连接数取前若干个", "nearest first, then the most linked"),

@@ -32,7 +32,7 @@ from kg.graph.records import node_data
 from kg.views.layout import (CLASS_COLOURS, GAP_COLOUR, LABEL_PX, LAYOUT_SEED, MORE, MORE_COLOUR,
                              TOP_LABELS)
 from kg.views.matrix import SUMMARY as MATRIX_SUMMARY, TITLE as MATRIX_TITLE
-from kg.views.model import View
+from kg.views.model import View, page_name
 
 VIS_VERSION = "9.1.2"
 
@@ -419,8 +419,9 @@ def index_html(views: list[View], earlier_focus: list[str], g: nx.MultiDiGraph,
     if parks is not None:
         items.append(f'<li><a href="matrix.html">{escape(MATRIX_TITLE)}</a> — '
                      f"{escape(MATRIX_SUMMARY)} ({park_total} 个园区 parks)</li>")
+    named = {f"{page_name('focus', n)}.html": n for n in g} if earlier_focus else {}
     for name in earlier_focus:
-        ident = name[len("focus-"):-len(".html")]
+        ident = named.get(name, name[len("focus-"):-len(".html")])
         label = node_data(g, ident).get("label", ident) if ident in g else ident
         items.append(f'<li><a href="{escape(name)}">聚焦 Focus: {escape(label)}</a> — '
                      f"written by an earlier <code>kg viz --focus</code></li>")

@@ -9,7 +9,7 @@ from kg.graph.analytics import chain_segments, park_companies, park_places
 from kg.graph.records import out_edges
 from kg.seeds import schema
 from kg.views.layout import MAX_NODES
-from kg.views.model import View
+from kg.views.model import View, page_name
 from kg.views.parts import Context, Node, rank, top_view
 
 
@@ -39,7 +39,7 @@ def park_of(ctx: Context, park: Node, max_nodes: int = MAX_NODES) -> View:
     companies = rank(ctx, set(park_companies(g, park)) - set(skeleton))
     label = ctx.label(park)
     return top_view(
-        ctx, f"park-{park}", f"园区 Park: {label}",
+        ctx, page_name("park", park), f"园区 Park: {label}",
         f"{label} 的园中园与平台、发展的产业链及其环节、园区企业 / {label}: its places, the chains it "
         f"develops and their segments, and its companies ({len(companies)})",
         list(dict.fromkeys(skeleton)) + companies, max_nodes,

@@ -15,7 +15,7 @@ from kg.views.honours import honours
 from kg.views.layout import DEFAULT_DEPTH, MAX_NODES, PARK_VIEWS
 from kg.views.matrix import NAME as MATRIX, Matrix, coverage_matrix
 from kg.views.matrix_page import matrix_html
-from kg.views.model import View
+from kg.views.model import View, page_name
 from kg.views.overview import overview
 from kg.views.page import index_html, page_html
 from kg.views.park import park, park_of
@@ -76,7 +76,7 @@ def write_views(g: nx.MultiDiGraph, out_dir: str | Path,
     matrix = coverage_matrix(ctx)
     parks = park_pages(matrix, park_views)
     own = [park_of(ctx, p, max_nodes) for p in parks]
-    matrix.links = {p: f"park-{p}.html" for p in parks}
+    matrix.links = {p: f"{page_name('park', p)}.html" for p in parks}
     for view, p in zip(own, parks):
         view.links.append((f"{MATRIX}.html#{p}", "本园区在覆盖矩阵中 this park in the coverage "
                                                 "matrix"))
