@@ -507,17 +507,24 @@ def store_delta(out: Path, rendered: Rendered, previous: PreviousBuild | None,
         return None if delta is None else delta._replace(quads=meta.quads or -1)
 
 
-def analytics_of_difference(out: Path, previous: PreviousBuild | None,
-                            ntriples: bytes) -> tuple[bytes, str] | None:
+def analytics_of_difference(out: Path, previous: PreviousBuild | None, ntriples: bytes,
+                            why: Callable[[str], object] = lambda _reason: None
+                            ) -> tuple[bytes, str] | None:
     """The last build's analytics.ttl and its key, when the same kg made them and what changed
     since is unread by them (`unread_by_analytics`: provenance, and the names of what they
-    do not assess): kept without projecting."""
-    if previous is None or not previous.meta.analytics \
-            or (changes := previous.reusable()) is None \
-            or not unread_by_analytics(*changes, SortedNTriples(ntriples)):
+    do not assess): kept without projecting. Else None, and `why` is told the reason."""
+    if previous is None or not previous.meta.analytics or (changes := previous.reusable()) is None:
+        why("the last build has no analytics this kg can keep")
+        return None
+    if not unread_by_analytics(*changes, SortedNTriples(ntriples)):
+        why("what changed is read by the analytics (a link, its attributes, or the name of "
+            "a park, chain or segment), which are computed anew on the whole graph")
         return None
     kept = previous_analytics(out, previous.meta.analytics)
-    return None if kept is None else (kept, previous.meta.analytics)
+    if kept is None:
+        why("the last analytics.ttl is not the file published")
+        return None
+    return kept, previous.meta.analytics
 
 
 def patched_exports(out: Path, previous: PreviousBuild | None,
@@ -786,12 +793,9 @@ def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base
     del graphs
     difference = (rebuilt.added, rebuilt.removed)
     previous = PreviousBuild(meta, Background(lambda: difference))
-    analytics = analytics_of_difference(out, previous, rebuilt.ntriples)
+    analytics = analytics_of_difference(out, previous, rebuilt.ntriples, why=every_file)
     if analytics is None:
-        return every_file("the analytics cannot be kept: what changed is read by them (a "
-                          "link, its attributes, or the name of a park, chain or segment), or "
-                          "the last analytics.ttl is not the file published; they are computed "
-                          "anew on the whole graph")
+        return None
     patched = patched_exports(out, previous, rebuilt.ntriples)
     if set(patched) != {"kg.ttl", "kg.jsonld"}:
         return every_file("kg.ttl and kg.jsonld cannot be patched: too many subjects changed, "
