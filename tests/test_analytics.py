@@ -296,6 +296,28 @@ def test_csv_folder_for_spreadsheets(built, tmp_path):
     assert keys[0]["label"] == "晶睿电子" and keys[0]["breakdown"].startswith("15.32 = ")
 
 
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_text(built, tmp_path):
+    """A label from any graph file that starts a formula gets a leading apostrophe (OWASP's
+    advice against CSV injection); numbers, negative ones too, stay numbers."""
+    formula = '=HYPERLINK("http://example.org/x","click")'
+    text = (built / "kg.ttl").read_text(encoding="utf-8")
+    hostile = text.replace('"晶睿电子"@zh',
+                           '"=HYPERLINK(\\"http://example.org/x\\",\\"click\\")"@zh')
+    assert hostile != text
+    graph = tmp_path / "hostile.ttl"
+    graph.write_text(hostile, encoding="utf-8")
+    out = tmp_path / "report"
+    result = CliRunner().invoke(main, ["analyze", str(graph), "--format", "csv", "--out",
+                                       str(out)])
+    assert result.exit_code == 0, result.output
+    cells = [c for path in sorted(out.iterdir())
+             for row in csv.reader(io.StringIO(path.read_text("utf-8-sig"))) for c in row]
+    assert "'" + formula in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "@")], "a cell starts a formula"
+    assert all(c.lstrip("-").replace(".", "").replace("e", "").isdigit()
+               for c in cells if c.startswith("-")), "only numbers may start with -"
+
+
 @pytest.mark.parametrize("args, message", [
     (["--format", "csv"], "give a folder with --out"),
     (["--out", "somewhere"], "--out is for --format csv"),

@@ -302,12 +302,30 @@ def render_md(analysis: Analysis, top: int = 15) -> str:
 # -- CSV files ------------------------------------------------------------------------------------
 
 
+def spreadsheet_cell(value: object) -> object:
+    r"""A cell a spreadsheet shows as text: a text that would start a formula (=, +, -, @, a tab
+    or a carriage return first; labels come from any graph file) gets a leading apostrophe,
+    as OWASP advises against CSV injection. Numbers stay numbers.
+
+    >>> spreadsheet_cell('=HYPERLINK("http://x")')
+    '\'=HYPERLINK("http://x")'
+    >>> spreadsheet_cell("晶睿电子"), spreadsheet_cell(-0.5), spreadsheet_cell(None)
+    ('晶睿电子', -0.5, '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def csv_bytes(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
-    """CSV for spreadsheets: UTF-8 with a BOM (Excel on Chinese Windows needs it), CRLF rows."""
+    """CSV for spreadsheets: UTF-8 with a BOM (Excel on Chinese Windows needs it), CRLF rows,
+    no text a spreadsheet would run as a formula (`spreadsheet_cell`)."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(headers)
-    writer.writerows([["" if c is None else c for c in row] for row in rows])
+    writer.writerows([[spreadsheet_cell(c) for c in row] for row in rows])
     return buf.getvalue().encode("utf-8-sig")
 
 
