@@ -23,7 +23,6 @@ subjects are left out, since their labels change with every parse.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
