@@ -55,7 +55,7 @@ import pyoxigraph as ox
 
 from kg import code, filewise
 from kg.collector import collector_paused, memory_released
-from kg.errors import CannotWrite, KgError, counted
+from kg.errors import CannotWrite, KgError, counted, first_names
 from kg.graph.projection import project_triples, unread_by_analytics
 from kg.graph.scores import analytics_for
 from kg.project import CURRENT, STORE_NAME, store_of
@@ -803,7 +803,7 @@ def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base
     changed = rebuilt.changed
     progress(("no seeds file changed since the last build" if not changed else
               f"{counted(len(changed), 'seeds file')} changed since the last build "
-              f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}): "
+              f"({first_names(changed)}): "
               f"{'it alone is' if len(changed) == 1 else 'they alone are'} read")
              + f"; {counted(len(rebuilt.added), 'triple')} added and "
                f"{len(rebuilt.removed):,} removed")

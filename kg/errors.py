@@ -102,6 +102,15 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
+def first_names(names: list[str], shown: int = 3) -> str:
+    """The first few of `names` for a message, and an ellipsis when there are more.
+
+    >>> first_names(["a.yaml"]), first_names(["a", "b", "c", "d"])
+    ('a.yaml', 'a, b, c, …')
+    """
+    return ", ".join(names[:shown]) + (", …" if len(names) > shown else "")
+
+
 def close_matches(word: str, choices: Iterable[str], n: int = 1) -> list[str]:
     """The choices that look like `word`, best first (difflib's ratio, cutoff 0.6).
 

@@ -34,6 +34,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.collector import collector_paused
+from kg.errors import first_names
 from kg.rdf.export import trig
 from kg.rdf.incremental import SortedNTriples, Spliced, apply_difference
 from kg.rdf.mapping import EntityIris, Minter, RecordMapper, Row
@@ -210,7 +211,7 @@ def _row_counts(rows: list[Row]) -> tuple[dict[str, dict[str, int]], dict[str, R
 @collector_paused()
 def rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
             copy_of: Callable[[str], bytes | None], old_nt: bytes, old_trig: bytes,
-            base: str, code: str, why: Callable[[str], object] | None = None
+            base: str, code: str, why: Callable[[str], object] = lambda _reason: None
             ) -> Rebuilt | None:
     """The graph of the seeds in `seeds_dir`, whose files are now `files` (as seeds_digests
     gives them), made from the last build's (`record`, its kg.nt and kg.trig, and
@@ -219,8 +220,7 @@ def rebuild(seeds_dir: Path, record: FileRecord, files: dict[str, str],
     try:
         return _rebuild(seeds_dir, record, files, copy_of, old_nt, old_trig, base, code)
     except _Unsure as unsure:
-        if why is not None:
-            why(str(unsure))
+        why(str(unsure))
         return None
 
 
@@ -235,14 +235,8 @@ def _changed_files(seeds_dir: Path, record: FileRecord, files: dict[str, str]) -
     sizes = {f.name: f.stat().st_size for f in seed_files(seeds_dir)}
     if sum(sizes.get(n, 0) for n in changed) > CHANGED_SHARE * max(sum(sizes.values()), 1):
         raise _Unsure(f"more than {CHANGED_SHARE:.0%} of the seeds' YAML bytes changed "
-                      f"({_names(changed)})")
+                      f"({first_names(changed)})")
     return changed
-
-
-def _names(names: list[str]) -> str:
-    """A few file names for a message: the first three, and how many more."""
-    more = len(names) - 3
-    return ", ".join(names[:3]) + (f" and {more} more" if more > 0 else "")
 
 
 def _last_versions(root: Path, record: FileRecord, changed: list[str],
@@ -287,7 +281,7 @@ def _new_versions(root: Path, record: FileRecord, changed: list[str],
 
     new = load_part(root, [root / name for name in present], known, defined_in)
     if new is None:  # reading every file reports the problems as a cold build does
-        raise _Unsure(f"{_names(present)} {'has' if len(present) == 1 else 'have'} problems")
+        raise _Unsure(f"{first_names(present)} {'has' if len(present) == 1 else 'have'} problems")
     if any(new.digests.get(name) != files.get(name) for name in present):
         raise _Unsure("a seeds file changed while it was read")
     return _only_from(new, changed_set)  # not the sources read from other files
