@@ -36,14 +36,14 @@ class KgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KgError as exc:
-            _warn(exc.report())
+            _to_stderr(exc.report())
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:  # not click's "Aborted!" with 1, which means "does not conform"
             click.echo("interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
 
 
-def _warn(text: str) -> None:
+def _to_stderr(text: str) -> None:
     """`text` on stderr, each line's control characters escaped: a name it quotes from the
     seeds (a file's, an id's) cannot move the cursor or recolour the terminal."""
     from kg.tables import escape_lines
@@ -129,7 +129,7 @@ def _progress(verbose: bool, quiet: bool = False):
     if quiet or not (verbose or sys.stderr.isatty()):
         return lambda _msg: None
     started = time.monotonic()
-    return lambda msg: _warn(f"· {time.monotonic() - started:6.1f} s  {msg}")
+    return lambda msg: _to_stderr(f"· {time.monotonic() - started:6.1f} s  {msg}")
 
 
 seeds_option = click.option("--seeds", "seeds_dir", metavar="DIR",
@@ -229,7 +229,7 @@ def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store,
     result = build(seeds, out, _ontology(ontology_dir), base or DEFAULT_BASE,
                    validate=not no_validate, progress=_progress(verbose, quiet),
                    with_store=not no_store, wait=wait,
-                   notice=lambda msg: _warn(f"note: {msg}"), cold=cold)
+                   notice=lambda msg: _to_stderr(f"note: {msg}"), cold=cold)
     names = ", ".join(f.name for f in result.files)
     click.echo(f"Built {counted(result.triples, 'triple')} from "
                f"{counted(result.entities, 'entity', 'entities')} and "
@@ -395,7 +395,7 @@ def query_command(name, sparql_text, params, fmt, endpoint, engine, graph_file,
             store = None
         chosen = engines.choose_engine(store_dir=store, seeds_dir=_seeds(seeds_dir))
     if chosen.note:
-        _warn(f"note: {chosen.note}")
+        _to_stderr(f"note: {chosen.note}")
     text = bind_params(named, given, chosen.run, chosen.names)
     # SERVICE on a remote endpoint is that endpoint's business
     guard_query(text, allow_service=None if endpoint else allow_service)
@@ -482,7 +482,7 @@ def serve_command(host, port, timeout, max_request_bytes, workers, graph_file, a
         project = _project()
         served = endpoint.served_store(project.exports, project.seeds)
     if served.note:
-        _warn(f"note: {served.note}")
+        _to_stderr(f"note: {served.note}")
     examples = endpoint.example_queries(load_queries(_queries(queries_dir)), served.engine.run)
     limits = endpoint.Limits(timeout, max_rows, max_response_bytes, max_memory << 20,
                              tuple(allow_service))
