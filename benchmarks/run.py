@@ -336,7 +336,7 @@ def dominates(steps: list[tuple[str, float]], total: float | None = None) -> str
     return "; then ".join(f"{name}: {secs(s)} ({s / whole:.0%})" for name, s in top)
 
 
-BUILT = re.compile(r"Built ([\d,]+) triples? from ([\d,]+) entit\w+ and ([\d,]+) facts?")
+BUILT = re.compile(r"(?:Built|Up to date:) ([\d,]+) triples? from ([\d,]+) entit\w+ and ([\d,]+) facts?")
 
 
 def parse_built(stdout: str) -> dict[str, int]:

@@ -66,8 +66,9 @@ from kg.rdf.incremental import (SortedNTriples, Spliced, focus_nodes, neighbourh
                                 parse_lines, sorted_difference)
 from kg.rdf.mapping import DEFAULT_BASE, map_seeds
 from kg.rdf.store import (Load, StoreDelta, StoreMeta, analytics_graph, db_of, fill_store,
-                          load_in_pieces, read_manifest, seeds_digests, seeds_fingerprint,
-                          seeds_stat, store_difference, update_store, write_manifest)
+                          load_in_pieces, read_manifest, read_meta, seeds_digests,
+                          seeds_fingerprint, seeds_stat, store_difference, update_store,
+                          write_manifest)
 from kg.rdf.validate import (NotConforming, ValidationResult, incoming_predicates,
                              ntriples_store, runs_on_lines, validate_handed, validate_ntriples,
                              validate_store, validation_fingerprint)
@@ -78,6 +79,7 @@ WAIT = 600.0  # seconds a build waits for another build into the same folder
 CRASH_AT = "KG_TEST_CRASH_AT"  # tests only: SIGKILL the build at this step
 FAIL_AT = "KG_TEST_FAIL_AT"  # tests only: a full disk (ENOSPC) at this step
 PAUSE_AT = "KG_TEST_PAUSE_AT"  # tests only: wait here (up to a minute) to be interrupted
+EXPORT_ORDER = ("kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "analytics.ttl")  # as a build tells
 
 
 @dataclass
@@ -87,6 +89,7 @@ class BuildResult:
     facts: int
     triples: int
     store: Path | None
+    up_to_date: bool = False  # nothing changed since the last build: nothing was written
 
 
 class BuildRunning(KgError):
@@ -738,6 +741,50 @@ class Quick:
     generation: Path  # the last build's, whose copies of the unchanged seeds files are linked
 
 
+def unchanged_build(out: Path, fingerprint: str, base: str, validate: bool,
+                    ontology_dir: str | Path) -> StoreMeta | None:
+    """The manifest of the build published whole in `out` (its exports and store as it
+    published them), when this build would publish the same: the same kg made it from seeds of
+    the same bytes (`fingerprint`) under the same base IRI and, when this one validates, it
+    was validated against the same ontology and shapes. Else None."""
+    meta = read_meta(out / STORE_NAME)
+    if meta is None or not meta.base or meta.base != base or meta.seeds != fingerprint \
+            or meta.code != code.version().hex():
+        return None
+    if validate and meta.validated != validation_fingerprint(ontology_dir):
+        return None
+    return meta
+
+
+def keep_unchanged(out: Path, seeds_dir: str | Path, seen: tuple[str, str], base: str,
+                   validate: bool, ontology_dir: str | Path, wait: float,
+                   notice: Callable[[str], None]) -> BuildResult | None:
+    """Leave the build published in `out` as it is when nothing changed since
+    (`unchanged_build`), recording only where the seeds are now and their stat (a touched
+    file's new mtime), so that readers still need not hash them. None when it must be built."""
+    if unchanged_build(out, seen[0], base, validate, ontology_dir) is None:
+        return None  # checked before the lock too: a first build makes nothing here
+    with locked(out, wait, notice):
+        meta = unchanged_build(out, seen[0], base, validate, ontology_dir)
+        if meta is None:  # another build published meanwhile
+            return None
+        now = meta._replace(seeds_dir=str(Path(seeds_dir).resolve()),
+                            seeds_stat=read_seeds_stat(seeds_dir, seen))
+        if now != meta:  # else not even the manifest is written: OUT may be read-only
+            with writing(out):
+                write_manifest(out / STORE_NAME, now)
+        try:
+            clean_up(out, [name for name, *_ in meta.files])  # what a killed build left
+        except OSError:
+            pass  # leftovers go next time
+    entities, facts, triples = meta.counts
+    names = sorted((name for name, *_ in meta.files),
+                   key=lambda name: (EXPORT_ORDER.index(name) if name in EXPORT_ORDER
+                                     else len(EXPORT_ORDER), name))
+    return BuildResult([out / name for name in names], entities, facts, triples,
+                       store_of(out), up_to_date=True)
+
+
 def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base: str,
                        progress: Callable[[str], None]) -> Quick | None:
     """The build of `seeds_dir` made from the one published in `out` and the seeds files that
@@ -854,6 +901,13 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     fingerprint, digests = seeds_digests(seeds_dir)
     seeds_seen = (fingerprint, seeds_stat(seeds_dir, time.time_ns()))
     out = Path(out_dir)
+    if not cold and with_store:
+        kept_whole = keep_unchanged(out, seeds_dir, seeds_seen, base, validate, ontology_dir,
+                                    wait, notice or progress)
+        if kept_whole is not None:
+            progress("nothing changed since the last build (the same seeds, kg, base IRI and "
+                     "shapes): its exports and store are kept as published")
+            return kept_whole
     quick = None if cold or not with_store else from_changed_files(
         out, Path(seeds_dir), digests, base, progress)
     mapped = None
@@ -1034,7 +1088,8 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             meta = StoreMeta(str(Path(seeds_dir).resolve()), seeds_seen[0],
                              digest(rendered["kg.ttl"]),
                              validated=validated, analytics=analytics_key,
-                             code=code.version().hex())
+                             code=code.version().hex(), base=base,
+                             counts=(entities, facts, triples))
             with locked(out, wait, notice or progress):
                 with writing(out):
                     clean_up(out, list(rendered))  # not our generation: we hold it

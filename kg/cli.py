@@ -215,7 +215,8 @@ def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store,
     'kg query' reads. Nothing is written unless the seeds check out and the graph conforms;
     a build is published whole (see kg/build.py), and one build at a time writes a folder.
     A rebuild reads only the seeds files that changed since the build in OUT, when it can
-    be sure of the result (see kg/filewise.py); --cold reads them all.
+    be sure of the result (see kg/filewise.py), and writes nothing when nothing changed;
+    --cold reads them all and writes everything anew.
 
     \b
     Example:
@@ -231,9 +232,11 @@ def build_command(seeds_dir, ontology_dir, out_dir, base, no_validate, no_store,
                    with_store=not no_store, wait=wait,
                    notice=lambda msg: _to_stderr(f"note: {msg}"), cold=cold)
     names = ", ".join(f.name for f in result.files)
-    click.echo(f"Built {counted(result.triples, 'triple')} from "
-               f"{counted(result.entities, 'entity', 'entities')} and "
-               f"{counted(result.facts, 'fact')}: {out}/ {{{names}}}")
+    said = f"{counted(result.triples, 'triple')} from " \
+           f"{counted(result.entities, 'entity', 'entities')} and " \
+           f"{counted(result.facts, 'fact')}: {out}/ {{{names}}}"
+    click.echo(f"Up to date: {said}; nothing changed since the last build, nothing written"
+               if result.up_to_date else f"Built {said}")
 
 
 @main.command("check")

@@ -3,11 +3,14 @@ bytes a cold build would."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+from time import time_ns
 
 from click.testing import CliRunner
 
-from helpers import EXPORTS, ONTOLOGY, SEEDS, ontology_with
+from helpers import EXPORTS, ONTOLOGY, SEEDS, nudge, ontology_with
 from kg.cli import main
 from kg.rdf.store import read_manifest
 
@@ -67,6 +70,7 @@ def test_a_rebuild_validates_the_change_and_writes_what_a_cold_build_writes(mini
     # the updated store's count, taken from the last one's, is what the cold build counted
     assert read_manifest(warm / ".store").quads == read_manifest(cold / ".store").quads \
         == len(_quads(cold))
+    nudge(mini_seeds)  # a comment more: read, and nothing of the graph changed
     unchanged = _build(mini_seeds, warm)
     assert "0 triples added and 0 removed" in unchanged and "the 0 nodes" in unchanged
 
@@ -75,12 +79,14 @@ def test_cold_no_trusted_previous_build_or_other_shapes_validate_everything(mini
     out = tmp_path / "out"
     _build(mini_seeds, out, "--no-validate")
     assert "they touch" not in _build(mini_seeds, out)  # the last build was not validated
+    nudge(mini_seeds)
     assert "they touch" in _build(mini_seeds, out)
     assert "they touch" not in _build(mini_seeds, out, "--cold")
     # kg.nt edited after it was published: not the file the manifest records
     nt = out / "kg.nt"
     nt.write_bytes(nt.read_bytes())
     os.utime(nt, ns=(1, 1))
+    nudge(mini_seeds)
     assert "they touch" not in _build(mini_seeds, out)
     # other shapes: the previous verdict says nothing about them
     shapes = tmp_path / "ontology"
@@ -120,10 +126,12 @@ def test_analytics_are_made_anew_when_the_graph_or_the_code_changed(mini_seeds, 
     _build(mini_seeds, cold, "--cold")
     assert _exports(warm) == _exports(cold)
     assert _quads(warm) == _quads(cold)
+    nudge(mini_seeds)
     assert UNPROJECTED in _build(mini_seeds, warm)
     assert KEPT not in _build(mini_seeds, warm, "--cold")
     # not told from the change: the projection is made, and its key compared
     monkeypatch.setattr("kg.build.unread_by_analytics", lambda *_: False)
+    nudge(mini_seeds)
     assert PROJECTED in _build(mini_seeds, warm)
     monkeypatch.undo()
     # another kg (its sources changed): the scores are computed again, the files written anew
@@ -132,6 +140,7 @@ def test_analytics_are_made_anew_when_the_graph_or_the_code_changed(mini_seeds, 
     assert KEPT not in said and PATCHED not in said
     assert EVERY_FILE + "another version of kg made the last build" in said
     # analytics.ttl edited after it was published: not the file the manifest records
+    nudge(mini_seeds)
     assert KEPT in _build(mini_seeds, warm)
     analytics = warm / "analytics.ttl"
     analytics.write_bytes(analytics.read_bytes().replace(b"0.", b"9."))
@@ -384,3 +393,100 @@ def test_text_handed_to_the_validation_is_taken_out_and_judged_as_the_sorted_kg_
     assert (result.conforms, result.violations, result.results, result.triples) == \
         (expected.conforms, expected.violations, expected.results, expected.triples)
     assert result.conforms and result.results == frozenset()
+
+
+# -- a build of seeds that did not change ------------------------------------------------------
+
+UP_TO_DATE = "nothing changed since the last build"
+
+
+def _run(seeds, out, *extra, ontology=ONTOLOGY):
+    result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out),
+                                       "--ontology", str(ontology), "-v", *extra])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _as_published(out) -> dict:
+    """Each export's and the store's inode and mtime, and the generation published."""
+    from kg.project import store_of
+
+    files = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in sorted(out.iterdir())
+             if p.is_file() and not p.name.startswith(".")}
+    return {**files, "generation": read_manifest(out / ".store").generation,
+            "store": os.path.realpath(store_of(out))}
+
+
+def test_a_build_of_unchanged_seeds_writes_nothing_and_says_so(mini_seeds, tmp_path):
+    from kg.project import store_of
+    from kg.rdf.store import seeds_stat, store_state
+
+    out = tmp_path / "out"
+    first = _run(mini_seeds, out)
+    published = _as_published(out)
+    hour_ago = time_ns() - 3600 * 10**9
+    for i, path in enumerate(sorted(mini_seeds.rglob("*"))):  # touched: new mtimes, same bytes
+        os.utime(path, ns=(hour_ago + i, hour_ago + i))
+    again = _run(mini_seeds, out)
+    assert first.stdout.startswith("Built ")
+    assert again.stdout == "Up to date: " + first.stdout.removeprefix("Built ").rstrip("\n") \
+        + "; nothing changed since the last build, nothing written\n"
+    assert UP_TO_DATE in again.stderr and "loading and checking" in again.stderr
+    assert _as_published(out) == published  # no file, generation or store written anew
+    # the seeds' new stat is recorded: a query still tells them unchanged without hashing them
+    assert read_manifest(out / ".store").seeds_stat == seeds_stat(mini_seeds) != ""
+    assert store_state(store_of(out), mini_seeds).status == "fresh"
+    manifest = (out / ".store.json").stat()
+    assert UP_TO_DATE in _run(mini_seeds, out).stderr
+    after = (out / ".store.json").stat()  # nothing to record: not even the manifest written
+    assert (after.st_ino, after.st_mtime_ns) == (manifest.st_ino, manifest.st_mtime_ns)
+    # the same seeds in another folder: the build stands, and says where its seeds are now
+    moved = tmp_path / "moved"
+    shutil.copytree(mini_seeds, moved)
+    assert store_state(store_of(out), moved).status == "other"
+    assert UP_TO_DATE in _run(moved, out).stderr
+    assert _as_published(out) == published
+    assert store_state(store_of(out), moved).status == "fresh"
+    assert read_manifest(out / ".store").seeds_dir == str(moved.resolve())
+
+
+def test_a_build_of_unchanged_seeds_builds_again_when_anything_else_differs(
+        mini_seeds, tmp_path, monkeypatch):
+    from kg import code
+
+    out, cold = tmp_path / "out", tmp_path / "cold"
+    _run(mini_seeds, cold, "--cold")
+
+    def builds(*extra, ontology=ONTOLOGY) -> bool:
+        said = _run(mini_seeds, out, *extra, ontology=ontology)
+        assert (UP_TO_DATE in said.stderr) == said.stdout.startswith("Up to date: ")
+        return said.stdout.startswith("Built ")
+
+    assert builds() and not builds()
+    assert builds("--cold") and not builds()
+    assert builds("--no-store") and builds()  # no store: nothing recorded to stand on
+    assert builds("--base", "http://example.org/other/") and builds()  # other IRIs, and back
+    # other shapes: validated again; not validating, the build validated before stands
+    shapes = ontology_with(tmp_path, "# another shape would go here")
+    assert not builds("--no-validate", ontology=shapes)
+    assert builds(ontology=shapes) and not builds(ontology=shapes) and builds()
+    # an export changed by hand: the build repairs it (a copy, its bytes the same, stands)
+    kg_ttl = out / "kg.ttl"
+    kg_ttl.write_bytes(kg_ttl.read_bytes().replace(b"\n", b"\n\n", 1))
+    assert builds()
+    kg_ttl.write_bytes(kg_ttl.read_bytes())
+    assert not builds()
+    # the store gone, or a manifest written by a kg that recorded no base IRI
+    shutil.rmtree(out / ".store" / read_manifest(out / ".store").generation)
+    assert builds()
+    manifest = json.loads((out / ".store.json").read_text("utf-8"))
+    del manifest["base"]
+    (out / ".store.json").write_text(json.dumps(manifest), "utf-8")
+    assert builds() and not builds()
+    # another kg made the last build
+    monkeypatch.setattr(code, "version", lambda: b"another kg")
+    assert builds() and not builds()
+    monkeypatch.undo()
+    assert builds()
+    assert _exports(out) == _exports(cold)
+    assert _quads(out) == _quads(cold)

@@ -150,6 +150,10 @@ class StoreMeta(NamedTuple):
     code: str = ""
     # sha256 of what each seeds file gave it (kg.filewise), kept in its generation; "" if none.
     rebuild: str = ""
+    # The base IRI it minted under, and what it counted: a build of the same seeds under the
+    # same base by the same kg finds it up to date ("" for an older kg's: never).
+    base: str = ""
+    counts: tuple[int, int, int] = (0, 0, 0)  # entities, facts, triples
 
     def record(self) -> dict:
         return {"generation": self.generation, "store": self.store,
@@ -157,6 +161,8 @@ class StoreMeta(NamedTuple):
                 "quads": self.quads, "validated": self.validated,
                 "seeds_stat": self.seeds_stat.split("\n") if self.seeds_stat else [],
                 "analytics": self.analytics, "code": self.code, "rebuild": self.rebuild,
+                "base": self.base, "entities": self.counts[0], "facts": self.counts[1],
+                "triples": self.counts[2],
                 "files": {name: {"sha256": sha, "inode": ino, "size": size, "mtime_ns": mtime}
                           for name, sha, ino, size, mtime in self.files}}
 
@@ -455,7 +461,9 @@ def read_manifest(store_dir: str | Path) -> StoreMeta | None:
                          files, str(record.get("validated", "")),
                          _stat_text(record.get("seeds_stat", "")),
                          str(record.get("analytics", "")), str(record.get("code", "")),
-                         str(record.get("rebuild", "")))
+                         str(record.get("rebuild", "")), str(record.get("base", "")),
+                         (int(record.get("entities", 0)), int(record.get("facts", 0)),
+                          int(record.get("triples", 0))))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None  # none, or an older kg's record: no build to trust
 
