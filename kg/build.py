@@ -521,7 +521,7 @@ def analytics_of_difference(out: Path, previous: PreviousBuild | None, ntriples:
         return None
     if not unread_by_analytics(*changes, SortedNTriples(ntriples)):
         why("what changed is read by the analytics (a link, its attributes, or the name of "
-            "a park, chain or segment), which are computed anew on the whole graph")
+            "a park, chain or segment), which are computed on the whole graph")
         return None
     kept = previous_analytics(out, previous.meta.analytics)
     if kept is None:
@@ -736,8 +736,8 @@ class Quick:
 
     rebuilt: filewise.Rebuilt
     previous: PreviousBuild
-    analytics: tuple[bytes, str]
-    patched: dict[str, Spliced]
+    analytics: tuple[bytes, str] | None  # None: computed anew from the patched kg.nt
+    patched: dict[str, Spliced]  # those not patched are written anew from it
     generation: Path  # the last build's, whose copies of the unchanged seeds files are linked
 
 
@@ -788,10 +788,10 @@ def keep_unchanged(out: Path, seeds_dir: str | Path, seen: tuple[str, str], base
 def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base: str,
                        progress: Callable[[str], None]) -> Quick | None:
     """The build of `seeds_dir` made from the one published in `out` and the seeds files that
-    changed since, when the same kg made it, it kept a record (kg.filewise), and everything
-    else can be kept: its analytics (only provenance changed) and its kg.ttl and kg.jsonld
-    (patched). None otherwise: every file is read, and `progress` is told why when there is
-    a last build."""
+    changed since, when the same kg made it and it kept a record (kg.filewise): its kg.nt and
+    kg.trig patched, with what else can be kept: its analytics (when what changed is unread
+    by them) and its kg.ttl and kg.jsonld (patched, when few subjects changed). None
+    otherwise: every file is read, and `progress` is told why when there is a last build."""
     meta = read_manifest(out / STORE_NAME)
     if meta is None:
         return None  # a first build: nothing to say
@@ -840,13 +840,11 @@ def from_changed_files(out: Path, seeds_dir: Path, digests: dict[str, str], base
     del graphs
     difference = (rebuilt.added, rebuilt.removed)
     previous = PreviousBuild(meta, Background(lambda: difference))
-    analytics = analytics_of_difference(out, previous, rebuilt.ntriples, why=every_file)
-    if analytics is None:
-        return None
+    # The analytics are global: when what changed is read by them they are computed anew, on
+    # the patched kg.nt (a cold build's), as is what cannot be patched.
+    analytics = analytics_of_difference(out, previous, rebuilt.ntriples, why=lambda reason:
+                                        progress(f"analytics.ttl is made anew: {reason}"))
     patched = patched_exports(out, previous, rebuilt.ntriples)
-    if set(patched) != {"kg.ttl", "kg.jsonld"}:
-        return every_file("kg.ttl and kg.jsonld cannot be patched: too many subjects changed, "
-                          "or the last ones are not the files published")
     changed = rebuilt.changed
     progress(("no seeds file changed since the last build" if not changed else
               f"{counted(len(changed), 'seeds file')} changed since the last build "
@@ -911,6 +909,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     quick = None if cold or not with_store else from_changed_files(
         out, Path(seeds_dir), digests, base, progress)
     mapped = None
+    union: ReadBack | None = None  # what is serialised and projected, once rendered
     early: list[Background[ValidationResult]] = []  # a full validation begun while mapping
     if quick is None:
         seeds = load_seeds(seeds_dir)
@@ -947,6 +946,9 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
         previous, record = quick.previous, filewise.packed(quick.rebuilt.record)
         entities, facts = quick.rebuilt.entities, quick.rebuilt.facts
         triples = quick.rebuilt.ntriples.count(b"\n")
+        if quick.analytics is None or set(quick.patched) != {"kg.ttl", "kg.jsonld"}:
+            # what is made anew (the analytics, a file not patched) reads the patched kg.nt
+            union = ReadBack(partial(kept_as, ready, "kg.nt"), triples)
     validated = "" if not validate else validation_fingerprint(ontology_dir)
     same_shapes = previous is not None and previous.meta.validated == validated
     checked_since = previous if same_shapes else None  # what validate_changes may build on
@@ -976,7 +978,6 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                         for name in ("kg.nt", "kg.trig"):
                             ready[name] = stage(folder, name, ready[name], progress)
 
-            union: ReadBack | None = None  # what is serialised and projected, once rendered
             if mapped is not None:
                 with collector_paused():
                     if "kg.nt" not in ready:  # a province's are 0.5 GB: never whole in memory
@@ -1049,7 +1050,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                     analytics_kept.set(True)
                     said = "nothing analytics.ttl reads changed since the last build"
                 else:
-                    assert union is not None  # a rebuild from the changed files keeps them
+                    assert union is not None  # a rebuild from the changed files has it
                     analytics, analytics_key, reused = analytics_for(
                         # triple_rows is a generator: kg.nt is read when the graph is made
                         partial(project_triples, union.triple_rows(), provenance=False),
