@@ -229,12 +229,54 @@ class Staged(NamedTuple):
 Rendered = dict[str, "bytes | Spliced | Staged"]
 
 
+class Published(NamedTuple):
+    """An export of the last build, as its manifest records it: this build's is the same."""
+    path: Path  # OUT/name
+    digest: str
+    stat: tuple[int, int, int]  # inode, size, mtime_ns
+
+
+def published_as(out: Path, meta: StoreMeta, names: set[str]) -> dict[str, Published]:
+    """Those of `names` that the build `meta` records publishing in `out`."""
+    return {name: Published(out / name, sha, (ino, size, mtime))
+            for name, sha, ino, size, mtime in meta.files if name in names}
+
+
+def same_as_published(out: Path, meta: StoreMeta, name: str,
+                      data: bytes | Spliced | Staged) -> bool:
+    """Whether `data` holds the bytes of OUT/`name` as the build `meta` published it."""
+    handle = published_file(out, name, meta)
+    if handle is None:
+        return False
+    with handle:
+        return handle.read() == content(data)
+
+
+def linked(folder: Path, name: str, published: Published) -> Staged | None:
+    """The published file hard-linked into the generation folder, when it is still the one
+    the manifest records (an inode's bytes never change once published: a build replaces
+    files, never writes into them); else None, and the file is written."""
+    target = folder / name
+    try:
+        os.link(published.path, target)
+        st = target.stat()
+    except OSError:
+        return None
+    if (st.st_ino, st.st_size, st.st_mtime_ns) != published.stat:  # replaced since
+        target.unlink()
+        return None
+    return Staged(target, published.digest)
+
+
 def stage(folder: Path, name: str, data: bytes | Spliced | Staged,
-          progress: Callable[[str], None]) -> Staged:
+          progress: Callable[[str], None], same: Published | None = None) -> Staged:
     """Write one export into the generation folder (unless written already); a Spliced one
-    piece by piece, hashed as it goes."""
+    piece by piece, hashed as it goes. One the same as the last build's (`same`) is linked."""
     if isinstance(data, Staged):
         return data
+    if same is not None and (kept := linked(folder, name, same)) is not None:
+        progress(f"kept {name} as the last build published it (linked, not written)")
+        return kept
     if isinstance(data, Spliced):
         return stage_made(folder, name, data.write_to, progress)
     _step(f"stage:{name}")
@@ -270,11 +312,12 @@ def digest(data: bytes | Spliced | Staged) -> str:
     return data.digest if isinstance(data, Staged) else hashlib.sha256(content(data)).hexdigest()
 
 
-def stage_files(folder: Path, rendered: Rendered, progress: Callable[[str], None]) -> None:
-    """Write every file not yet written into the generation folder; `rendered` then holds
-    each as staged, its hash taken once."""
+def stage_files(folder: Path, rendered: Rendered, progress: Callable[[str], None],
+                same: dict[str, Published]) -> None:
+    """Write every file not yet written into the generation folder (those the same as the
+    last build's linked); `rendered` then holds each as staged, its hash taken once."""
     for name, data in rendered.items():
-        rendered[name] = stage(folder, name, data, progress)
+        rendered[name] = stage(folder, name, data, progress, same.get(name))
     _step("staged")
 
 
@@ -321,6 +364,9 @@ def commit(out: Path, folder: Path, names: list[str], meta: StoreMeta) -> None:
     write the manifest: the commit point."""
     for i, name in enumerate(names, 1):
         os.replace(folder / name, out / name)
+        # A file linked from the last build is already in place: renaming a link over its
+        # own file changes nothing and leaves the link, which goes now.
+        (folder / name).unlink(missing_ok=True)
         _step(f"publish:{i}")
     if meta.store:
         link = out / STORE_NAME / f".{CURRENT}.tmp"
@@ -970,13 +1016,15 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
     committing = False
     with Claim(folder) as claim:
         try:
-            def stage_ready() -> None:
-                """Write kg.nt and kg.trig into the generation and let their bytes go (an
-                early load still running keeps its own): 0.7 GB at province size."""
+            def stage_ready(same: dict[str, Published] | None = None) -> None:
+                """Write kg.nt and kg.trig into the generation (or link those the `same` as
+                the last build's) and let their bytes go (an early load still running keeps
+                its own): 0.7 GB at province size."""
                 if quick is None:  # else they are the last build's, patched
                     with writing(out):
                         for name in ("kg.nt", "kg.trig"):
-                            ready[name] = stage(folder, name, ready[name], progress)
+                            ready[name] = stage(folder, name, ready[name], progress,
+                                                (same or {}).get(name))
 
             if mapped is not None:
                 with collector_paused():
@@ -1064,6 +1112,20 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
                 memory_released()  # the analytics' text, before the files are serialised
             if said:
                 progress(f"{said}: its analytics.ttl is kept")
+            # What is the same as the last build published, the same kg having made it, is
+            # linked: its analytics when kept, the files of the union when no triple changed,
+            # kg.trig when no named graph did (as the patch tells, or its bytes).
+            same: dict[str, Published] = {}
+            if previous is not None:
+                unchanged = {"analytics.ttl"} if said else set()
+                if previous.reusable() == ([], []):
+                    unchanged |= {"kg.nt", "kg.ttl", "kg.jsonld"}
+                trig_same = not quick.rebuilt.graphs if quick is not None else \
+                    "kg.nt" in unchanged and same_as_published(out, previous.meta, "kg.trig",
+                                                               ready["kg.trig"])
+                if trig_same:
+                    unchanged.add("kg.trig")
+                same = published_as(out, previous.meta, unchanged)
             staged: dict[str, Staged] = {}
             patched = quick.patched if quick is not None else {} if previous is None \
                 else patched_exports(out, previous, content(ready["kg.nt"]))
@@ -1071,11 +1133,11 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             if patched:
                 progress(f"{', '.join(patched)}: the last build's, patched where triples changed")
                 with writing(out):  # piece by piece, never joined in memory
-                    staged = {name: stage(folder, name, data, progress)
+                    staged = {name: stage(folder, name, data, progress, same.get(name))
                               for name, data in patched.items()}
             rendered: Rendered
             if union is not None:
-                stage_ready()
+                stage_ready(same)
                 # Each file is written into the generation as it is made, and its bytes go:
                 # a province's exports are 1.3 GB.
                 with writing(out):
@@ -1094,7 +1156,7 @@ def build(seeds_dir: str | Path, out_dir: str | Path, ontology_dir: str | Path,
             with locked(out, wait, notice or progress):
                 with writing(out):
                     clean_up(out, list(rendered))  # not our generation: we hold it
-                    stage_files(folder, rendered, progress)
+                    stage_files(folder, rendered, progress, same)
                     if record is not None:
                         meta = meta._replace(rebuild=keep_record(
                             folder, record, Path(seeds_dir), quick))

@@ -491,3 +491,30 @@ def test_a_build_of_unchanged_seeds_builds_again_when_anything_else_differs(
     assert builds()
     assert _exports(out) == _exports(cold)
     assert _quads(out) == _quads(cold)
+
+
+def test_a_rebuild_links_the_exports_it_leaves_as_they_were_instead_of_writing_them(mini_seeds,
+                                                                                   tmp_path):
+    out, cold = tmp_path / "out", tmp_path / "cold"
+    _run(mini_seeds, out)
+    before = _as_published(out)
+    nudge(mini_seeds)  # a comment more: no triple changes, so no export does
+    said = _run(mini_seeds, out).stderr
+    after = _as_published(out)
+    assert after["generation"] != before["generation"]  # a new build was published
+    names = ["kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "analytics.ttl"]
+    for name in names:
+        assert f"kept {name} as the last build published it (linked, not written)" in said
+        assert after[name] == before[name]  # the very file: same inode, same mtime
+        assert (out / name).stat().st_nlink == 1  # its link in the generation is gone
+    _edit(mini_seeds)  # a quote: the analytics alone stay the same
+    said = _run(mini_seeds, out).stderr
+    again = _as_published(out)
+    assert "kept analytics.ttl as the last build published it" in said
+    assert again["analytics.ttl"] == after["analytics.ttl"]
+    assert all(again[name][0] != after[name][0] for name in names[:4])  # written anew
+    _run(mini_seeds, cold, "--cold")
+    assert _exports(out) == _exports(cold)
+    assert _quads(out) == _quads(cold)
+    generation = out / ".store" / again["generation"]
+    assert sorted(p.name for p in generation.iterdir()) == ["db", "rebuild"]
