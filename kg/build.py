@@ -79,7 +79,8 @@ WAIT = 600.0  # seconds a build waits for another build into the same folder
 CRASH_AT = "KG_TEST_CRASH_AT"  # tests only: SIGKILL the build at this step
 FAIL_AT = "KG_TEST_FAIL_AT"  # tests only: a full disk (ENOSPC) at this step
 PAUSE_AT = "KG_TEST_PAUSE_AT"  # tests only: wait here (up to a minute) to be interrupted
-EXPORT_ORDER = ("kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "analytics.ttl")  # as a build tells
+# What a build with a store publishes, in the order a cold build tells them.
+EXPORT_ORDER = ("kg.ttl", "kg.nt", "kg.jsonld", "kg.trig", "analytics.ttl")
 
 
 @dataclass
@@ -795,7 +796,8 @@ def unchanged_build(out: Path, fingerprint: str, base: str, validate: bool,
     was validated against the same ontology and shapes. Else None."""
     meta = read_meta(out / STORE_NAME)
     if meta is None or not meta.base or meta.base != base or meta.seeds != fingerprint \
-            or meta.code != code.version().hex():
+            or meta.code != code.version().hex() \
+            or sorted(name for name, *_ in meta.files) != sorted(EXPORT_ORDER):
         return None
     if validate and meta.validated != validation_fingerprint(ontology_dir):
         return None
@@ -820,14 +822,11 @@ def keep_unchanged(out: Path, seeds_dir: str | Path, seen: tuple[str, str], base
             with writing(out):
                 write_manifest(out / STORE_NAME, now)
         try:
-            clean_up(out, [name for name, *_ in meta.files])  # what a killed build left
+            clean_up(out, list(EXPORT_ORDER))  # what a killed build left
         except OSError:
             pass  # leftovers go next time
     entities, facts, triples = meta.counts
-    names = sorted((name for name, *_ in meta.files),
-                   key=lambda name: (EXPORT_ORDER.index(name) if name in EXPORT_ORDER
-                                     else len(EXPORT_ORDER), name))
-    return BuildResult([out / name for name in names], entities, facts, triples,
+    return BuildResult([out / name for name in EXPORT_ORDER], entities, facts, triples,
                        store_of(out), up_to_date=True)
 
 

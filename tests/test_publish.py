@@ -25,7 +25,8 @@ from kg.cli import main
 from kg.errors import EXIT_CANNOT_WRITE, CannotWrite
 from kg.project import store_of
 from kg.rdf.mapping import DEFAULT_BASE
-from kg.rdf.store import open_read_only, read_meta, select, store_for_graph, store_state
+from kg.rdf.store import (open_read_only, read_manifest, read_meta, select, store_for_graph,
+                          store_state)
 
 # every test here runs real builds in subprocesses, a second or more each: the slow tier
 pytestmark = pytest.mark.slow
@@ -196,6 +197,25 @@ def test_a_build_cleans_up_what_a_killed_build_left(mini_seeds, tmp_path):
     (out / ".store.json.tmp").write_text("{")
     build(mini_seeds, out, ONTOLOGY)
     assert_clean(out)
+
+
+@pytest.mark.parametrize("name", ["/dev/zero", "../outside.ttl", "..", ""])
+def test_a_manifest_naming_a_file_outside_out_is_not_believed(mini_seeds, tmp_path, name):
+    """Its files are checked by name under OUT: a name that leaves OUT (or /dev/zero, which
+    hashes forever) makes it no manifest, for the store's readers and for the next build."""
+    import json
+
+    out = tmp_path / "out"
+    build(mini_seeds, out, ONTOLOGY)
+    (tmp_path / "outside.ttl").write_bytes(b"")
+    manifest = json.loads((out / ".store.json").read_text("utf-8"))
+    manifest["files"][name] = {"sha256": "0" * 64, "inode": 0, "size": 0, "mtime_ns": 0}
+    (out / ".store.json").write_text(json.dumps(manifest), "utf-8")
+    assert read_manifest(store_of(out)) is None
+    assert store_state(store_of(out), mini_seeds).status == "missing"
+    again = build(mini_seeds, out, ONTOLOGY)
+    assert not again.up_to_date and read_meta(store_of(out)) is not None
+    assert store_state(store_of(out), mini_seeds).status == "fresh"
 
 
 def test_an_older_kgs_store_is_replaced(mini_seeds, tmp_path):

@@ -449,6 +449,11 @@ def _stat_text(recorded: object) -> str:
     return "\n".join(map(str, recorded)) if isinstance(recorded, list) else str(recorded)
 
 
+def _plain_name(name: str) -> bool:
+    """A file name directly inside a folder: no separator, not . or .., not empty."""
+    return name not in ("", ".", "..") and "/" not in name and "\0" not in name
+
+
 def read_manifest(store_dir: str | Path) -> StoreMeta | None:
     """The manifest as written, unchecked; None when there is none or it is not one."""
     meta_path = _meta_path(Path(store_dir))
@@ -456,6 +461,8 @@ def read_manifest(store_dir: str | Path) -> StoreMeta | None:
         record = json.loads(meta_path.read_text(encoding="utf-8"))
         files = tuple((str(name), str(f["sha256"]), int(f["inode"]), int(f["size"]),
                        int(f["mtime_ns"])) for name, f in sorted(record["files"].items()))
+        if any(not _plain_name(name) for name, *_ in files):
+            return None  # a file outside OUT (../x, /dev/zero) is no export of a build
         return StoreMeta(str(record["seeds_dir"]), str(record["seeds"]), str(record["graph"]),
                          int(record["quads"]), str(record["generation"]), str(record["store"]),
                          files, str(record.get("validated", "")),
