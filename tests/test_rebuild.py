@@ -23,11 +23,15 @@ PATCHED = "kg.ttl, kg.jsonld: the last build's, patched where triples changed"
 EVERY_FILE = "every seeds file is read: "
 
 
-def _build(seeds, out, *extra):
+def _run(seeds, out, *extra, ontology=ONTOLOGY):
     result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out),
-                                       "--ontology", str(ONTOLOGY), "-v", *extra])
+                                       "--ontology", str(ontology), "-v", *extra])
     assert result.exit_code == 0, result.output
-    return result.stderr
+    return result
+
+
+def _build(seeds, out, *extra):
+    return _run(seeds, out, *extra).stderr
 
 
 def _exports(out) -> dict[str, bytes]:
@@ -399,13 +403,6 @@ def test_text_handed_to_the_validation_is_taken_out_and_judged_as_the_sorted_kg_
 # -- a build of seeds that did not change ------------------------------------------------------
 
 UP_TO_DATE = "nothing changed since the last build"
-
-
-def _run(seeds, out, *extra, ontology=ONTOLOGY):
-    result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--out", str(out),
-                                       "--ontology", str(ontology), "-v", *extra])
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def _as_published(out) -> dict:
